@@ -1,0 +1,35 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Context } from "hono";
+import type { Db } from "../db/client.js";
+import { apiKeys } from "../db/schema.js";
+import { roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
+import type { AppEnv } from "../http/context.js";
+import { notFound } from "../http/errors.js";
+import type { ApiKeyRow } from "./schemas.js";
+
+export async function findLiveKey(db: Db, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.deletedAt)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Loads a key addressed by id for the caller: 404 when it does not exist, is deleted, belongs to
+ * a team the caller cannot see (or another team than `?teamId=`); 403 when the caller's role is
+ * too weak for `need`.
+ */
+export async function loadKeyForCaller(
+  c: Context<AppEnv>,
+  id: string,
+  teamId: string | undefined,
+  need: Permission,
+): Promise<ApiKeyRow> {
+  const key = await findLiveKey(c.get("deps").db, id);
+  const role = key && (!teamId || teamId === key.teamId) ? await roleInTeam(c, key.teamId) : null;
+  if (!key || !role) throw notFound("API key");
+  if (!roleAllows(role, need)) throw roleError(role, need);
+  return key;
+}

@@ -1,0 +1,103 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import { apiKeys, projects } from "../db/schema.js";
+import { resolveTeamScope } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { badRequest, errorResponses } from "../http/errors.js";
+import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
+import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
+import { newId } from "../lib/ids.js";
+import { generateSecret, sha256Hex } from "../lib/secrets.js";
+import { modelIdSchema } from "../rules/model-id.js";
+import { ApiKeySchema, toApiKey } from "./schemas.js";
+
+export const CreateApiKeyRequest = z
+  .strictObject({
+    purpose: z.literal("ai-gateway").openapi({ description: "Required. Always `ai-gateway`." }),
+    name: z.string().trim().min(1).max(128).optional().openapi({ description: "Human-readable name; `default` when absent." }),
+    projectId: z.string().min(1).max(64).optional().openapi({ description: "Scope the key to a project of this team." }),
+    expiresAt: z.number().int().positive().optional().openapi({ description: "Expiry in ms since the epoch; must be in the future." }),
+    models: z
+      .array(modelIdSchema)
+      .max(100)
+      .optional()
+      .openapi({ description: "Allow-list of model ids (`provider/model`). Empty or absent: every model." }),
+    metadata: z
+      .record(z.string().min(1).max(128), z.unknown())
+      .refine((m) => Object.keys(m).length <= 50, "at most 50 keys")
+      .optional()
+      .openapi({ description: "Free-form JSON object, returned as given (at most 50 keys)." }),
+  })
+  .openapi("CreateApiKeyRequest");
+
+export const CreateApiKeyResponse = z
+  .object({
+    apiKeyString: z.string().openapi({
+      description: "The key (`tgk_…`, 256 random bits in base62 plus a 6-character CRC32 checksum). Returned only here; stored as a SHA-256 digest.",
+    }),
+    apiKey: ApiKeySchema,
+  })
+  .openapi("CreateApiKeyResponse");
+export type CreateApiKeyResponse = z.infer<typeof CreateApiKeyResponse>;
+
+export const route = createRoute({
+  operationId: "createApiKey",
+  method: "post",
+  path: "/v1/api-keys",
+  tags: ["API keys"],
+  summary: "Create a gateway API key",
+  description: "OWNER or MEMBER. Answers 200 (as Vercel's API does) with the plaintext key, shown only in this response.",
+  security: bearerSecurity,
+  request: { query: TeamQuerySchema, headers: IdempotencyHeaderSchema, body: jsonBody(CreateApiKeyRequest) },
+  responses: { 200: json(CreateApiKeyResponse, "The key and its secret."), ...errorResponses(400, 401, 403, 413, 422) },
+});
+
+export const registerCreateApiKey = (app: App) =>
+  app.openapi(route, async (c) => {
+    const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
+    const body = c.req.valid("json");
+    const { db, clock } = c.get("deps");
+    const now = clock.now();
+    if (body.expiresAt !== undefined && body.expiresAt <= now) {
+      throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
+    }
+    if (body.projectId) {
+      const [p] = await db
+        .select({ id: projects.id })
+        .from(projects)
+        .where(and(eq(projects.id, body.projectId), eq(projects.teamId, scope.team.id)));
+      if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
+    }
+    const apiKeyString = generateSecret("tgk");
+    const row = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(apiKeys)
+        .values({
+          id: newId("apiKey"),
+          teamId: scope.team.id,
+          projectId: body.projectId ?? null,
+          name: body.name ?? "default",
+          purpose: body.purpose,
+          digest: sha256Hex(apiKeyString),
+          partialKey: apiKeyString.slice(-4),
+          createdBy: scope.principal.user.id,
+          createdAt: now,
+          expiresAt: body.expiresAt ?? null,
+          activeAt: now,
+          models: [...new Set(body.models ?? [])],
+          metadata: body.metadata ?? {},
+        })
+        .returning();
+      await writeAudit(tx, {
+        teamId: scope.team.id,
+        actor: { type: "user", id: scope.principal.user.id },
+        action: "api_key.create",
+        target: { type: "api_key", id: row!.id },
+        data: { name: row!.name, projectId: row!.projectId },
+        at: now,
+      });
+      return row!;
+    });
+    return c.json({ apiKeyString, apiKey: toApiKey(row, now) }, 200);
+  });

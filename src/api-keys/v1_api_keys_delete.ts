@@ -1,0 +1,50 @@
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import { apiKeys } from "../db/schema.js";
+import { requireUser } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { errorResponses, notFound } from "../http/errors.js";
+import { bearerSecurity, noContent } from "../http/openapi.js";
+import { TeamQuerySchema } from "../http/schemas.js";
+import { loadKeyForCaller } from "./queries.js";
+import { KeyIdParam } from "./v1_api_keys_get.js";
+
+export const route = createRoute({
+  operationId: "deleteApiKey",
+  method: "delete",
+  path: "/v1/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "Delete a gateway API key",
+  description: "OWNER or MEMBER. The key fails authorization on the very next request; a second DELETE is 404.",
+  security: bearerSecurity,
+  request: { params: KeyIdParam, query: TeamQuerySchema },
+  responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
+});
+
+export const registerDeleteApiKey = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    const key = await loadKeyForCaller(c, id, c.req.valid("query").teamId, "write");
+    const { db, clock } = c.get("deps");
+    const now = clock.now();
+    const deleted = await db.transaction(async (tx) => {
+      const rows = await tx
+        .update(apiKeys)
+        .set({ deletedAt: now })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.deletedAt)))
+        .returning({ id: apiKeys.id });
+      if (rows.length === 0) return false;
+      await writeAudit(tx, {
+        teamId: key.teamId,
+        actor: { type: "user", id: requireUser(c).user.id },
+        action: "api_key.delete",
+        target: { type: "api_key", id },
+        data: { name: key.name },
+        at: now,
+      });
+      return true;
+    });
+    if (!deleted) throw notFound("API key");
+    return c.body(null, 204);
+  });

@@ -1,0 +1,159 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { Context } from "hono";
+import { authenticate } from "./http/auth.js";
+import type { App, AppEnv, Deps } from "./http/context.js";
+import { ApiError, type ErrorParam } from "./http/errors.js";
+import { idempotency } from "./http/idempotency.js";
+import { newId } from "./lib/ids.js";
+import { registerRoutes } from "./routes.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function render(c: Context, err: ApiError) {
+  for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+  return c.json(err.toBody(), err.status);
+}
+
+/** zod issues as `params: [{path, message}]`; unknown keys get one entry each. */
+export function zodParams(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[]): ErrorParam[] {
+  const out: ErrorParam[] = [];
+  for (const i of issues) {
+    const base = i.path.map(String).join(".");
+    if (i.code === "unrecognized_keys" && i.keys) {
+      for (const k of i.keys) out.push({ path: base ? `${base}.${k}` : k, message: "unknown field" });
+    } else {
+      out.push({ path: base, message: i.message });
+    }
+  }
+  return out;
+}
+
+const TARGET_TEXT: Record<string, string> = {
+  json: "Invalid request body.",
+  query: "Invalid query parameters.",
+  param: "Invalid path parameters.",
+  header: "Invalid headers.",
+};
+
+/** Builds the HTTP application from its dependencies; starts nothing. */
+export function createApp(deps: Deps): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const err = new ApiError(400, "bad_request", TARGET_TEXT[result.target] ?? "Invalid request.", {
+          params: zodParams(result.error.issues as never),
+        });
+        return render(c, err);
+      }
+    },
+  });
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    c.set("deps", deps);
+    c.set("requestId", newId("event").replace(/^evt_/, "req_"));
+    await next();
+    c.header("x-request-id", c.get("requestId"));
+    deps.log.info("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`)),
+    }),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return render(c, err);
+    if (err instanceof HTTPException) {
+      if (err.status === 413) return render(c, new ApiError(413, "payload_too_large", "Request body too large."));
+      if (err.status === 400) {
+        const malformed = /json/i.test(err.message) || /content-type/i.test(err.message);
+        return render(
+          c,
+          new ApiError(400, "bad_request", malformed ? `Invalid request body: ${err.message}` : err.message || "Bad request."),
+        );
+      }
+      if (err.status === 415) return render(c, new ApiError(400, "bad_request", "Content-Type must be application/json."));
+      if (err.status === 401) return render(c, new ApiError(401, "unauthorized", err.message || "Unauthorized."));
+      return render(c, new ApiError(400, "bad_request", err.message || "Bad request."));
+    }
+    deps.log.error("unhandled error", {
+      path: c.req.path,
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return c.json({ error: { code: "internal_error", message: "Internal server error." } }, 500);
+  });
+
+  app.notFound((c) => {
+    const allowed = methodsFor(app, c.req.path).filter((m) => m !== c.req.method);
+    if (allowed.length > 0) {
+      return render(
+        c,
+        new ApiError(405, "method_not_allowed", `${c.req.method} is not supported on ${c.req.path}.`, { allowed }, { allow: allowed.join(", ") }),
+      );
+    }
+    return render(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`));
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerToken", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A personal access token (`tgp_…`), the instance admin token (`TOLLGATE_ADMIN_TOKEN`, /v1/admin only) or the gateway service token (`TOLLGATE_GATEWAY_TOKEN`, /v1/gateway only).",
+  });
+
+  app.use("/v1/*", authenticate);
+  app.use("/v1/*", idempotency);
+  registerRoutes(app);
+
+  app.doc31("/openapi.json", openApiConfig());
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  return app;
+}
+
+export function openApiConfig() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Tollgate API",
+      version: "0.1.0",
+      description:
+        "Self-hosted control plane for AI gateways: gateway API keys with budgets, routing rules, BYOK credentials and revocation. " +
+        "Shapes follow Vercel's AI Gateway REST API. JSON in and out; timestamps are milliseconds since the Unix epoch; money is US dollars " +
+        "(stored as integer micro-dollars). Every error is `{\"error\": {\"code\", \"message\", ...}}`.",
+      license: { name: "MIT", identifier: "MIT" },
+    },
+    servers: [{ url: "/", description: "This Tollgate instance (same origin as this document)" }],
+  };
+}
+
+type RouteInfo = { method: string; re: RegExp };
+const routeCache = new WeakMap<object, RouteInfo[]>();
+
+/** Methods registered for a concrete path (for 405 and its `Allow` header). */
+function methodsFor(app: App, path: string): string[] {
+  let routes = routeCache.get(app);
+  if (!routes) {
+    routes = app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({
+        method: r.method,
+        re: new RegExp("^" + r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+") + "/?$"),
+      }));
+    routeCache.set(app, routes);
+  }
+  return [...new Set(routes.filter((r) => r.re.test(path)).map((r) => r.method))];
+}

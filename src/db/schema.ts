@@ -1,0 +1,139 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** Milliseconds since the Unix epoch, as the API speaks them. */
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_email_uq").on(t.email)],
+);
+
+export const teams = pgTable(
+  "teams",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("teams_slug_uq").on(t.slug)],
+);
+
+export const ROLES = ["OWNER", "MEMBER", "DEVELOPER"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<Role>().notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+/** Personal access tokens (`tgp_…`). Only the SHA-256 digest of the secret is stored. */
+export const tokens = pgTable(
+  "tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    teamId: text("team_id").references(() => teams.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    digest: text("digest").notNull(),
+    expiresAt: ms("expires_at"),
+    createdAt: ms("created_at").notNull(),
+    activeAt: ms("active_at").notNull(),
+  },
+  (t) => [uniqueIndex("tokens_digest_uq").on(t.digest), index("tokens_user_idx").on(t.userId, t.id)],
+);
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: ms("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [uniqueIndex("projects_team_name_uq").on(t.teamId, t.name)],
+);
+
+/** Gateway API keys (`tgk_…`). Only the SHA-256 digest of the key is stored. Deletion is soft. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    projectId: text("project_id").references(() => projects.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    purpose: text("purpose").notNull(),
+    digest: text("digest").notNull(),
+    partialKey: text("partial_key").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at"),
+    activeAt: ms("active_at").notNull(),
+    deactivatedAt: ms("deactivated_at"),
+    leakedAt: ms("leaked_at"),
+    leakedUrl: text("leaked_url"),
+    deletedAt: ms("deleted_at"),
+    models: jsonb("models").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    uniqueIndex("api_keys_digest_uq").on(t.digest),
+    index("api_keys_team_idx").on(t.teamId, t.id),
+    index("api_keys_creator_idx").on(t.teamId, t.createdBy),
+  ],
+);
+
+/** Audit log: every mutation, written in the same transaction as the mutation. Never a secret. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id"),
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("audit_team_idx").on(t.teamId, t.id)],
+);
+
+/** Stored first responses for `Idempotency-Key`, per principal (token). */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    principal: text("principal").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status"),
+    body: text("body"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+);

@@ -1,0 +1,147 @@
+import { and, eq } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { memberships, teams, tokens, users, type Role } from "../db/schema.js";
+import { hasValidChecksum, safeEqual, sha256Hex } from "../lib/secrets.js";
+import type { AppEnv, Principal, UserPrincipal } from "./context.js";
+import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
+
+/** Coarse `activeAt` for tokens: written at most once a minute per token. */
+const ACTIVE_AT_GRANULARITY_MS = 60_000;
+
+function bearer(c: Context): string | null {
+  const h = c.req.header("authorization");
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1]! : "";
+}
+
+/**
+ * Resolves the bearer token to a principal: the instance admin token, the gateway service
+ * token, or a personal access token (`tgp_…`, looked up by SHA-256 digest). Anything else: 401.
+ */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const secret = bearer(c);
+  if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
+  if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
+  const { config, db, clock } = c.get("deps");
+
+  let principal: Principal | null = null;
+  if (secret.startsWith("tgp_")) {
+    if (hasValidChecksum(secret, "tgp")) {
+      const [row] = await db
+        .select({ token: tokens, user: users })
+        .from(tokens)
+        .innerJoin(users, eq(users.id, tokens.userId))
+        .where(eq(tokens.digest, sha256Hex(secret)))
+        .limit(1);
+      const now = clock.now();
+      if (row && (row.token.expiresAt === null || row.token.expiresAt > now)) {
+        if (now - row.token.activeAt > ACTIVE_AT_GRANULARITY_MS) {
+          await db.update(tokens).set({ activeAt: now }).where(eq(tokens.id, row.token.id));
+        }
+        principal = {
+          kind: "user",
+          id: row.token.id,
+          user: { id: row.user.id, email: row.user.email, name: row.user.name },
+          token: { id: row.token.id, teamId: row.token.teamId },
+        };
+      }
+    }
+  } else if (config.adminToken && safeEqual(secret, config.adminToken)) {
+    principal = { kind: "admin", id: "admin" };
+  } else if (config.gatewayToken && safeEqual(secret, config.gatewayToken)) {
+    principal = { kind: "gateway", id: "gateway" };
+  }
+  if (!principal) throw unauthorized("Invalid or expired token.");
+  c.set("principal", principal);
+  await next();
+};
+
+export function requireUser(c: Context<AppEnv>): UserPrincipal {
+  const p = c.get("principal");
+  if (p.kind !== "user") {
+    throw forbidden(
+      p.kind === "admin"
+        ? "The admin token only calls /v1/admin endpoints; use a personal access token."
+        : "The gateway service token only calls /v1/gateway endpoints.",
+    );
+  }
+  return p;
+}
+
+export function requireAdmin(c: Context<AppEnv>): void {
+  if (c.get("principal").kind !== "admin") throw forbidden("This endpoint needs the instance admin token.");
+}
+
+export function requireGateway(c: Context<AppEnv>): void {
+  if (c.get("principal").kind !== "gateway") throw forbidden("This endpoint needs the gateway service token.");
+}
+
+/** What a role may do: DEVELOPER reads; MEMBER manages keys, budgets, rules, BYOK; OWNER everything. */
+export type Permission = "read" | "write" | "owner";
+
+export function roleAllows(role: Role, need: Permission): boolean {
+  if (need === "read") return true;
+  if (need === "write") return role === "OWNER" || role === "MEMBER";
+  return role === "OWNER";
+}
+
+export type TeamScope = { team: { id: string; slug: string; name: string }; role: Role; principal: UserPrincipal };
+
+/**
+ * Resolves `?teamId=` / `?slug=` for a team endpoint. Either may be omitted only when the token
+ * is scoped to exactly one team. A team the caller is not a member of (or that does not exist)
+ * is 403, so team existence does not leak.
+ */
+export async function resolveTeamScope(
+  c: Context<AppEnv>,
+  q: { teamId?: string | undefined; slug?: string | undefined },
+  need: Permission,
+): Promise<TeamScope> {
+  const principal = requireUser(c);
+  const tokenTeam = principal.token.teamId;
+  let where;
+  if (q.teamId) where = eq(teams.id, q.teamId);
+  else if (q.slug) where = eq(teams.slug, q.slug);
+  else if (tokenTeam) where = eq(teams.id, tokenTeam);
+  else throw badRequest("Pass ?teamId= or ?slug=: this token is not scoped to one team.", [
+    { path: "teamId", message: "required unless the token is scoped to one team" },
+  ]);
+
+  const { db } = c.get("deps");
+  const [row] = await db
+    .select({ team: teams, role: memberships.role })
+    .from(teams)
+    .innerJoin(memberships, and(eq(memberships.teamId, teams.id), eq(memberships.userId, principal.user.id)))
+    .where(where)
+    .limit(1);
+  if (!row || (tokenTeam && row.team.id !== tokenTeam)) {
+    throw forbidden("You are not a member of this team, or this token is scoped to another team.");
+  }
+  if (!roleAllows(row.role, need)) throw roleError(row.role, need);
+  return { team: { id: row.team.id, slug: row.team.slug, name: row.team.name }, role: row.role, principal };
+}
+
+export function roleError(role: Role, need: Permission): ApiError {
+  return forbidden(
+    need === "owner"
+      ? `Only a team OWNER can do this (your role: ${role}).`
+      : `Your role ${role} is read-only for this resource.`,
+  );
+}
+
+/**
+ * For a resource addressed by id: the caller's role in the resource's team, or null when the
+ * caller cannot see that team (the route then answers 404, never leaking the resource).
+ */
+export async function roleInTeam(c: Context<AppEnv>, teamId: string): Promise<Role | null> {
+  const principal = requireUser(c);
+  if (principal.token.teamId && principal.token.teamId !== teamId) return null;
+  const { db } = c.get("deps");
+  const [m] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, principal.user.id)))
+    .limit(1);
+  return m?.role ?? null;
+}

@@ -1,0 +1,36 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+
+/** Everything a handler needs, injected through the Hono context (never imported as a global). */
+export type Deps = {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+};
+
+export type UserPrincipal = {
+  kind: "user";
+  /** Idempotency keys are scoped per token. */
+  id: string;
+  user: { id: string; email: string; name: string | null };
+  token: { id: string; teamId: string | null };
+};
+
+export type Principal =
+  | UserPrincipal
+  | { kind: "admin"; id: "admin" }
+  | { kind: "gateway"; id: "gateway" };
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    principal: Principal;
+    requestId: string;
+  };
+};
+
+export type App = OpenAPIHono<AppEnv>;

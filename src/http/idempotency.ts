@@ -1,0 +1,74 @@
+import { and, eq, lt } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import { idempotencyKeys } from "../db/schema.js";
+import { sha256Hex } from "../lib/secrets.js";
+import type { AppEnv } from "./context.js";
+import { ApiError, badRequest } from "./errors.js";
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `Idempotency-Key` for writes, per principal (token). The first request claims the key with a
+ * pending row; a successful (2xx) response is stored and replayed for the same key and body
+ * within 24 h. The same key with another body is 422; a request arriving while the first is
+ * still running is 409. A failed first attempt releases the key so the client can retry.
+ */
+export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined || c.req.method === "GET" || c.req.method === "HEAD") return next();
+  if (key.length < 1 || key.length > 255) {
+    throw badRequest("Idempotency-Key must be 1 to 255 characters.", [
+      { path: "Idempotency-Key", message: "must be 1 to 255 characters" },
+    ]);
+  }
+  const { db, clock } = c.get("deps");
+  const principal = c.get("principal").id;
+  const url = new URL(c.req.url);
+  const requestHash = sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${await c.req.text()}`);
+  const now = clock.now();
+
+  // Forget keys past their 24 h window, then claim this one.
+  await db
+    .delete(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.principal, principal),
+        eq(idempotencyKeys.key, key),
+        lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS),
+      ),
+    );
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ principal, key, requestHash, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+
+  if (claimed.length === 0) {
+    const [prior] = await db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)))
+      .limit(1);
+    if (!prior) throw new ApiError(409, "idempotency_key_in_use", "Retry: a request with this Idempotency-Key just finished.");
+    if (prior.requestHash !== requestHash) {
+      throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
+    }
+    if (prior.status === null) {
+      throw new ApiError(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed.");
+    }
+    return new Response(prior.status === 204 ? null : prior.body, {
+      status: prior.status,
+      headers: { "content-type": "application/json", "idempotent-replayed": "true" },
+    });
+  }
+
+  await next();
+  const where = and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key));
+  const status = c.res.status;
+  if (status >= 200 && status < 300) {
+    const body = status === 204 ? null : await c.res.clone().text();
+    await db.update(idempotencyKeys).set({ status, body }).where(where);
+  } else {
+    await db.delete(idempotencyKeys).where(where);
+  }
+};

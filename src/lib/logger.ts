@@ -1,0 +1,19 @@
+type Level = "silent" | "error" | "info" | "debug";
+const ORDER: Record<Level, number> = { silent: 0, error: 1, info: 2, debug: 3 };
+
+export type Logger = {
+  error(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+};
+
+/**
+ * One JSON line per event on stdout. Callers pass only non-secret fields: request logs carry
+ * method, path (never the query string or a body) and status.
+ */
+export function createLogger(level: Level, write: (line: string) => void = (l) => process.stdout.write(l + "\n")): Logger {
+  const at = (l: Exclude<Level, "silent">) => (msg: string, fields: Record<string, unknown> = {}) => {
+    if (ORDER[level] >= ORDER[l]) write(JSON.stringify({ time: new Date().toISOString(), level: l, msg, ...fields }));
+  };
+  return { error: at("error"), info: at("info"), debug: at("debug") };
+}

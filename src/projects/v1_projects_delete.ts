@@ -1,0 +1,47 @@
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import { projects } from "../db/schema.js";
+import { requireUser, roleAllows, roleError, roleInTeam } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { errorResponses, notFound } from "../http/errors.js";
+import { bearerSecurity, noContent } from "../http/openapi.js";
+import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
+
+export const route = createRoute({
+  operationId: "deleteProject",
+  method: "delete",
+  path: "/v1/projects/{id}",
+  tags: ["Projects"],
+  summary: "Delete a project",
+  description: "OWNER or MEMBER. Keys scoped to the project keep working, with `projectId` null. Another team's project is 404.",
+  security: bearerSecurity,
+  request: { params: IdParamSchema("prj", "prj_01jd7y2m3n4p5q6r7s8t9v0w1x"), query: TeamQuerySchema },
+  responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
+});
+
+export const registerDeleteProject = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const { db, clock } = c.get("deps");
+    const [project] = await db.select().from(projects).where(eq(projects.id, id));
+    const role = project && (!q.teamId || q.teamId === project.teamId) ? await roleInTeam(c, project.teamId) : null;
+    if (!project || !role) throw notFound("Project");
+    if (!roleAllows(role, "write")) throw roleError(role, "write");
+    const deleted = await db.transaction(async (tx) => {
+      const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
+      if (rows.length === 0) return false;
+      await writeAudit(tx, {
+        teamId: project.teamId,
+        actor: { type: "user", id: requireUser(c).user.id },
+        action: "project.delete",
+        target: { type: "project", id },
+        data: { name: project.name },
+        at: clock.now(),
+      });
+      return true;
+    });
+    if (!deleted) throw notFound("Project");
+    return c.body(null, 204);
+  });

@@ -1,0 +1,51 @@
+import { z } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { apiKeys, memberships } from "../db/schema.js";
+import { Millis } from "../http/schemas.js";
+import { RoleSchema } from "../users/schemas.js";
+
+export const TeamPathSchema = z.object({
+  teamId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "teamId", in: "path" }, description: "The team's id (`team_…`) or slug.", example: "team_01jd7y2m3n4p5q6r7s8t9v0w1x" }),
+});
+
+export const MemberPathSchema = TeamPathSchema.extend({
+  userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" }, example: "user_01jd7y2m3n4p5q6r7s8t9v0w1x" }),
+});
+
+/** `{teamId}` in a path accepts the id or the slug. */
+export const teamRef = (v: string) => (v.startsWith("team_") ? { teamId: v } : { slug: v });
+
+export const MemberSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: RoleSchema,
+    createdAt: Millis.openapi({ description: "When the user joined the team." }),
+  })
+  .openapi("TeamMember");
+
+/** Counts the team's OWNERs, locking their rows so two concurrent demotions cannot both pass. */
+export async function countOwners(tx: Db, teamId: string): Promise<number> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.role, "OWNER")))
+    .for("update");
+  return rows.length;
+}
+
+/** Deactivates every live gateway key the user created in the team; returns their ids. */
+export async function deactivateKeysCreatedBy(db: Db, teamId: string, userId: string, now: number): Promise<string[]> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ deactivatedAt: now })
+    .where(and(eq(apiKeys.teamId, teamId), eq(apiKeys.createdBy, userId), isNull(apiKeys.deactivatedAt), isNull(apiKeys.deletedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,49 @@
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import { memberships } from "../db/schema.js";
+import { resolveTeamScope } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { conflict, errorResponses, notFound } from "../http/errors.js";
+import { bearerSecurity, noContent } from "../http/openapi.js";
+import { countOwners, deactivateKeysCreatedBy, MemberPathSchema, teamRef } from "./members.js";
+
+export const route = createRoute({
+  operationId: "removeTeamMember",
+  method: "delete",
+  path: "/v1/teams/{teamId}/members/{userId}",
+  tags: ["Teams"],
+  summary: "Remove a member",
+  description:
+    "OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it). Removing the last OWNER is 409.",
+  security: bearerSecurity,
+  request: { params: MemberPathSchema },
+  responses: { 204: noContent("Removed; their keys are deactivated."), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+export const registerRemoveMember = (app: App) =>
+  app.openapi(route, async (c) => {
+    const params = c.req.valid("param");
+    const scope = await resolveTeamScope(c, teamRef(params.teamId), "owner");
+    const { db, clock } = c.get("deps");
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
+      const [current] = await tx.select().from(memberships).where(where).for("update");
+      if (!current) throw notFound("Member");
+      if (current.role === "OWNER" && (await countOwners(tx, scope.team.id)) <= 1) {
+        throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
+      }
+      await tx.delete(memberships).where(where);
+      const deactivated = await deactivateKeysCreatedBy(tx, scope.team.id, params.userId, now);
+      await writeAudit(tx, {
+        teamId: scope.team.id,
+        actor: { type: "user", id: scope.principal.user.id },
+        action: "member.remove",
+        target: { type: "user", id: params.userId },
+        data: { role: current.role, deactivatedKeyIds: deactivated },
+        at: now,
+      });
+    });
+    return c.body(null, 204);
+  });

@@ -1,0 +1,56 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import { memberships, users } from "../db/schema.js";
+import { resolveTeamScope } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { conflict, errorResponses, notFound } from "../http/errors.js";
+import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
+import { IdempotencyHeaderSchema } from "../http/schemas.js";
+import { RoleSchema } from "../users/schemas.js";
+import { countOwners, MemberPathSchema, MemberSchema, teamRef } from "./members.js";
+
+export const UpdateMemberRequest = z.strictObject({ role: RoleSchema }).openapi("UpdateMemberRequest");
+export const UpdateMemberResponse = z.object({ member: MemberSchema }).openapi("UpdateMemberResponse");
+export type UpdateMemberResponse = z.infer<typeof UpdateMemberResponse>;
+
+export const route = createRoute({
+  operationId: "updateTeamMember",
+  method: "patch",
+  path: "/v1/teams/{teamId}/members/{userId}",
+  tags: ["Teams"],
+  summary: "Change a member's role",
+  description: "OWNER only. Demoting the last OWNER is 409.",
+  security: bearerSecurity,
+  request: { params: MemberPathSchema, headers: IdempotencyHeaderSchema, body: jsonBody(UpdateMemberRequest) },
+  responses: { 200: json(UpdateMemberResponse, "The updated membership."), ...errorResponses(400, 401, 403, 404, 409, 413, 422) },
+});
+
+export const registerUpdateMember = (app: App) =>
+  app.openapi(route, async (c) => {
+    const params = c.req.valid("param");
+    const scope = await resolveTeamScope(c, teamRef(params.teamId), "owner");
+    const { role } = c.req.valid("json");
+    const { db, clock } = c.get("deps");
+    const now = clock.now();
+    const member = await db.transaction(async (tx) => {
+      const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
+      const [current] = await tx.select().from(memberships).where(where).for("update");
+      if (!current) throw notFound("Member");
+      if (current.role === "OWNER" && role !== "OWNER" && (await countOwners(tx, scope.team.id)) <= 1) {
+        throw conflict("A team needs at least one OWNER: promote another member first.");
+      }
+      await tx.update(memberships).set({ role }).where(where);
+      await writeAudit(tx, {
+        teamId: scope.team.id,
+        actor: { type: "user", id: scope.principal.user.id },
+        action: "member.update",
+        target: { type: "user", id: params.userId },
+        data: { from: current.role, to: role },
+        at: now,
+      });
+      const [u] = await tx.select().from(users).where(eq(users.id, params.userId));
+      return { userId: u!.id, email: u!.email, name: u!.name, role, createdAt: current.createdAt };
+    });
+    return c.json({ member }, 200);
+  });
