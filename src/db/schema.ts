@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Milliseconds since the Unix epoch, as the API speaks them. */
 const ms = (name: string) => bigint(name, { mode: "number" });
@@ -136,4 +136,29 @@ export const idempotencyKeys = pgTable(
     createdAt: ms("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+);
+
+/** Routing rules (Vercel AI Gateway shape). At most one enabled rule per `match_model` per team. */
+export const rules = pgTable(
+  "rules",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    type: text("type").$type<"rewrite" | "deny">().notNull(),
+    matchModel: text("match_model").notNull(),
+    rewriteModel: text("rewrite_model"),
+    reason: text("reason"),
+    enabled: boolean("enabled").notNull().default(true),
+    description: text("description"),
+    createdBy: text("created_by").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    index("rules_team_idx").on(t.teamId, t.id),
+    uniqueIndex("rules_team_match_enabled_uq").on(t.teamId, t.matchModel).where(sql`${t.enabled}`),
+  ],
 );

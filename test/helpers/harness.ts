@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { createApp } from "../../src/app.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { openDatabase, type Database } from "../../src/db/client.js";
+import type { App } from "../../src/http/context.js";
+import { systemClock, type Clock } from "../../src/lib/clock.js";
+import { createLogger } from "../../src/lib/logger.js";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const GATEWAY_TOKEN = "test-gateway-token-0123456789";
+
+/** Every log line any test app wrote (asserted on by the "no secret in a log" tests). */
+export const logLines: string[] = [];
+
+export type Harness = {
+  database: Database;
+  config: Config;
+  app: App;
+  /** Another app on the same database, e.g. with a manual clock. */
+  makeApp(opts?: { clock?: Clock; config?: Partial<Config> }): App;
+};
+
+let harness: Promise<Harness> | undefined;
+
+/**
+ * The worker's shared app and database: Postgres when DATABASE_URL is set (migrated under an
+ * advisory lock), otherwise an in-memory PGlite migrated once per worker.
+ */
+export function getHarness(): Promise<Harness> {
+  harness ??= (async () => {
+    const url = process.env.DATABASE_URL || undefined;
+    const database = await openDatabase(url ? { databaseUrl: url, poolSize: 5 } : { dataDir: "memory://" });
+    await database.migrate();
+    const config = loadConfig({
+      TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+      TOLLGATE_GATEWAY_TOKEN: GATEWAY_TOKEN,
+      TOLLGATE_PUBLIC_URL: "http://tollgate.test",
+    });
+    const log = createLogger("debug", (l) => logLines.push(l));
+    const makeApp = (opts: { clock?: Clock; config?: Partial<Config> } = {}) =>
+      createApp({ db: database.db, config: { ...config, ...opts.config }, clock: opts.clock ?? systemClock, log });
+    return { database, config, app: makeApp(), makeApp };
+  })();
+  return harness;
+}
+
+export function uniq(prefix = "t"): string {
+  return `${prefix}-${randomBytes(5).toString("hex")}`;
+}
+
+export type Res<T = any> = { status: number; body: T; headers: Headers; text: string };
+
+export type CallOpts = { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string>; app?: App };
+
+/** Calls the app in-process (the same fetch handler the server runs). */
+export async function call<T = any>(method: string, path: string, opts: CallOpts = {}): Promise<Res<T>> {
+  const h = await getHarness();
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await (opts.app ?? h.app).request(path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers, text };
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { describeAuthMatrix } from "../helpers/auth-matrix.js";
+import { getHarness } from "../helpers/harness.js";
+import { ROUTES } from "../routes.js";
+
+describe("route table", () => {
+  it("covers every route the app serves under /v1", async () => {
+    const { app } = await getHarness();
+    const served = new Set(
+      app.routes
+        .filter((r) => r.path.startsWith("/v1/") && r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, "{$1}")}`),
+    );
+    const tabled = new Set(ROUTES.map((r) => `${r.method} ${r.route}`));
+    expect([...served].filter((r) => !tabled.has(r))).toEqual([]);
+    expect([...tabled].filter((r) => !served.has(r))).toEqual([]);
+  });
+});
+
+describeAuthMatrix(ROUTES);

@@ -1,0 +1,103 @@
+import { createKeyFx, createProjectFx, createUserFx } from "./helpers/fixtures.js";
+import type { RouteCase } from "./helpers/auth-matrix.js";
+import { call, uniq } from "./helpers/harness.js";
+
+/**
+ * Every route of the API with a valid request builder. The auth matrix runs over this table,
+ * and a test fails when the app has a route that is missing here.
+ */
+export const ROUTES: RouteCase[] = [
+  {
+    method: "POST",
+    route: "/v1/admin/users",
+    scope: "admin",
+    write: false,
+    make: async () => ({ path: "/v1/admin/users", body: { email: `${uniq("adm")}@example.test` } }),
+  },
+  { method: "GET", route: "/v1/user", scope: "self", write: false, make: async () => ({ path: "/v1/user" }) },
+  {
+    method: "POST",
+    route: "/v1/user/tokens",
+    scope: "self",
+    write: false,
+    make: async () => ({ path: "/v1/user/tokens", body: { name: "ci" } }),
+  },
+  { method: "GET", route: "/v1/user/tokens", scope: "self", write: false, make: async () => ({ path: "/v1/user/tokens" }) },
+  {
+    method: "DELETE",
+    route: "/v1/user/tokens/{id}",
+    scope: "self",
+    write: false,
+    make: async (t) => {
+      const r = await call("POST", "/v1/user/tokens", { token: t.owner.token, body: { name: "to-delete" } });
+      return { path: `/v1/user/tokens/${r.body.token.id}` };
+    },
+  },
+  {
+    method: "POST",
+    route: "/v1/teams",
+    scope: "self",
+    write: false,
+    make: async () => ({ path: "/v1/teams", body: { slug: uniq("t"), name: "T" } }),
+  },
+  { method: "GET", route: "/v1/teams", scope: "self", write: false, make: async () => ({ path: "/v1/teams" }) },
+  {
+    method: "POST",
+    route: "/v1/teams/{teamId}/members",
+    scope: "team",
+    write: "owner",
+    make: async (t) => ({ path: `/v1/teams/${t.id}/members`, body: { email: (await createUserFx()).email, role: "DEVELOPER" } }),
+  },
+  { method: "GET", route: "/v1/teams/{teamId}/members", scope: "team", write: false, make: async (t) => ({ path: `/v1/teams/${t.id}/members` }) },
+  {
+    method: "PATCH",
+    route: "/v1/teams/{teamId}/members/{userId}",
+    scope: "team",
+    write: "owner",
+    make: async (t) => ({ path: `/v1/teams/${t.id}/members/${t.developer.id}`, body: { role: "DEVELOPER" } }),
+  },
+  {
+    method: "DELETE",
+    route: "/v1/teams/{teamId}/members/{userId}",
+    scope: "team",
+    write: "owner",
+    make: async (t) => ({ path: `/v1/teams/${t.id}/members/${t.developer.id}` }),
+  },
+  {
+    method: "POST",
+    route: "/v1/projects",
+    scope: "team",
+    write: true,
+    make: async (t) => ({ path: `/v1/projects?teamId=${t.id}`, body: { name: uniq("p") } }),
+  },
+  { method: "GET", route: "/v1/projects", scope: "team", write: false, make: async (t) => ({ path: `/v1/projects?teamId=${t.id}` }) },
+  {
+    method: "DELETE",
+    route: "/v1/projects/{id}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/projects/${(await createProjectFx(t)).id}` }),
+  },
+  {
+    method: "POST",
+    route: "/v1/api-keys",
+    scope: "team",
+    write: true,
+    make: async (t) => ({ path: `/v1/api-keys?teamId=${t.id}`, body: { purpose: "ai-gateway" } }),
+  },
+  { method: "GET", route: "/v1/api-keys", scope: "team", write: false, make: async (t) => ({ path: `/v1/api-keys?teamId=${t.id}` }) },
+  {
+    method: "GET",
+    route: "/v1/api-keys/{id}",
+    scope: "resource",
+    write: false,
+    make: async (t) => ({ path: `/v1/api-keys/${(await createKeyFx(t)).apiKey.id}` }),
+  },
+  {
+    method: "DELETE",
+    route: "/v1/api-keys/{id}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/api-keys/${(await createKeyFx(t)).apiKey.id}` }),
+  },
+];
