@@ -3,7 +3,14 @@ import { registerCreateApiKey } from "./api-keys/v1_api_keys_create.js";
 import { registerDeleteApiKey } from "./api-keys/v1_api_keys_delete.js";
 import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
+import { registerUpdateApiKeyQuota } from "./api-keys/v1_api_keys_quota_update.js";
+import { registerListAudit } from "./audit/v1_audit_log_list.js";
+import { registerGatewayAuthorize } from "./gateway/v1_gateway_authorize.js";
+import { registerGatewayUsage } from "./gateway/v1_gateway_usage.js";
 import type { App } from "./http/context.js";
+import { registerDeleteBudget } from "./quotas/v1_budgets_delete.js";
+import { registerListBudgets } from "./quotas/v1_budgets_list.js";
+import { registerPutBudget } from "./quotas/v1_budgets_put.js";
 import { registerCreateProject } from "./projects/v1_projects_create.js";
 import { registerDeleteProject } from "./projects/v1_projects_delete.js";
 import { registerListProjects } from "./projects/v1_projects_list.js";
@@ -38,4 +45,11 @@ export function registerRoutes(app: App): void {
   registerListApiKeys(app);
   registerGetApiKey(app);
   registerDeleteApiKey(app);
+  registerUpdateApiKeyQuota(app);
+  registerPutBudget(app);
+  registerListBudgets(app);
+  registerDeleteBudget(app);
+  registerListAudit(app);
+  registerGatewayAuthorize(app);
+  registerGatewayUsage(app);
 }

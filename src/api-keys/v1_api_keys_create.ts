@@ -9,6 +9,8 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
+import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
+import { dollarsToMicros } from "../quotas/money.js";
 import { modelIdSchema } from "../rules/model-id.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
 
@@ -23,6 +25,9 @@ export const CreateApiKeyRequest = z
       .max(100)
       .optional()
       .openapi({ description: "Allow-list of model ids (`provider/model`). Empty or absent: every model." }),
+    aiGatewayQuota: KeyQuotaInputSchema.optional().openapi({
+      description: "A spending budget for this key (see `PATCH /v1/api-keys/{id}/quota` to change it later).",
+    }),
     metadata: z
       .record(z.string().min(1).max(128), z.unknown())
       .refine((m) => Object.keys(m).length <= 50, "at most 50 keys")
@@ -89,15 +94,31 @@ export const registerCreateApiKey = (app: App) =>
           metadata: body.metadata ?? {},
         })
         .returning();
+      const q = body.aiGatewayQuota;
+      if (q) {
+        await upsertBudget(
+          tx,
+          scope.team.id,
+          { scopeType: "api_key", scopeId: row!.id },
+          {
+            limitMicros: dollarsToMicros(q.limitAmount),
+            refreshPeriod: q.refreshPeriod,
+            includeByok: q.includeByokInQuota,
+            alertThresholds: q.alertThresholds,
+          },
+          now,
+        );
+      }
       await writeAudit(tx, {
         teamId: scope.team.id,
         actor: { type: "user", id: scope.principal.user.id },
         action: "api_key.create",
         target: { type: "api_key", id: row!.id },
-        data: { name: row!.name, projectId: row!.projectId },
+        data: { name: row!.name, projectId: row!.projectId, quota: q ?? null },
         at: now,
       });
       return row!;
     });
-    return c.json({ apiKeyString, apiKey: toApiKey(row, now) }, 200);
+    const quotas = await loadKeyQuotas(db, scope.team.id, [row.id], now);
+    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
   });
