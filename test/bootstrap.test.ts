@@ -3,6 +3,7 @@ import { createApp } from "../src/app.js";
 import { bootstrapFirstUser } from "../src/bootstrap.js";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
+import { GatewayState } from "../src/gateway/state.js";
 import { systemClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/logger.js";
 
@@ -15,7 +16,8 @@ describe("first start", () => {
       const created = await bootstrapFirstUser(database.db, Date.now());
       expect(created).toMatchObject({ email: "admin@localhost", teamSlug: "default" });
       expect(await bootstrapFirstUser(database.db, Date.now())).toBeNull();
-      const app = createApp({ db: database.db, config: loadConfig({}), clock: systemClock, log: createLogger("silent") });
+      const gateway = new GatewayState(database.db, { cache: false });
+      const app = createApp({ db: database.db, config: loadConfig({}), clock: systemClock, log: createLogger("silent"), gateway });
       const me = await app.request("/v1/user", { headers: { authorization: `Bearer ${created!.bearerToken}` } });
       expect(me.status).toBe(200);
       expect((await me.json()).teams).toEqual([expect.objectContaining({ slug: "default", role: "OWNER" })]);

@@ -9,6 +9,7 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
+import { transact } from "../events/transact.js";
 import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros } from "../quotas/money.js";
 import { modelIdSchema } from "../rules/model-id.js";
@@ -62,7 +63,8 @@ export const registerCreateApiKey = (app: App) =>
   app.openapi(route, async (c) => {
     const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
     const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const now = clock.now();
     if (body.expiresAt !== undefined && body.expiresAt <= now) {
       throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
@@ -75,7 +77,7 @@ export const registerCreateApiKey = (app: App) =>
       if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
     }
     const apiKeyString = generateSecret("tgk");
-    const row = await db.transaction(async (tx) => {
+    const row = await transact(deps, async (tx, publish) => {
       const [row] = await tx
         .insert(apiKeys)
         .values({
@@ -108,6 +110,7 @@ export const registerCreateApiKey = (app: App) =>
           },
           now,
         );
+        await publish({ t: "budgets", teamId: scope.team.id });
       }
       await writeAudit(tx, {
         teamId: scope.team.id,

@@ -8,6 +8,7 @@ import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { AlertThresholdsSchema, findBudget, loadKeyQuotas, RefreshPeriodSchema, toApiKeyQuota, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros, usdAmountSchema } from "../quotas/money.js";
 import { loadQuotaStates } from "../quotas/state.js";
+import { transact } from "../events/transact.js";
 import { loadKeyForCaller } from "./queries.js";
 import { ApiKeyQuotaSchema, ApiKeySchema, toApiKey } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
@@ -51,10 +52,11 @@ export const registerUpdateApiKeyQuota = (app: App) =>
     const { id } = c.req.valid("param");
     const key = await loadKeyForCaller(c, id, c.req.valid("query").teamId, "write");
     const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const now = clock.now();
     const entity = { scopeType: "api_key" as const, scopeId: key.id };
-    const quota = await db.transaction(async (tx) => {
+    const quota = await transact(deps, async (tx, publish) => {
       const existing = await findBudget(tx, key.teamId, "api_key", key.id);
       if (!existing && body.limitAmount === undefined) {
         throw badRequest("This key has no budget yet: limitAmount is required.", [{ path: "limitAmount", message: "required when the key has no budget" }]);
@@ -73,6 +75,7 @@ export const registerUpdateApiKeyQuota = (app: App) =>
         },
         now,
       );
+      await publish({ t: "budgets", teamId: key.teamId });
       await writeAudit(tx, {
         teamId: key.teamId,
         actor: { type: "user", id: requireUser(c).user.id },

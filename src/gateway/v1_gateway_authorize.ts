@@ -1,17 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, lt } from "drizzle-orm";
 import { keyStatus } from "../api-keys/schemas.js";
-import { apiKeys } from "../db/schema.js";
 import { requireGateway } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
-import { effectiveSpend, isExceeded, loadQuotaStates, quotaEntityId, quotaSummary } from "../quotas/state.js";
+import { effectiveSpend, isExceeded, quotaEntityId, quotaSummary } from "../quotas/state.js";
 import { modelIdSchema } from "../rules/model-id.js";
-import { loadTeamRules, ruleChainError } from "../rules/queries.js";
+import { ruleChainError } from "../rules/queries.js";
 import { resolveModel, RuleChainInvalidError } from "../rules/resolve.js";
-import { findKeyByCredential } from "./credential.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
 /** `activeAt` is written at most once a minute per key, not on every authorize. */
@@ -64,10 +61,10 @@ export const registerGatewayAuthorize = (app: App) =>
   app.openapi(route, async (c) => {
     requireGateway(c);
     const { credential, model } = c.req.valid("json");
-    const { db, clock } = c.get("deps");
+    const { gateway, clock, log } = c.get("deps");
     const now = clock.now();
 
-    const key = await findKeyByCredential(db, credential);
+    const key = await gateway.keyByCredential(credential);
     if (!key) throw unauthorized("Invalid API key.");
     const status = keyStatus(key, now);
     if (status === "leaked") throw unauthorized("Invalid API key.");
@@ -77,7 +74,7 @@ export const registerGatewayAuthorize = (app: App) =>
 
     let resolution;
     try {
-      resolution = resolveModel(await loadTeamRules(db, key.teamId), model);
+      resolution = resolveModel(await gateway.teamRules(key.teamId), model);
     } catch (err) {
       if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
       throw err;
@@ -89,7 +86,7 @@ export const registerGatewayAuthorize = (app: App) =>
     }
 
     const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
-    const states = await loadQuotaStates(db, subject, now);
+    const states = await gateway.quotaStates(subject, now);
     const spent = states.find(isExceeded);
     if (spent) {
       throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
@@ -103,12 +100,7 @@ export const registerGatewayAuthorize = (app: App) =>
       });
     }
 
-    if (now - key.activeAt >= ACTIVE_AT_GRANULARITY_MS) {
-      await db
-        .update(apiKeys)
-        .set({ activeAt: now })
-        .where(and(eq(apiKeys.id, key.id), lt(apiKeys.activeAt, now - ACTIVE_AT_GRANULARITY_MS)));
-    }
+    gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, (e) => log.error("activeAt update failed", { keyId: key.id, error: String(e) }));
 
     return c.json(
       {

@@ -9,6 +9,7 @@ import { newId } from "../lib/ids.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
 import { addSpend, loadQuotaStates, quotaSummary } from "../quotas/state.js";
 import { modelIdSchema } from "../rules/model-id.js";
+import { transact } from "../events/transact.js";
 import { findKeyByCredential } from "./credential.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
@@ -64,7 +65,8 @@ export const registerGatewayUsage = (app: App) =>
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const now = clock.now();
     const key = body.keyId
       ? (await db.select().from(apiKeys).where(eq(apiKeys.id, body.keyId)).limit(1))[0]
@@ -73,7 +75,7 @@ export const registerGatewayUsage = (app: App) =>
     const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
     const micros = costToMicros(body.costUsd);
 
-    const result = await db.transaction(async (tx) => {
+    const result = await transact(deps, async (tx, publish) => {
       const inserted = await tx
         .insert(usageEvents)
         .values({
@@ -93,7 +95,7 @@ export const registerGatewayUsage = (app: App) =>
         .onConflictDoNothing()
         .returning({ id: usageEvents.id });
       if (inserted.length === 0) return { recorded: false, states: await loadQuotaStates(tx, subject, now) };
-      return { recorded: true, states: await addSpend(tx, subject, { micros, byok: body.byok ?? false }, now) };
+      return { recorded: true, states: await addSpend(tx, subject, { micros, byok: body.byok ?? false }, now, publish) };
     });
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
   });

@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
+import type { Publish } from "../events/transact.js";
 import type { Db } from "../db/client.js";
 import { budgets, spendCounters, type BudgetScope } from "../db/schema.js";
 import { microsToDollars } from "./money.js";
@@ -124,6 +125,7 @@ export async function addSpend(
   s: Subject,
   cost: { micros: number; byok: boolean },
   now: number,
+  publish: Publish,
 ): Promise<QuotaState[]> {
   const states = await loadQuotaStates(tx, s, now);
   const out: QuotaState[] = [];
@@ -199,6 +201,17 @@ export async function addSpend(
         });
       }
     }
+    await publish({
+      t: "spend",
+      teamId: s.teamId,
+      scopeType: st.entity.scopeType,
+      scopeId: st.entity.scopeId,
+      periodStart: next.periodStart,
+      periodEnd: next.periodEnd,
+      spendMicros: next.spendMicros,
+      byokSpendMicros: next.byokSpendMicros,
+      alertsSent: next.alertsSent,
+    });
     out.push(next);
   }
   return out;

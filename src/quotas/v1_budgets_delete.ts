@@ -7,6 +7,7 @@ import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
+import { transact } from "../events/transact.js";
 import { BudgetScopeTypeSchema } from "./budget-schemas.js";
 import { budgetEntity } from "./v1_budgets_put.js";
 
@@ -32,15 +33,17 @@ export const registerDeleteBudget = (app: App) =>
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
     const scope = await resolveTeamScope(c, q, "write");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const entity = await budgetEntity(db, scope.team.id, q);
     const now = clock.now();
-    const deleted = await db.transaction(async (tx) => {
+    const deleted = await transact(deps, async (tx, publish) => {
       const rows = await tx
         .delete(budgets)
         .where(and(eq(budgets.teamId, scope.team.id), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
         .returning({ id: budgets.id });
       if (rows.length === 0) return false;
+      await publish({ t: "budgets", teamId: scope.team.id });
       await writeAudit(tx, {
         teamId: scope.team.id,
         actor: { type: "user", id: scope.principal.user.id },

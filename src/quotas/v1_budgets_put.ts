@@ -7,6 +7,7 @@ import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
+import { transact } from "../events/transact.js";
 import { AlertThresholdsSchema, RefreshPeriodSchema, upsertBudget } from "./budgets.js";
 import { BudgetSchema, BudgetScopeTypeSchema, toBudget } from "./budget-schemas.js";
 import { dollarsToMicros, usdAmountSchema } from "./money.js";
@@ -44,11 +45,12 @@ export const registerPutBudget = (app: App) =>
   app.openapi(route, async (c) => {
     const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
     const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const teamId = scope.team.id;
     const entity = await budgetEntity(db, teamId, body);
     const now = clock.now();
-    const budget = await db.transaction(async (tx) => {
+    const budget = await transact(deps, async (tx, publish) => {
       const { before, after } = await upsertBudget(
         tx,
         teamId,
@@ -63,6 +65,7 @@ export const registerPutBudget = (app: App) =>
         },
         now,
       );
+      await publish({ t: "budgets", teamId });
       await writeAudit(tx, {
         teamId,
         actor: { type: "user", id: scope.principal.user.id },
