@@ -31,14 +31,20 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.m
 /** Arbitrary constant for pg_advisory_lock: only one process migrates at a time. */
 const MIGRATION_LOCK = 7_243_001;
 
-export type DatabaseOptions = { databaseUrl?: string; dataDir?: string; poolSize?: number };
+export type DatabaseOptions = {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolSize?: number;
+  /** Postgres `application_name` of this instance's connections (its listener adds `:listen`). */
+  applicationName?: string;
+};
 
 /**
  * `databaseUrl` set: Postgres through postgres-js. Otherwise embedded PGlite in `dataDir`
  * (`memory://` keeps it in memory).
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.applicationName ?? "tollgate");
   return openPglite(opts.dataDir ?? "./.tollgate");
 }
 
@@ -64,8 +70,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {} });
+async function openPostgres(url: string, max: number, applicationName: string): Promise<Database> {
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } });
   const db = drizzlePg({ client, schema }) as unknown as Db;
   return {
     db,
@@ -80,7 +86,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         await one.end();
       }
     },
-    listen: (channel, onPayload, onStatus) => listenPostgres(url, channel, onPayload, onStatus),
+    listen: (channel, onPayload, onStatus) => listenPostgres(url, `${applicationName}:listen`, channel, onPayload, onStatus),
     close: async () => {
       await client.end({ timeout: 5 });
     },
@@ -95,6 +101,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
  */
 async function listenPostgres(
   url: string,
+  applicationName: string,
   channel: string,
   onPayload: (payload: string) => void,
   onStatus: (listening: boolean) => void,
@@ -109,6 +116,7 @@ async function listenPostgres(
     max_lifetime: null,
     fetch_types: false,
     onnotice: () => {},
+    connection: { application_name: applicationName },
     onnotify: (c: string, payload: string) => {
       if (c === channel) onPayload(payload);
     },

@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { openDatabase, type Database } from "../../src/db/client.js";
+import { apiKeys } from "../../src/db/schema.js";
+import { startGatewayState, type GatewayState } from "../../src/gateway/state.js";
+import type { App } from "../../src/http/context.js";
+import { systemClock } from "../../src/lib/clock.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
+import { authorize, report } from "../helpers/gateway.js";
+import { call, getHarness } from "../helpers/harness.js";
+
+const url = process.env.DATABASE_URL;
+
+type Instance = { name: string; app: App; state: GatewayState; database: Database; close(): Promise<void> };
+
+async function startInstance(name: string): Promise<Instance> {
+  const { config } = await getHarness();
+  const database = await openDatabase({ databaseUrl: url!, poolSize: 5, applicationName: name });
+  const gw = await startGatewayState(database);
+  const app = createApp({ db: database.db, config, clock: systemClock, log: createLogger("silent"), gateway: gw.state });
+  return {
+    name,
+    app,
+    state: gw.state,
+    database,
+    close: async () => {
+      await gw.close();
+      await database.close();
+    },
+  };
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    if (await cond()) return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return Infinity;
+}
+
+describe.skipIf(!url)("two instances on one Postgres", () => {
+  let A: Instance;
+  let B: Instance;
+  beforeAll(async () => {
+    const tag = randomBytes(3).toString("hex");
+    [A, B] = await Promise.all([startInstance(`tollgate-a-${tag}`), startInstance(`tollgate-b-${tag}`)]);
+  });
+  afterAll(async () => {
+    await Promise.all([A?.close(), B?.close()]);
+  });
+
+  it("a key deleted through A is refused by B within 100 ms", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200); // cached on B
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    const del = await call("DELETE", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token, app: A.app });
+    expect(del.status).toBe(204);
+    const elapsed = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 401, 1000);
+    expect(elapsed).toBeLessThan(100);
+  });
+
+  it("a deactivation (member removed) through A is refused by B within 100 ms", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, {}, team.member.token);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    await call("DELETE", `/v1/teams/${team.id}/members/${team.member.id}`, { token: team.owner.token, app: A.app });
+    const elapsed = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 403, 1000);
+    expect(elapsed).toBeLessThan(100);
+  });
+
+  it("spend recorded through A is seen by B within 100 ms, and a budget change too", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 1 } });
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    expect((await report(k.apiKey.id, 1, { app: A.app })).status).toBe(202);
+    const seen = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 402, 1000);
+    expect(seen).toBeLessThan(100);
+    await call("PATCH", `/v1/api-keys/${k.apiKey.id}/quota`, { token: team.owner.token, app: A.app, body: { limitAmount: 2 } });
+    const raised = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 200, 1000);
+    expect(raised).toBeLessThan(100);
+  });
+
+  it("spend through A and B together never exceeds the budget by more than the requests admitted in flight", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 1 } });
+    const workers = 8;
+    const cost = 0.05;
+    let admitted = 0;
+    await Promise.all(
+      Array.from({ length: workers }, async (_, w) => {
+        const app = w % 2 === 0 ? A.app : B.app;
+        for (;;) {
+          const r = await authorize(k.apiKeyString, "openai/gpt-5", app);
+          if (r.status !== 200) {
+            expect(r.status).toBe(402);
+            return;
+          }
+          admitted++;
+          expect((await report(k.apiKey.id, cost, { app })).status).toBe(202);
+        }
+      }),
+    );
+    const spent = admitted * cost;
+    expect(spent).toBeGreaterThanOrEqual(1);
+    // At most one request per worker can have been admitted after the limit was reached.
+    expect(spent).toBeLessThanOrEqual(1 + workers * cost + 1e-9);
+    const got = await call("GET", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token });
+    expect(got.body.apiKey.quota.currentSpend).toBeCloseTo(spent, 9);
+    for (const inst of [A, B]) expect((await authorize(k.apiKeyString, "openai/gpt-5", inst.app)).status).toBe(402);
+  });
+
+  it("when B's listen connection is killed, B stops trusting its cache and reads the database", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    expect(B.state.isTrusted).toBe(true);
+
+    const admin = postgres(url!, { max: 1, onnotice: () => {} });
+    try {
+      const killed = await admin`select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = ${B.name + ":listen"}`;
+      expect(killed.length).toBe(1);
+      // B is untrusted from the drop until it listens again, and then starts from empty: either
+      // way nothing cached before the drop is served. Revoke behind everyone's back: no notification is sent for this write.
+      const { database } = await getHarness();
+      await database.db.update(apiKeys).set({ deletedAt: Date.now() }).where(eq(apiKeys.id, k.apiKey.id));
+      const r = await authorize(k.apiKeyString, "openai/gpt-5", B.app);
+      expect(r.status).toBe(401);
+      // B reconnects by itself and trusts its (emptied) cache again.
+      const back = await until(async () => B.state.isTrusted, 3000);
+      expect(back).toBeLessThan(3000);
+      expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(401);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it("while B is cut off, it serves nothing stale from memory", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    // Simulate the listener being down (as between a drop and the reconnect).
+    B.state.setListening(false);
+    try {
+      const { database } = await getHarness();
+      await database.db.update(apiKeys).set({ leakedAt: Date.now() }).where(eq(apiKeys.id, k.apiKey.id));
+      expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(401);
+    } finally {
+      B.state.setListening(true);
+    }
+  });
+});
