@@ -8,6 +8,7 @@ import type { App, AppEnv, Deps } from "./http/context.js";
 import { ApiError, type ErrorParam } from "./http/errors.js";
 import { idempotency } from "./http/idempotency.js";
 import { newId } from "./lib/ids.js";
+import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { registerRoutes } from "./routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -51,9 +52,11 @@ export function createApp(deps: Deps): App {
     },
   });
 
+  const usage = new UsageBatcher(deps);
   app.use("*", async (c, next) => {
     const started = performance.now();
     c.set("deps", deps);
+    c.set("usage", usage);
     c.set("requestId", newId("event").replace(/^evt_/, "req_"));
     await next();
     c.header("x-request-id", c.get("requestId"));

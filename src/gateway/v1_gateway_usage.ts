@@ -1,15 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { apiKeys, usageEvents } from "../db/schema.js";
+import { apiKeys } from "../db/schema.js";
 import { requireGateway } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
-import { newId } from "../lib/ids.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
-import { addSpend, loadQuotaStates, quotaSummary } from "../quotas/state.js";
+import { quotaSummary } from "../quotas/state.js";
 import { modelIdSchema } from "../rules/model-id.js";
-import { transact } from "../events/transact.js";
 import { findKeyByCredential } from "./credential.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
@@ -65,8 +63,7 @@ export const registerGatewayUsage = (app: App) =>
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
-    const deps = c.get("deps");
-    const { db, clock } = deps;
+    const { db, clock } = c.get("deps");
     const now = clock.now();
     const key = body.keyId
       ? (await db.select().from(apiKeys).where(eq(apiKeys.id, body.keyId)).limit(1))[0]
@@ -75,27 +72,15 @@ export const registerGatewayUsage = (app: App) =>
     const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
     const micros = costToMicros(body.costUsd);
 
-    const result = await transact(deps, async (tx, publish) => {
-      const inserted = await tx
-        .insert(usageEvents)
-        .values({
-          id: newId("usage"),
-          requestId: body.requestId,
-          teamId: key.teamId,
-          keyId: key.id,
-          projectId: key.projectId,
-          userId: key.createdBy,
-          model: body.model,
-          costMicros: micros,
-          byok: body.byok ?? false,
-          inputTokens: body.inputTokens ?? null,
-          outputTokens: body.outputTokens ?? null,
-          createdAt: now,
-        })
-        .onConflictDoNothing()
-        .returning({ id: usageEvents.id });
-      if (inserted.length === 0) return { recorded: false, states: await loadQuotaStates(tx, subject, now) };
-      return { recorded: true, states: await addSpend(tx, subject, { micros, byok: body.byok ?? false }, now, publish) };
+    const result = await c.get("usage").submit({
+      subject,
+      requestId: body.requestId,
+      model: body.model,
+      micros,
+      byok: body.byok ?? false,
+      inputTokens: body.inputTokens ?? null,
+      outputTokens: body.outputTokens ?? null,
+      now,
     });
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
   });

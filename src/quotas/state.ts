@@ -114,107 +114,125 @@ export async function loadQuotaStates(db: Db, s: Subject, now: number): Promise<
   );
 }
 
+export type SpendItem = { subject: Subject; micros: number; byok: boolean };
+
+const subjectKey = (s: Subject) => `${s.teamId}|${s.keyId ?? ""}|${s.projectId ?? ""}|${s.userId ?? ""}`;
+const entityKey = (teamId: string, e: Entity) => `${teamId}|${e.scopeType}|${e.scopeId}`;
+
 /**
- * Adds a request's cost to every budget in scope, atomically per counter: one
- * `INSERT … ON CONFLICT DO UPDATE` that adds within the same period and restarts from this cost in
- * a new one (never going back to an older period). Crossing an alert threshold writes one
- * `quota.threshold` audit event per threshold per period. Call inside the usage transaction.
+ * Adds the cost of one or many reported requests to every budget in their scope, in `tx`. Costs
+ * are summed per spend counter, then each counter gets one atomic
+ * `INSERT … ON CONFLICT DO UPDATE`, in a fixed order (no deadlocks between instances): it adds
+ * within the same period and restarts from the new cost in a new one, never going back to an
+ * older period. Crossing an alert threshold writes one `quota.threshold` audit event per
+ * threshold per period. Publishes each counter's new value. Returns, per item, the states of its
+ * budgets afterwards.
  */
-export async function addSpend(
+export async function addSpend(tx: Db, items: SpendItem[], now: number, publish: Publish): Promise<QuotaState[][]> {
+  const statesBySubject = new Map<string, QuotaState[]>();
+  for (const it of items) {
+    const k = subjectKey(it.subject);
+    if (!statesBySubject.has(k)) statesBySubject.set(k, await loadQuotaStates(tx, it.subject, now));
+  }
+  const deltas = new Map<string, { teamId: string; st: QuotaState; spend: number; byok: number }>();
+  for (const it of items) {
+    for (const st of statesBySubject.get(subjectKey(it.subject))!) {
+      const k = entityKey(it.subject.teamId, st.entity);
+      const d = deltas.get(k) ?? { teamId: it.subject.teamId, st, spend: 0, byok: 0 };
+      if (it.byok) d.byok += it.micros;
+      else d.spend += it.micros;
+      deltas.set(k, d);
+    }
+  }
+  const after = new Map<string, QuotaState>();
+  for (const k of [...deltas.keys()].sort()) {
+    const { teamId, st, spend, byok } = deltas.get(k)!;
+    after.set(k, await addToCounter(tx, teamId, st, spend, byok, now, publish));
+  }
+  return items.map((it) =>
+    statesBySubject.get(subjectKey(it.subject))!.map((st) => after.get(entityKey(it.subject.teamId, st.entity)) ?? st),
+  );
+}
+
+async function addToCounter(
   tx: Db,
-  s: Subject,
-  cost: { micros: number; byok: boolean },
+  teamId: string,
+  st: QuotaState,
+  spend: number,
+  byok: number,
   now: number,
   publish: Publish,
-): Promise<QuotaState[]> {
-  const states = await loadQuotaStates(tx, s, now);
-  const out: QuotaState[] = [];
-  for (const st of states) {
-    const add = cost.micros;
-    const [row] = await tx
-      .insert(spendCounters)
-      .values({
-        teamId: s.teamId,
-        scopeType: st.entity.scopeType,
-        scopeId: st.entity.scopeId,
-        periodStart: st.periodStart,
-        periodEnd: st.periodEnd,
-        spendMicros: cost.byok ? 0 : add,
-        byokSpendMicros: cost.byok ? add : 0,
-        alertsSent: [],
-        updatedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [spendCounters.teamId, spendCounters.scopeType, spendCounters.scopeId],
-        set: {
-          spendMicros: sql.raw(
-            `CASE WHEN "spend_counters"."period_start" = excluded.period_start THEN "spend_counters"."spend_micros" + excluded.spend_micros ELSE excluded.spend_micros END`,
-          ),
-          byokSpendMicros: sql.raw(
-            `CASE WHEN "spend_counters"."period_start" = excluded.period_start THEN "spend_counters"."byok_spend_micros" + excluded.byok_spend_micros ELSE excluded.byok_spend_micros END`,
-          ),
-          alertsSent: sql.raw(
-            `CASE WHEN "spend_counters"."period_start" = excluded.period_start THEN "spend_counters"."alerts_sent" ELSE '[]'::jsonb END`,
-          ),
-          periodStart: sql.raw("excluded.period_start"),
-          periodEnd: sql.raw("excluded.period_end"),
-          updatedAt: sql.raw("excluded.updated_at"),
-        },
-        setWhere: sql.raw(`"spend_counters"."period_start" <= excluded.period_start`),
-      })
-      .returning();
-    if (!row || row.periodStart !== st.periodStart) {
-      out.push(st); // an older period than the counter's: not counted against the current one
-      continue;
-    }
-    const next = stateOf(st.entity, st.budget, row, now);
-    const limit = st.budget.limitMicros;
-    const crossed = st.budget.alertThresholds.filter(
-      (t) => !next.alertsSent.includes(t) && limit > 0 && effectiveSpend(next) * 100 >= limit * t,
-    );
-    if (crossed.length > 0) {
-      next.alertsSent = [...next.alertsSent, ...crossed].sort((a, b) => a - b);
-      await tx
-        .update(spendCounters)
-        .set({ alertsSent: next.alertsSent })
-        .where(
-          and(
-            eq(spendCounters.teamId, s.teamId),
-            eq(spendCounters.scopeType, st.entity.scopeType),
-            eq(spendCounters.scopeId, st.entity.scopeId),
-          ),
-        );
-      for (const threshold of crossed) {
-        await writeAudit(tx, {
-          teamId: s.teamId,
-          actor: { type: "system", id: "quota" },
-          action: "quota.threshold",
-          target: { type: st.entity.scopeType, id: st.entity.scopeId },
-          data: {
-            threshold,
-            budgetId: st.budget.id,
-            limitAmount: microsToDollars(limit),
-            currentSpend: microsToDollars(effectiveSpend(next)),
-            periodStart: next.periodStart,
-          },
-          at: now,
-        });
-      }
-    }
-    await publish({
-      t: "spend",
-      teamId: s.teamId,
+): Promise<QuotaState> {
+  const [row] = await tx
+    .insert(spendCounters)
+    .values({
+      teamId,
       scopeType: st.entity.scopeType,
       scopeId: st.entity.scopeId,
-      periodStart: next.periodStart,
-      periodEnd: next.periodEnd,
-      spendMicros: next.spendMicros,
-      byokSpendMicros: next.byokSpendMicros,
-      alertsSent: next.alertsSent,
-    });
-    out.push(next);
+      periodStart: st.periodStart,
+      periodEnd: st.periodEnd,
+      spendMicros: spend,
+      byokSpendMicros: byok,
+      alertsSent: [],
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [spendCounters.teamId, spendCounters.scopeType, spendCounters.scopeId],
+      set: {
+        spendMicros: sql.raw(
+          `CASE WHEN "spend_counters"."period_start" = excluded.period_start THEN "spend_counters"."spend_micros" + excluded.spend_micros ELSE excluded.spend_micros END`,
+        ),
+        byokSpendMicros: sql.raw(
+          `CASE WHEN "spend_counters"."period_start" = excluded.period_start THEN "spend_counters"."byok_spend_micros" + excluded.byok_spend_micros ELSE excluded.byok_spend_micros END`,
+        ),
+        alertsSent: sql.raw(`CASE WHEN "spend_counters"."period_start" = excluded.period_start THEN "spend_counters"."alerts_sent" ELSE '[]'::jsonb END`),
+        periodStart: sql.raw("excluded.period_start"),
+        periodEnd: sql.raw("excluded.period_end"),
+        updatedAt: sql.raw("excluded.updated_at"),
+      },
+      setWhere: sql.raw(`"spend_counters"."period_start" <= excluded.period_start`),
+    })
+    .returning();
+  // An older period than the counter's: not counted against the current one.
+  if (!row || row.periodStart !== st.periodStart) return st;
+  const next = stateOf(st.entity, st.budget, row, now);
+  const limit = st.budget.limitMicros;
+  const crossed = st.budget.alertThresholds.filter((t) => !next.alertsSent.includes(t) && limit > 0 && effectiveSpend(next) * 100 >= limit * t);
+  if (crossed.length > 0) {
+    next.alertsSent = [...next.alertsSent, ...crossed].sort((a, b) => a - b);
+    await tx
+      .update(spendCounters)
+      .set({ alertsSent: next.alertsSent })
+      .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, st.entity.scopeType), eq(spendCounters.scopeId, st.entity.scopeId)));
+    for (const threshold of crossed) {
+      await writeAudit(tx, {
+        teamId,
+        actor: { type: "system", id: "quota" },
+        action: "quota.threshold",
+        target: { type: st.entity.scopeType, id: st.entity.scopeId },
+        data: {
+          threshold,
+          budgetId: st.budget.id,
+          limitAmount: microsToDollars(limit),
+          currentSpend: microsToDollars(effectiveSpend(next)),
+          periodStart: next.periodStart,
+        },
+        at: now,
+      });
+    }
   }
-  return out;
+  await publish({
+    t: "spend",
+    teamId,
+    scopeType: st.entity.scopeType,
+    scopeId: st.entity.scopeId,
+    periodStart: next.periodStart,
+    periodEnd: next.periodEnd,
+    spendMicros: next.spendMicros,
+    byokSpendMicros: next.byokSpendMicros,
+    alertsSent: next.alertsSent,
+  });
+  return next;
 }
 
 /** The `quotas` entry of authorize and usage answers. */

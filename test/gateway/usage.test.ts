@@ -54,6 +54,32 @@ describe("POST /v1/gateway/usage", () => {
     expect(got.body.apiKey.quota.currentSpend).toBe(0.3);
   });
 
+  it("concurrent repeats of the same requestIds (grouped into one transaction) are recorded once each", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 100 } });
+    const ids = Array.from({ length: 10 }, (_, i) => `dup-${team.id}-${i}`);
+    const results = await Promise.all(ids.flatMap((id) => Array.from({ length: 5 }, () => report(k.apiKey.id, 0.07, { requestId: id }))));
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    expect(results.filter((r) => r.body.recorded)).toHaveLength(10);
+    const got = await call("GET", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token });
+    expect(got.body.apiKey.quota.currentSpend).toBe(0.7);
+  });
+
+  it("reports of several teams and keys arriving together are each counted exactly", async () => {
+    const teams = await Promise.all([createTeamFx(), createTeamFx()]);
+    const keys = await Promise.all(teams.flatMap((t) => [createKeyFx(t, { aiGatewayQuota: { limitAmount: 100 } }), createKeyFx(t, { aiGatewayQuota: { limitAmount: 100 } })]));
+    for (const t of teams) {
+      await call("PUT", `/v1/ai-gateway/budgets?teamId=${t.id}`, { token: t.owner.token, body: { scopeType: "team", limitAmount: 100, refreshPeriod: "daily" } });
+    }
+    await Promise.all(keys.flatMap((k, i) => Array.from({ length: 50 }, () => report(k.apiKey.id, 0.01 * (i + 1)))));
+    for (const [i, k] of keys.entries()) {
+      const got = await call("GET", `/v1/api-keys/${k.apiKey.id}`, { token: teams[Math.floor(i / 2)]!.owner.token });
+      expect(got.body.apiKey.quota.currentSpend).toBeCloseTo(0.5 * (i + 1), 9);
+    }
+    expect((await teamCounter(teams[0]!.id))!.spendMicros).toBe(500_000 + 1_000_000);
+    expect((await teamCounter(teams[1]!.id))!.spendMicros).toBe(1_500_000 + 2_000_000);
+  });
+
   it("keeps BYOK spend apart and counts it only when includeByokInQuota", async () => {
     const team = await createTeamFx();
     const plain = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 1 } });
