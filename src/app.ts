@@ -7,7 +7,7 @@ import { authenticate } from "./http/auth.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
 import { ApiError, type ErrorParam } from "./http/errors.js";
 import { idempotency } from "./http/idempotency.js";
-import { newId } from "./lib/ids.js";
+import { randomUUID } from "node:crypto";
 import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { registerRoutes } from "./routes.js";
 
@@ -57,7 +57,7 @@ export function createApp(deps: Deps): App {
     const started = performance.now();
     c.set("deps", deps);
     c.set("usage", usage);
-    c.set("requestId", newId("event").replace(/^evt_/, "req_"));
+    c.set("requestId", `req_${randomUUID()}`);
     await next();
     c.header("x-request-id", c.get("requestId"));
     deps.log.info("request", {
@@ -117,7 +117,7 @@ export function createApp(deps: Deps): App {
       "A personal access token (`tgp_…`), the instance admin token (`TOLLGATE_ADMIN_TOKEN`, /v1/admin only) or the gateway service token (`TOLLGATE_GATEWAY_TOKEN`, /v1/gateway only).",
   });
 
-  app.use("/v1/*", authenticate);
+  app.use("/v1/*", authenticate(deps.config));
   app.use("/v1/*", idempotency);
   registerRoutes(app);
 

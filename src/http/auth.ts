@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { memberships, teams, tokens, users, type Role } from "../db/schema.js";
-import { hasValidChecksum, safeEqual, sha256Hex } from "../lib/secrets.js";
+import { hasValidChecksum, secretMatcher, sha256Hex } from "../lib/secrets.js";
 import type { AppEnv, Principal, UserPrincipal } from "./context.js";
 import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
 
@@ -19,43 +19,47 @@ function bearer(c: Context): string | null {
  * Resolves the bearer token to a principal: the instance admin token, the gateway service
  * token, or a personal access token (`tgp_…`, looked up by SHA-256 digest). Anything else: 401.
  */
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const secret = bearer(c);
-  if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
-  if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
-  const { config, db, clock } = c.get("deps");
+export function authenticate(config: { adminToken: string | undefined; gatewayToken: string | undefined }): MiddlewareHandler<AppEnv> {
+  const isAdmin = secretMatcher(config.adminToken);
+  const isGateway = secretMatcher(config.gatewayToken);
+  return async (c, next) => {
+    const secret = bearer(c);
+    if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
+    if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
+    const { db, clock } = c.get("deps");
 
-  let principal: Principal | null = null;
-  if (secret.startsWith("tgp_")) {
-    if (hasValidChecksum(secret, "tgp")) {
-      const [row] = await db
-        .select({ token: tokens, user: users })
-        .from(tokens)
-        .innerJoin(users, eq(users.id, tokens.userId))
-        .where(eq(tokens.digest, sha256Hex(secret)))
-        .limit(1);
-      const now = clock.now();
-      if (row && (row.token.expiresAt === null || row.token.expiresAt > now)) {
-        if (now - row.token.activeAt > ACTIVE_AT_GRANULARITY_MS) {
-          await db.update(tokens).set({ activeAt: now }).where(eq(tokens.id, row.token.id));
+    let principal: Principal | null = null;
+    if (secret.startsWith("tgp_")) {
+      if (hasValidChecksum(secret, "tgp")) {
+        const [row] = await db
+          .select({ token: tokens, user: users })
+          .from(tokens)
+          .innerJoin(users, eq(users.id, tokens.userId))
+          .where(eq(tokens.digest, sha256Hex(secret)))
+          .limit(1);
+        const now = clock.now();
+        if (row && (row.token.expiresAt === null || row.token.expiresAt > now)) {
+          if (now - row.token.activeAt > ACTIVE_AT_GRANULARITY_MS) {
+            await db.update(tokens).set({ activeAt: now }).where(eq(tokens.id, row.token.id));
+          }
+          principal = {
+            kind: "user",
+            id: row.token.id,
+            user: { id: row.user.id, email: row.user.email, name: row.user.name },
+            token: { id: row.token.id, teamId: row.token.teamId },
+          };
         }
-        principal = {
-          kind: "user",
-          id: row.token.id,
-          user: { id: row.user.id, email: row.user.email, name: row.user.name },
-          token: { id: row.token.id, teamId: row.token.teamId },
-        };
       }
+    } else if (isAdmin(secret)) {
+      principal = { kind: "admin", id: "admin" };
+    } else if (isGateway(secret)) {
+      principal = { kind: "gateway", id: "gateway" };
     }
-  } else if (config.adminToken && safeEqual(secret, config.adminToken)) {
-    principal = { kind: "admin", id: "admin" };
-  } else if (config.gatewayToken && safeEqual(secret, config.gatewayToken)) {
-    principal = { kind: "gateway", id: "gateway" };
-  }
-  if (!principal) throw unauthorized("Invalid or expired token.");
-  c.set("principal", principal);
-  await next();
-};
+    if (!principal) throw unauthorized("Invalid or expired token.");
+    c.set("principal", principal);
+    await next();
+  };
+}
 
 export function requireUser(c: Context<AppEnv>): UserPrincipal {
   const p = c.get("principal");

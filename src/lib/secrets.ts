@@ -11,9 +11,17 @@ export function sha256Hex(value: string): string {
 
 /** Constant-time string comparison (by digest, so lengths do not leak either). */
 export function safeEqual(a: string, b: string): boolean {
-  const da = createHash("sha256").update(a).digest();
-  const db = createHash("sha256").update(b).digest();
-  return timingSafeEqual(da, db);
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+}
+
+/**
+ * A configured secret compared in constant time against presented strings; its own digest is
+ * computed once, not on every request.
+ */
+export function secretMatcher(secret: string | undefined): (presented: string) => boolean {
+  if (!secret) return () => false;
+  const expected = createHash("sha256").update(secret).digest();
+  return (presented) => timingSafeEqual(createHash("sha256").update(presented).digest(), expected);
 }
 
 function toBase62Fixed(n: number, width: number): string {
