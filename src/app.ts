@@ -7,6 +7,7 @@ import { authenticate } from "./http/auth.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
 import { ApiError, type ErrorParam } from "./http/errors.js";
 import { idempotency } from "./http/idempotency.js";
+import { rejectUnstorableText } from "./http/text-guard.js";
 import { randomUUID } from "node:crypto";
 import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { registerRoutes } from "./routes.js";
@@ -75,6 +76,8 @@ export function createApp(deps: Deps): App {
       onError: (c) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`)),
     }),
   );
+
+  app.use("*", rejectUnstorableText);
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return render(c, err);

@@ -11,6 +11,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
+  TOLLGATE_LISTEN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
   TOLLGATE_DATA_DIR: z.string().min(1).default("./.tollgate"),
   TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_GATEWAY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -23,6 +27,7 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  listenDatabaseUrl: string | undefined;
   dataDir: string;
   adminToken: string | undefined;
   gatewayToken: string | undefined;
@@ -47,6 +52,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    listenDatabaseUrl: e.TOLLGATE_LISTEN_DATABASE_URL,
     dataDir: e.TOLLGATE_DATA_DIR,
     adminToken: e.TOLLGATE_ADMIN_TOKEN,
     gatewayToken: e.TOLLGATE_GATEWAY_TOKEN,

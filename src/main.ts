@@ -19,7 +19,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.listenDatabaseUrl, dataDir: config.dataDir });
 await database.migrate();
 
 if (!config.adminToken) {

@@ -18,6 +18,14 @@ import { registerAddMember } from "./teams/v1_team_members_add.js";
 import { registerListMembers } from "./teams/v1_team_members_list.js";
 import { registerRemoveMember } from "./teams/v1_team_members_remove.js";
 import { registerUpdateMember } from "./teams/v1_team_members_update.js";
+import { registerCreateRule } from "./rules/v1_rules_create.js";
+import { registerDeleteRule } from "./rules/v1_rules_delete.js";
+import { registerDeleteRuleById } from "./rules/v1_rules_delete_by_id.js";
+import { registerGetRule } from "./rules/v1_rules_get.js";
+import { registerListRules } from "./rules/v1_rules_list.js";
+import { registerResolveRules } from "./rules/v1_rules_resolve.js";
+import { registerUpdateRule } from "./rules/v1_rules_update.js";
+import { registerUpdateRuleById } from "./rules/v1_rules_update_by_id.js";
 import { registerCreateTeam } from "./teams/v1_teams_create.js";
 import { registerListTeams } from "./teams/v1_teams_list.js";
 import { registerCreateToken } from "./users/v1_user_tokens_create.js";
@@ -52,4 +60,12 @@ export function registerRoutes(app: App): void {
   registerListAudit(app);
   registerGatewayAuthorize(app);
   registerGatewayUsage(app);
+  registerCreateRule(app);
+  registerListRules(app);
+  registerUpdateRule(app);
+  registerDeleteRule(app);
+  registerResolveRules(app);
+  registerGetRule(app);
+  registerUpdateRuleById(app);
+  registerDeleteRuleById(app);
 }

@@ -1,4 +1,4 @@
-import { createKeyFx, createProjectFx, createUserFx } from "./helpers/fixtures.js";
+import { createKeyFx, createProjectFx, createRuleFx, createUserFx, freshModel } from "./helpers/fixtures.js";
 import type { RouteCase } from "./helpers/auth-matrix.js";
 import { call, uniq } from "./helpers/harness.js";
 
@@ -145,5 +145,67 @@ export const ROUTES: RouteCase[] = [
       path: "/v1/gateway/usage",
       body: { keyId: (await createKeyFx(t)).apiKey.id, requestId: uniq("req"), model: "openai/gpt-5", costUsd: 0.01 },
     }),
+  },
+  {
+    method: "POST",
+    route: "/v1/ai-gateway/rules",
+    scope: "team",
+    write: true,
+    make: async (t) => ({
+      path: `/v1/ai-gateway/rules?teamId=${t.id}`,
+      body: { type: "rewrite", match: { model: freshModel() }, action: { rewriteModel: "openai/gpt-5" } },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/v1/ai-gateway/rules",
+    scope: "team",
+    write: false,
+    make: async (t) => ({ path: `/v1/ai-gateway/rules?teamId=${t.id}&includeDisabled=true` }),
+  },
+  {
+    method: "PATCH",
+    route: "/v1/ai-gateway/rules",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: "/v1/ai-gateway/rules", body: { ruleId: (await createRuleFx(t)).ruleId, enabled: false } }),
+  },
+  {
+    method: "DELETE",
+    route: "/v1/ai-gateway/rules",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/ai-gateway/rules?ruleId=${(await createRuleFx(t)).ruleId}` }),
+  },
+  {
+    method: "POST",
+    route: "/v1/ai-gateway/rules/resolve",
+    scope: "team",
+    write: false,
+    make: async (t) => {
+      const rule = await createRuleFx(t);
+      return { path: `/v1/ai-gateway/rules/resolve?teamId=${t.id}`, body: { model: rule.match.model } };
+    },
+  },
+  {
+    method: "GET",
+    route: "/v1/ai-gateway/rules/{ruleId}",
+    scope: "resource",
+    write: false,
+    make: async (t) => ({ path: `/v1/ai-gateway/rules/${(await createRuleFx(t)).ruleId}` }),
+  },
+  {
+    method: "PATCH",
+    route: "/v1/ai-gateway/rules/{ruleId}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/ai-gateway/rules/${(await createRuleFx(t)).ruleId}`, body: { description: "edited" } }),
+  },
+  {
+    method: "DELETE",
+    route: "/v1/ai-gateway/rules/{ruleId}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/ai-gateway/rules/${(await createRuleFx(t)).ruleId}` }),
   },
 ];

@@ -37,6 +37,11 @@ export type DatabaseOptions = {
   poolSize?: number;
   /** Postgres `application_name` of this instance's connections (its listener adds `:listen`). */
   applicationName?: string;
+  /**
+   * Where the LISTEN connection goes, when not `databaseUrl`: e.g. straight to Postgres while the
+   * pool goes through a transaction-mode PgBouncer, which cannot LISTEN.
+   */
+  listenUrl?: string;
 };
 
 /**
@@ -44,7 +49,9 @@ export type DatabaseOptions = {
  * (`memory://` keeps it in memory).
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.applicationName ?? "tollgate");
+  if (opts.databaseUrl) {
+    return openPostgres(opts.databaseUrl, opts.listenUrl ?? opts.databaseUrl, opts.poolSize ?? 10, opts.applicationName ?? "tollgate");
+  }
   return openPglite(opts.dataDir ?? "./.tollgate");
 }
 
@@ -70,7 +77,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, max: number, applicationName: string): Promise<Database> {
+async function openPostgres(url: string, listenUrl: string, max: number, applicationName: string): Promise<Database> {
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } });
   const db = drizzlePg({ client, schema }) as unknown as Db;
   return {
@@ -86,7 +93,7 @@ async function openPostgres(url: string, max: number, applicationName: string): 
         await one.end();
       }
     },
-    listen: (channel, onPayload, onStatus) => listenPostgres(url, `${applicationName}:listen`, channel, onPayload, onStatus),
+    listen: (channel, onPayload, onStatus) => listenPostgres(listenUrl, `${applicationName}:listen`, channel, onPayload, onStatus),
     close: async () => {
       await client.end({ timeout: 5 });
     },

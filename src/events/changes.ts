@@ -13,6 +13,8 @@ export type Change =
   | { t: "key"; digest: string }
   | { t: "rules"; teamId: string }
   | { t: "budgets"; teamId: string }
+  /** An instance's heartbeat to itself: proof its listening connection still delivers. */
+  | { t: "ping"; instance: string }
   | {
       t: "spend";
       teamId: string;

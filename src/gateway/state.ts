@@ -1,4 +1,5 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import type { Database, Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
@@ -29,17 +30,24 @@ export class GatewayState {
   private counters = new Map<string, Counter | null>();
   private gen = { keys: 0, rules: 0, budgets: 0 };
   private lastTouch = new Map<string, number>();
-  private trusted: boolean;
+  private trusted = false;
+  private listening: boolean;
+  private lastBeat = 0;
+  private readonly cacheEnabled: boolean;
+  /** With a heartbeat: the cache is trusted only while this instance's own pings come back this fast. */
+  private readonly staleAfterMs: number | null;
+  /** Identifies this instance's heartbeat among every instance's. */
+  readonly instanceId = randomUUID();
 
   constructor(
     private readonly db: Db,
-    opts: { cache: boolean; trusted?: boolean } = { cache: true },
+    opts: { cache: boolean; trusted?: boolean; staleAfterMs?: number } = { cache: true },
   ) {
     this.cacheEnabled = opts.cache;
-    this.trusted = opts.cache && (opts.trusted ?? false);
+    this.listening = opts.trusted ?? false;
+    this.staleAfterMs = opts.staleAfterMs ?? null;
+    this.recheck();
   }
-
-  private readonly cacheEnabled: boolean;
 
   /** True while reads may be served from memory. */
   get isTrusted(): boolean {
@@ -48,8 +56,22 @@ export class GatewayState {
 
   /** From the notification listener: `false` when it lost its connection, `true` when it listens again. */
   setListening(listening: boolean): void {
-    this.clear();
-    this.trusted = this.cacheEnabled && listening;
+    this.listening = listening;
+    if (!listening) this.lastBeat = 0;
+    this.recheck();
+  }
+
+  /**
+   * Trust the cache only while the listener is connected and (with a heartbeat) its last ping came
+   * back recently: a connection that went silent without closing is caught within `staleAfterMs`.
+   * Every switch empties the cache, so nothing learned before a gap is served after it.
+   */
+  recheck(now = Date.now()): void {
+    const ok = this.cacheEnabled && this.listening && (this.staleAfterMs === null || now - this.lastBeat <= this.staleAfterMs);
+    if (ok !== this.trusted) {
+      this.clear();
+      this.trusted = ok;
+    }
   }
 
   clear(): void {
@@ -65,6 +87,12 @@ export class GatewayState {
   /** Applies a change published by any instance (including this one). */
   apply(change: Change): void {
     switch (change.t) {
+      case "ping":
+        if (change.instance === this.instanceId) {
+          this.lastBeat = Date.now();
+          this.recheck(this.lastBeat);
+        }
+        return;
       case "key":
         this.gen.keys++;
         this.keys.delete(change.digest);
@@ -210,8 +238,42 @@ export class GatewayState {
  * A cached GatewayState kept current by the database's change notifications. Until the listener
  * is up (and whenever it is down) the state reads through to the database.
  */
-export async function startGatewayState(database: Database): Promise<{ state: GatewayState; close(): Promise<void> }> {
-  const state = new GatewayState(database.db, { cache: true, trusted: false });
+export const HEARTBEAT_MS = 20;
+export const STALE_AFTER_MS = 100;
+
+/**
+ * A cached GatewayState kept current by the database's change notifications. Until the listener
+ * is up (and whenever it is down) the state reads through to the database. On Postgres a
+ * heartbeat (a ping this instance sends itself through NOTIFY every 20 ms) must come back within
+ * 100 ms, or the cache stops being trusted: a silently dead listening connection is caught as
+ * fast as a closed one. PGlite is in-process and needs none.
+ */
+export async function startGatewayState(
+  database: Database,
+  opts: { heartbeatMs?: number; staleAfterMs?: number } = {},
+): Promise<{ state: GatewayState; close(): Promise<void> }> {
+  const heartbeat = database.kind === "postgres";
+  const staleAfterMs = opts.staleAfterMs ?? STALE_AFTER_MS;
+  const state = new GatewayState(database.db, { cache: true, trusted: false, staleAfterMs: heartbeat ? staleAfterMs : undefined });
   const sub = await database.listen(CHANGES_CHANNEL, state.onPayload, (listening) => state.setListening(listening));
-  return { state, close: () => sub.close() };
+  let timer: NodeJS.Timeout | undefined;
+  if (heartbeat) {
+    const ping = JSON.stringify({ t: "ping", instance: state.instanceId } satisfies Change);
+    const beat = () => {
+      state.recheck();
+      database.db.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${ping})`).catch(() => state.recheck());
+    };
+    beat();
+    timer = setInterval(beat, opts.heartbeatMs ?? HEARTBEAT_MS);
+    timer.unref();
+    // Start trusted as soon as the first ping is back, rather than at the next tick.
+    for (let i = 0; i < 50 && !state.isTrusted; i++) await new Promise((r) => setTimeout(r, 2));
+  }
+  return {
+    state,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await sub.close();
+    },
+  };
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { apiKeys } from "../../src/db/schema.js";
-import { startGatewayState, type GatewayState } from "../../src/gateway/state.js";
+import { STALE_AFTER_MS, startGatewayState, type GatewayState } from "../../src/gateway/state.js";
 import type { App } from "../../src/http/context.js";
 import { systemClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
@@ -17,9 +18,9 @@ const url = process.env.DATABASE_URL;
 
 type Instance = { name: string; app: App; state: GatewayState; database: Database; close(): Promise<void> };
 
-async function startInstance(name: string): Promise<Instance> {
+async function startInstance(name: string, listenUrl?: string): Promise<Instance> {
   const { config } = await getHarness();
-  const database = await openDatabase({ databaseUrl: url!, poolSize: 5, applicationName: name });
+  const database = await openDatabase({ databaseUrl: url!, listenUrl, poolSize: 5, applicationName: name });
   const gw = await startGatewayState(database);
   const app = createApp({ db: database.db, config, clock: systemClock, log: createLogger("silent"), gateway: gw.state });
   return {
@@ -30,6 +31,44 @@ async function startInstance(name: string): Promise<Instance> {
     close: async () => {
       await gw.close();
       await database.close();
+    },
+  };
+}
+
+/** A TCP proxy to Postgres whose traffic can be held (not dropped): a silent network partition. */
+async function pausableProxy(target: URL) {
+  let paused = false;
+  const held: (() => void)[] = [];
+  const sockets: Socket[] = [];
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.push(client, upstream);
+    const pipe = (from: Socket, to: Socket) =>
+      from.on("data", (d) => (paused ? held.push(() => to.write(d)) : to.write(d)));
+    pipe(client, upstream);
+    pipe(upstream, client);
+    client.on("error", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const proxied = new URL(target.toString());
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(port);
+  return {
+    url: proxied.toString(),
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      for (const f of held.splice(0)) f();
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
     },
   };
 }
@@ -125,8 +164,10 @@ describe.skipIf(!url)("two instances on one Postgres", () => {
     try {
       const killed = await admin`select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = ${B.name + ":listen"}`;
       expect(killed.length).toBe(1);
-      // B is untrusted from the drop until it listens again, and then starts from empty: either
-      // way nothing cached before the drop is served. Revoke behind everyone's back: no notification is sent for this write.
+      // Past the staleness bound, B has noticed: it is untrusted until it listens again, and then
+      // starts from empty; either way nothing cached before the drop is served.
+      await new Promise((r) => setTimeout(r, STALE_AFTER_MS + 10));
+      // Revoke behind everyone's back: no notification is sent for this write.
       const { database } = await getHarness();
       await database.db.update(apiKeys).set({ deletedAt: Date.now() }).where(eq(apiKeys.id, k.apiKey.id));
       const r = await authorize(k.apiKeyString, "openai/gpt-5", B.app);
@@ -137,6 +178,29 @@ describe.skipIf(!url)("two instances on one Postgres", () => {
       expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(401);
     } finally {
       await admin.end();
+    }
+  });
+
+  it("a listening connection that goes silent without closing is caught within the staleness bound", async () => {
+    const proxy = await pausableProxy(new URL(url!));
+    const C = await startInstance(`tollgate-c-${randomBytes(3).toString("hex")}`, proxy.url);
+    try {
+      const team = await createTeamFx();
+      const k = await createKeyFx(team);
+      expect((await authorize(k.apiKeyString, "openai/gpt-5", C.app)).status).toBe(200);
+      expect(C.state.isTrusted).toBe(true);
+      proxy.pause(); // packets stop, the socket stays open: no close event anywhere
+      const noticed = await until(async () => !C.state.isTrusted, 2000);
+      expect(noticed).toBeLessThan(STALE_AFTER_MS + 150);
+      const { database } = await getHarness();
+      await database.db.update(apiKeys).set({ deletedAt: Date.now() }).where(eq(apiKeys.id, k.apiKey.id));
+      expect((await authorize(k.apiKeyString, "openai/gpt-5", C.app)).status).toBe(401);
+      proxy.resume();
+      expect(await until(async () => C.state.isTrusted, 2000)).toBeLessThan(2000);
+      expect((await authorize(k.apiKeyString, "openai/gpt-5", C.app)).status).toBe(401);
+    } finally {
+      await C.close();
+      proxy.close();
     }
   });
 

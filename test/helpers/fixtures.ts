@@ -44,3 +44,23 @@ export async function createProjectFx(team: TeamFx, name = uniq("prj")) {
   if (r.status !== 201) throw new Error(`createProject: ${r.status} ${r.text}`);
   return r.body.project as { id: string; name: string };
 }
+
+/** A model pattern no other test uses (providers are lowercase `[a-z0-9._-]`). */
+export const freshModel = (model = "m") => `${uniq("p")}/${model}`;
+
+export type RuleBody = {
+  type: "rewrite" | "deny";
+  match: { model: string };
+  action?: { rewriteModel?: string | null; reason?: string | null };
+  description?: string | null;
+};
+
+/** Creates a rule through the API (a deny on a fresh model unless told otherwise). */
+export async function createRuleFx(team: TeamFx, body: Partial<RuleBody> = {}, token = team.owner.token) {
+  const r = await call("POST", `/v1/ai-gateway/rules?teamId=${team.id}`, {
+    token,
+    body: { type: "deny", match: { model: freshModel() }, ...body },
+  });
+  if (r.status !== 201) throw new Error(`createRule: ${r.status} ${r.text}`);
+  return r.body as { ruleId: string; ownerId: string; match: { model: string }; [k: string]: unknown };
+}

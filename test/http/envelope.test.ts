@@ -14,6 +14,8 @@ const MALFORMED: [string, string][] = [
   ["an unknown field", JSON.stringify({ totallyUnknownField: 1 })],
   ["100 KB of string", JSON.stringify({ name: "x".repeat(100_000) })],
   ["deeply nested JSON", "[".repeat(5000) + "]".repeat(5000)],
+  ["a NUL character in a string", '{"name": "a\\u0000b", "email": "x\\u0000@y.test", "slug": "s\\u0000"}'],
+  ["an unpaired surrogate", '{"name": "a\\ud800b", "email": "\\udc00@y.test"}'],
 ];
 
 function expectEnvelope(r: { status: number; body: any; text: string }, label: string) {
@@ -41,6 +43,26 @@ describe("error envelope", () => {
       expectEnvelope(form, "form body");
     });
   }
+
+  it("NUL and unpaired surrogates in a path, query or body are 400 naming the field, never a 500", async () => {
+    const team = await createTeamFx();
+    const cases: [string, string, string | undefined, string][] = [
+      ["GET", `/v1/api-keys?teamId=${team.id}%00`, undefined, "teamId"],
+      ["GET", "/v1/api-keys/key_%00", undefined, "(path)"],
+      ["POST", `/v1/projects?teamId=${team.id}`, '{"name": "p\\u0000"}', "name"],
+      ["POST", `/v1/api-keys?teamId=${team.id}`, '{"purpose": "ai-gateway", "metadata": {"k\\u0000": 1}}', "metadata.k\u0000"],
+      ["POST", `/v1/api-keys?teamId=${team.id}`, '{"purpose": "ai-gateway", "metadata": {"k": ["\\ud83d"]}}', "metadata.k.0"],
+    ];
+    for (const [method, path, raw, param] of cases) {
+      const r = await call(method, path, { token: team.owner.token, raw, headers: raw ? { "content-type": "application/json" } : {} });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.params.map((p: { path: string }) => p.path)).toContain(param);
+    }
+    // A well-formed pair (an emoji) is fine.
+    const ok = await call("POST", `/v1/api-keys?teamId=${team.id}`, { token: team.owner.token, body: { purpose: "ai-gateway", name: "🔑 key" } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.apiKey.name).toBe("🔑 key");
+  });
 
   it("validation failures are 400 bad_request with params naming each field", async () => {
     const team = await createTeamFx();
