@@ -3,7 +3,8 @@ import { registerCreateApiKey } from "./api-keys/v1_api_keys_create.js";
 import { registerDeleteApiKey } from "./api-keys/v1_api_keys_delete.js";
 import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
-import type { App } from "./http/context.js";
+import type { App, Deps } from "./http/context.js";
+import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
 import { registerCreateProject } from "./projects/v1_projects_create.js";
 import { registerDeleteProject } from "./projects/v1_projects_delete.js";
 import { registerListProjects } from "./projects/v1_projects_list.js";
@@ -19,7 +20,7 @@ import { registerListTokens } from "./users/v1_user_tokens_list.js";
 import { registerGetUser } from "./users/v1_user_get.js";
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export function registerRoutes(app: App): void {
+export function registerRoutes(app: App, deps: Deps): void {
   registerAdminCreateUser(app);
   registerGetUser(app);
   registerCreateToken(app);
@@ -38,4 +39,5 @@ export function registerRoutes(app: App): void {
   registerListApiKeys(app);
   registerGetApiKey(app);
   registerDeleteApiKey(app);
+  registerCompromisedSecret(app, deps.config);
 }
