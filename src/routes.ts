@@ -5,6 +5,7 @@ import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
 import type { App, Deps } from "./http/context.js";
 import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
+import { registerGithubSecretScanning } from "./leaks/external_github_secret_scanning.js";
 import { registerCreateProject } from "./projects/v1_projects_create.js";
 import { registerDeleteProject } from "./projects/v1_projects_delete.js";
 import { registerListProjects } from "./projects/v1_projects_list.js";
@@ -40,4 +41,5 @@ export function registerRoutes(app: App, deps: Deps): void {
   registerGetApiKey(app);
   registerDeleteApiKey(app);
   registerCompromisedSecret(app, deps.config);
+  registerGithubSecretScanning(app, deps.config);
 }
