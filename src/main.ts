@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { bootstrapFirstUser } from "./bootstrap.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
+import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 
@@ -39,7 +40,8 @@ if (!config.adminToken) {
   }
 }
 
-const app = createApp({ db: database.db, config, clock: systemClock, log });
+const gateway = await startGatewayState(database);
+const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info("listening", {
     url: `http://localhost:${info.port}`,
@@ -50,6 +52,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 
 const shutdown = () => {
   server.close(async () => {
+    await gateway.close();
     await database.close();
     process.exit(0);
   });

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import { createApp, openApiConfig } from "./app.js";
 import { loadConfig } from "./config.js";
 import type { Db } from "./db/client.js";
+import { GatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 
@@ -12,6 +13,7 @@ export function generateOpenApiDocument() {
     config: loadConfig({}),
     clock: systemClock,
     log: createLogger("silent"),
+    gateway: new GatewayState(null as unknown as Db, { cache: false }),
   });
   return app.getOpenAPI31Document(openApiConfig());
 }

@@ -6,6 +6,13 @@ import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
 import type { App, Deps } from "./http/context.js";
 import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
 import { registerGithubSecretScanning } from "./leaks/external_github_secret_scanning.js";
+import { registerUpdateApiKeyQuota } from "./api-keys/v1_api_keys_quota_update.js";
+import { registerListAudit } from "./audit/v1_audit_log_list.js";
+import { registerGatewayAuthorize } from "./gateway/v1_gateway_authorize.js";
+import { registerGatewayUsage } from "./gateway/v1_gateway_usage.js";
+import { registerDeleteBudget } from "./quotas/v1_budgets_delete.js";
+import { registerListBudgets } from "./quotas/v1_budgets_list.js";
+import { registerPutBudget } from "./quotas/v1_budgets_put.js";
 import { registerCreateProject } from "./projects/v1_projects_create.js";
 import { registerDeleteProject } from "./projects/v1_projects_delete.js";
 import { registerListProjects } from "./projects/v1_projects_list.js";
@@ -42,4 +49,11 @@ export function registerRoutes(app: App, deps: Deps): void {
   registerDeleteApiKey(app);
   registerCompromisedSecret(app, deps.config);
   registerGithubSecretScanning(app, deps.config);
+  registerUpdateApiKeyQuota(app);
+  registerPutBudget(app);
+  registerListBudgets(app);
+  registerDeleteBudget(app);
+  registerListAudit(app);
+  registerGatewayAuthorize(app);
+  registerGatewayUsage(app);
 }

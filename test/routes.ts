@@ -100,4 +100,50 @@ export const ROUTES: RouteCase[] = [
     write: true,
     make: async (t) => ({ path: `/v1/api-keys/${(await createKeyFx(t)).apiKey.id}` }),
   },
+  {
+    method: "PATCH",
+    route: "/v1/api-keys/{id}/quota",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/api-keys/${(await createKeyFx(t)).apiKey.id}/quota`, body: { limitAmount: 5 } }),
+  },
+  {
+    method: "PUT",
+    route: "/v1/ai-gateway/budgets",
+    scope: "team",
+    write: true,
+    make: async (t) => ({ path: `/v1/ai-gateway/budgets?teamId=${t.id}`, body: { scopeType: "team", limitAmount: 10, refreshPeriod: "monthly" } }),
+  },
+  { method: "GET", route: "/v1/ai-gateway/budgets", scope: "team", write: false, make: async (t) => ({ path: `/v1/ai-gateway/budgets?teamId=${t.id}` }) },
+  {
+    method: "DELETE",
+    route: "/v1/ai-gateway/budgets",
+    scope: "team",
+    write: true,
+    make: async (t) => {
+      await call("PUT", `/v1/ai-gateway/budgets?teamId=${t.id}`, {
+        token: t.owner.token,
+        body: { scopeType: "user", limitAmount: 1, refreshPeriod: "daily" },
+      });
+      return { path: `/v1/ai-gateway/budgets?teamId=${t.id}&scopeType=user` };
+    },
+  },
+  { method: "GET", route: "/v1/audit-log", scope: "team", write: false, make: async (t) => ({ path: `/v1/audit-log?teamId=${t.id}` }) },
+  {
+    method: "POST",
+    route: "/v1/gateway/authorize",
+    scope: "gateway",
+    write: false,
+    make: async (t) => ({ path: "/v1/gateway/authorize", body: { credential: (await createKeyFx(t)).apiKeyString, model: "openai/gpt-5" } }),
+  },
+  {
+    method: "POST",
+    route: "/v1/gateway/usage",
+    scope: "gateway",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/gateway/usage",
+      body: { keyId: (await createKeyFx(t)).apiKey.id, requestId: uniq("req"), model: "openai/gpt-5", costUsd: 0.01 },
+    }),
+  },
 ];

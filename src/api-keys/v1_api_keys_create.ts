@@ -9,6 +9,9 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
+import { transact } from "../events/transact.js";
+import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
+import { dollarsToMicros } from "../quotas/money.js";
 import { modelIdSchema } from "../rules/model-id.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
 
@@ -23,6 +26,9 @@ export const CreateApiKeyRequest = z
       .max(100)
       .optional()
       .openapi({ description: "Allow-list of model ids (`provider/model`). Empty or absent: every model." }),
+    aiGatewayQuota: KeyQuotaInputSchema.optional().openapi({
+      description: "A spending budget for this key (see `PATCH /v1/api-keys/{id}/quota` to change it later).",
+    }),
     metadata: z
       .record(z.string().min(1).max(128), z.unknown())
       .refine((m) => Object.keys(m).length <= 50, "at most 50 keys")
@@ -57,7 +63,8 @@ export const registerCreateApiKey = (app: App) =>
   app.openapi(route, async (c) => {
     const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
     const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const now = clock.now();
     if (body.expiresAt !== undefined && body.expiresAt <= now) {
       throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
@@ -70,7 +77,7 @@ export const registerCreateApiKey = (app: App) =>
       if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
     }
     const apiKeyString = generateSecret("tgk");
-    const row = await db.transaction(async (tx) => {
+    const row = await transact(deps, async (tx, publish) => {
       const [row] = await tx
         .insert(apiKeys)
         .values({
@@ -89,15 +96,32 @@ export const registerCreateApiKey = (app: App) =>
           metadata: body.metadata ?? {},
         })
         .returning();
+      const q = body.aiGatewayQuota;
+      if (q) {
+        await upsertBudget(
+          tx,
+          scope.team.id,
+          { scopeType: "api_key", scopeId: row!.id },
+          {
+            limitMicros: dollarsToMicros(q.limitAmount),
+            refreshPeriod: q.refreshPeriod,
+            includeByok: q.includeByokInQuota,
+            alertThresholds: q.alertThresholds,
+          },
+          now,
+        );
+        await publish({ t: "budgets", teamId: scope.team.id });
+      }
       await writeAudit(tx, {
         teamId: scope.team.id,
         actor: { type: "user", id: scope.principal.user.id },
         action: "api_key.create",
         target: { type: "api_key", id: row!.id },
-        data: { name: row!.name, projectId: row!.projectId },
+        data: { name: row!.name, projectId: row!.projectId, quota: q ?? null },
         at: now,
       });
       return row!;
     });
-    return c.json({ apiKeyString, apiKey: toApiKey(row, now) }, 200);
+    const quotas = await loadKeyQuotas(db, scope.team.id, [row.id], now);
+    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
   });

@@ -7,6 +7,7 @@ import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
+import { transact } from "../events/transact.js";
 import { loadKeyForCaller } from "./queries.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 
@@ -26,15 +27,16 @@ export const registerDeleteApiKey = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const key = await loadKeyForCaller(c, id, c.req.valid("query").teamId, "write");
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
-    const deleted = await db.transaction(async (tx) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const deleted = await transact(deps, async (tx, publish) => {
       const rows = await tx
         .update(apiKeys)
         .set({ deletedAt: now })
         .where(and(eq(apiKeys.id, id), isNull(apiKeys.deletedAt)))
         .returning({ id: apiKeys.id });
       if (rows.length === 0) return false;
+      await publish({ t: "key", digest: key.digest });
       await writeAudit(tx, {
         teamId: key.teamId,
         actor: { type: "user", id: requireUser(c).user.id },

@@ -3,6 +3,7 @@ import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
+import { loadKeyQuotas } from "../quotas/budgets.js";
 import { loadKeyForCaller } from "./queries.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
 
@@ -26,5 +27,8 @@ export const route = createRoute({
 export const registerGetApiKey = (app: App) =>
   app.openapi(route, async (c) => {
     const key = await loadKeyForCaller(c, c.req.valid("param").id, c.req.valid("query").teamId, "read");
-    return c.json({ apiKey: toApiKey(key, c.get("deps").clock.now()) }, 200);
+    const { db, clock } = c.get("deps");
+    const now = clock.now();
+    const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);
+    return c.json({ apiKey: toApiKey(key, now, quotas.get(key.id) ?? null) }, 200);
   });

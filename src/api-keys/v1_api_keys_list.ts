@@ -7,6 +7,7 @@ import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
+import { loadKeyQuotas } from "../quotas/budgets.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
 
 export const ListApiKeysQuery = TeamQuerySchema.extend(PageQuerySchema.shape).extend({
@@ -42,5 +43,6 @@ export const registerListApiKeys = (app: App) =>
       .limit(q.limit + 1);
     const { page, pagination } = paginate(rows, q.limit);
     const now = clock.now();
-    return c.json({ apiKeys: page.map((k) => toApiKey(k, now)), pagination }, 200);
+    const quotas = await loadKeyQuotas(db, scope.team.id, page.map((k) => k.id), now);
+    return c.json({ apiKeys: page.map((k) => toApiKey(k, now, quotas.get(k.id) ?? null)), pagination }, 200);
   });

@@ -17,6 +17,12 @@ export type Database = {
   kind: "pglite" | "postgres";
   /** Applies drizzle's migrations (serialized across processes on Postgres). */
   migrate(): Promise<void>;
+  /**
+   * Subscribes to a notification channel. `onStatus(false)` when the listening connection is lost
+   * (anything cached from notifications can no longer be trusted), `onStatus(true)` once it
+   * listens again. Resolves once listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onStatus: (listening: boolean) => void): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 };
 
@@ -46,6 +52,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     migrate: async () => {
       await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     },
+    listen: async (channel, onPayload, onStatus) => {
+      // One in-process database: notifications cannot be lost, the listener is always current.
+      const unlisten = await client.listen(channel, onPayload);
+      onStatus(true);
+      return { close: () => unlisten() };
+    },
     close: async () => {
       await client.close();
     },
@@ -68,8 +80,69 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         await one.end();
       }
     },
+    listen: (channel, onPayload, onStatus) => listenPostgres(url, channel, onPayload, onStatus),
     close: async () => {
       await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/**
+ * LISTEN on a connection of its own. postgres-js's `listen()` re-listens silently after a drop, so
+ * a caller could not tell it missed notifications; here the drop is reported at once
+ * (`onStatus(false)`), then the connection is re-opened with backoff and reported again
+ * (`onStatus(true)`) only once it listens.
+ */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onStatus: (listening: boolean) => void,
+): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let listening = false;
+  let reconnecting = false;
+  const quoted = '"' + channel.replace(/"/g, '""') + '"';
+  const options = {
+    max: 1,
+    idle_timeout: null,
+    max_lifetime: null,
+    fetch_types: false,
+    onnotice: () => {},
+    onnotify: (c: string, payload: string) => {
+      if (c === channel) onPayload(payload);
+    },
+    onclose: () => {
+      if (listening) {
+        listening = false;
+        onStatus(false);
+      }
+      if (!closed) void relisten();
+    },
+  };
+  const conn = postgres(url, options as unknown as postgres.Options<Record<string, never>>);
+  const listenOnce = async () => {
+    await conn.unsafe(`listen ${quoted}`);
+    listening = true;
+    onStatus(true);
+  };
+  const relisten = async () => {
+    if (reconnecting) return;
+    reconnecting = true;
+    for (let delay = 25; !closed && !listening; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await listenOnce();
+      } catch {
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    reconnecting = false;
+  };
+  await listenOnce();
+  return {
+    close: async () => {
+      closed = true;
+      await conn.end({ timeout: 1 });
     },
   };
 }

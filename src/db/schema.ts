@@ -162,3 +162,74 @@ export const rules = pgTable(
     uniqueIndex("rules_team_match_enabled_uq").on(t.teamId, t.matchModel).where(sql`${t.enabled}`),
   ],
 );
+
+export type BudgetScope = "api_key" | "team" | "project" | "user";
+export type RefreshPeriodCol = "daily" | "weekly" | "monthly" | "none";
+
+/**
+ * Spending limits. A key's quota is scope `api_key`; team budgets are `team`, `project`, `user`.
+ * `scope_id` is the entity id, or `*` for the team's default budget of every project / user
+ * without one of its own. Money in integer micro-dollars.
+ */
+export const budgets = pgTable(
+  "budgets",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    scopeType: text("scope_type").$type<BudgetScope>().notNull(),
+    scopeId: text("scope_id").notNull(),
+    limitMicros: bigint("limit_micros", { mode: "number" }).notNull(),
+    refreshPeriod: text("refresh_period").$type<RefreshPeriodCol>().notNull(),
+    /** Start of the `none` period (creation, or when the budget was switched to `none`). */
+    periodAnchor: ms("period_anchor").notNull(),
+    includeByok: boolean("include_byok").notNull().default(false),
+    alertThresholds: jsonb("alert_thresholds").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    active: boolean("active").notNull().default(true),
+    archived: boolean("archived").notNull().default(false),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("budgets_scope_uq").on(t.teamId, t.scopeType, t.scopeId)],
+);
+
+/** Spend of one entity in its budget's current period; rolled over by the first write of a new period. */
+export const spendCounters = pgTable(
+  "spend_counters",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    scopeType: text("scope_type").$type<BudgetScope>().notNull(),
+    scopeId: text("scope_id").notNull(),
+    periodStart: ms("period_start").notNull(),
+    periodEnd: ms("period_end"),
+    spendMicros: bigint("spend_micros", { mode: "number" }).notNull().default(sql`0`),
+    byokSpendMicros: bigint("byok_spend_micros", { mode: "number" }).notNull().default(sql`0`),
+    /** Alert thresholds (percent) already reported in this period. */
+    alertsSent: jsonb("alerts_sent").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.scopeType, t.scopeId] })],
+);
+
+/** One row per reported gateway request; `request_id` makes usage reports idempotent. */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: text("id").primaryKey(),
+    requestId: text("request_id").notNull(),
+    teamId: text("team_id").notNull(),
+    keyId: text("key_id"),
+    projectId: text("project_id"),
+    userId: text("user_id"),
+    model: text("model").notNull(),
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull(),
+    byok: boolean("byok").notNull(),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("usage_request_uq").on(t.requestId), index("usage_team_idx").on(t.teamId, t.id)],
+);

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
+import type { GatewayState } from "../gateway/state.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 
@@ -10,6 +11,8 @@ export type Deps = {
   config: Config;
   clock: Clock;
   log: Logger;
+  /** The authorize path's cache, kept current by change notifications. */
+  gateway: GatewayState;
 };
 
 export type UserPrincipal = {

@@ -40,12 +40,11 @@ export async function countOwners(tx: Db, teamId: string): Promise<number> {
   return rows.length;
 }
 
-/** Deactivates every live gateway key the user created in the team; returns their ids. */
-export async function deactivateKeysCreatedBy(db: Db, teamId: string, userId: string, now: number): Promise<string[]> {
-  const rows = await db
+/** Deactivates every live gateway key the user created in the team; returns their ids and digests. */
+export async function deactivateKeysCreatedBy(db: Db, teamId: string, userId: string, now: number) {
+  return db
     .update(apiKeys)
     .set({ deactivatedAt: now })
     .where(and(eq(apiKeys.teamId, teamId), eq(apiKeys.createdBy, userId), isNull(apiKeys.deactivatedAt), isNull(apiKeys.deletedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.map((r) => r.id);
+    .returning({ id: apiKeys.id, digest: apiKeys.digest });
 }

@@ -6,6 +6,7 @@ import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { conflict, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
+import { transact } from "../events/transact.js";
 import { countOwners, deactivateKeysCreatedBy, MemberPathSchema, teamRef } from "./members.js";
 
 export const route = createRoute({
@@ -25,9 +26,9 @@ export const registerRemoveMember = (app: App) =>
   app.openapi(route, async (c) => {
     const params = c.req.valid("param");
     const scope = await resolveTeamScope(c, teamRef(params.teamId), "owner");
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    await transact(deps, async (tx, publish) => {
       const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
       const [current] = await tx.select().from(memberships).where(where).for("update");
       if (!current) throw notFound("Member");
@@ -36,12 +37,13 @@ export const registerRemoveMember = (app: App) =>
       }
       await tx.delete(memberships).where(where);
       const deactivated = await deactivateKeysCreatedBy(tx, scope.team.id, params.userId, now);
+      for (const k of deactivated) await publish({ t: "key", digest: k.digest });
       await writeAudit(tx, {
         teamId: scope.team.id,
         actor: { type: "user", id: scope.principal.user.id },
         action: "member.remove",
         target: { type: "user", id: params.userId },
-        data: { role: current.role, deactivatedKeyIds: deactivated },
+        data: { role: current.role, deactivatedKeyIds: deactivated.map((k) => k.id) },
         at: now,
       });
     });

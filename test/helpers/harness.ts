@@ -3,6 +3,7 @@ import { createApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import type { App } from "../../src/http/context.js";
+import { GatewayState, startGatewayState } from "../../src/gateway/state.js";
 import { systemClock, type Clock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 
@@ -16,6 +17,7 @@ export type Harness = {
   database: Database;
   config: Config;
   app: App;
+  gateway: GatewayState;
   /** Another app on the same database, e.g. with a manual clock. */
   makeApp(opts?: { clock?: Clock; config?: Partial<Config> }): App;
 };
@@ -37,9 +39,11 @@ export function getHarness(): Promise<Harness> {
       TOLLGATE_PUBLIC_URL: "http://tollgate.test",
     });
     const log = createLogger("debug", (l) => logLines.push(l));
+    // The cached authorize state, kept current by change notifications, as `npm start` runs it.
+    const gateway = await startGatewayState(database);
     const makeApp = (opts: { clock?: Clock; config?: Partial<Config> } = {}) =>
-      createApp({ db: database.db, config: { ...config, ...opts.config }, clock: opts.clock ?? systemClock, log });
-    return { database, config, app: makeApp(), makeApp };
+      createApp({ db: database.db, config: { ...config, ...opts.config }, clock: opts.clock ?? systemClock, log, gateway: gateway.state });
+    return { database, config, gateway: gateway.state, app: makeApp(), makeApp };
   })();
   return harness;
 }

@@ -30,7 +30,7 @@ async function countingApp() {
       };
     },
   }) as Db;
-  const app = createApp({ db, config: { ...h.config, trustProxy: true }, clock: systemClock, log: createLogger("silent") });
+  const app = createApp({ db, config: { ...h.config, trustProxy: true }, clock: systemClock, log: createLogger("silent"), gateway: h.gateway });
   return { app, calls };
 }
 

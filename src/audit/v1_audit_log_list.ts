@@ -1,0 +1,68 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, lt } from "drizzle-orm";
+import { auditEvents } from "../db/schema.js";
+import { resolveTeamScope } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { errorResponses } from "../http/errors.js";
+import { bearerSecurity, json } from "../http/openapi.js";
+import { decodeCursor, paginate } from "../http/pagination.js";
+import { Millis, PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
+
+export const AuditEventSchema = z
+  .object({
+    id: z.string().openapi({ example: "evt_01jd7y2m3n4p5q6r7s8t9v0w1x" }),
+    actor: z.object({
+      type: z.enum(["user", "admin", "gateway", "system", "external"]),
+      id: z.string(),
+    }),
+    action: z.string().openapi({ example: "api_key.create" }),
+    target: z.object({ type: z.string(), id: z.string() }),
+    data: z.record(z.string(), z.unknown()).openapi({ description: "Details of the change; never a secret." }),
+    createdAt: Millis,
+  })
+  .openapi("AuditEvent");
+
+export const ListAuditResponse = z.object({ events: z.array(AuditEventSchema), pagination: PaginationSchema }).openapi("ListAuditEventsResponse");
+export type ListAuditResponse = z.infer<typeof ListAuditResponse>;
+
+export const route = createRoute({
+  operationId: "listAuditEvents",
+  method: "get",
+  path: "/v1/audit-log",
+  tags: ["Audit"],
+  summary: "The team's audit log",
+  description:
+    "Any member. Every mutation (keys, budgets, rules, members, projects, leaks) and every `quota.threshold` alert, newest first. Written in the same transaction as the change it records.",
+  security: bearerSecurity,
+  request: { query: TeamQuerySchema.extend(PageQuerySchema.shape) },
+  responses: { 200: json(ListAuditResponse, "A page of events."), ...errorResponses(400, 401, 403) },
+});
+
+export const registerListAudit = (app: App) =>
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const scope = await resolveTeamScope(c, q, "read");
+    const cursor = decodeCursor(q.until);
+    const rows = await c
+      .get("deps")
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.teamId, scope.team.id), cursor ? lt(auditEvents.id, cursor) : undefined))
+      .orderBy(desc(auditEvents.id))
+      .limit(q.limit + 1);
+    const { page, pagination } = paginate(rows, q.limit);
+    return c.json(
+      {
+        events: page.map((e) => ({
+          id: e.id,
+          actor: { type: e.actorType as "user", id: e.actorId },
+          action: e.action,
+          target: { type: e.targetType, id: e.targetId },
+          data: e.data,
+          createdAt: e.createdAt,
+        })),
+        pagination,
+      },
+      200,
+    );
+  });

@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import type { BudgetScope } from "../db/schema.js";
+
+/** The Postgres channel every instance listens on. */
+export const CHANGES_CHANNEL = "tollgate_changes";
+
+/**
+ * What changed, as far as the gateway's in-process cache cares. `spend` carries the counter's new
+ * value (so other instances update in place); the others invalidate.
+ */
+export type Change =
+  | { t: "key"; digest: string }
+  | { t: "rules"; teamId: string }
+  | { t: "budgets"; teamId: string }
+  | {
+      t: "spend";
+      teamId: string;
+      scopeType: BudgetScope;
+      scopeId: string;
+      periodStart: number;
+      periodEnd: number | null;
+      spendMicros: number;
+      byokSpendMicros: number;
+      alertsSent: number[];
+    };
+
+/**
+ * Publishes a change from inside the transaction that makes it: Postgres (and PGlite) deliver the
+ * notification only when that transaction commits, and in commit order.
+ */
+export async function notifyChange(tx: Db, change: Change): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(change)})`);
+}
+
+export async function notifyChanges(tx: Db, changes: Change[]): Promise<void> {
+  for (const c of changes) await notifyChange(tx, c);
+}

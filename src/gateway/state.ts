@@ -1,0 +1,217 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { ApiKeyRow } from "../api-keys/schemas.js";
+import type { Database, Db } from "../db/client.js";
+import { apiKeys, budgets, spendCounters } from "../db/schema.js";
+import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
+import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
+import { DEFAULT_SCOPE_ID, entitiesOf, loadQuotaStates, stateOf, type Budget, type Counter, type QuotaState, type Subject } from "../quotas/state.js";
+import { loadTeamRules } from "../rules/queries.js";
+import type { CompiledRules } from "../rules/resolve.js";
+
+const MAX_KEYS = 100_000;
+const counterKey = (teamId: string, scopeType: string, scopeId: string) => `${teamId}\u0000${scopeType}\u0000${scopeId}`;
+const budgetKey = (scopeType: string, scopeId: string) => `${scopeType}\u0000${scopeId}`;
+
+/**
+ * What authorize reads on every request, cached in-process: keys by digest, each team's compiled
+ * rules, budgets and spend counters. Every instance applies the changes every other instance
+ * publishes (Postgres LISTEN/NOTIFY; in-process on PGlite): invalidations for keys, rules and
+ * budgets, new values for spend. While the notification connection is down the cache is not
+ * trusted: every read goes to the database, until it listens again and starts from empty.
+ *
+ * A read that raced with an invalidation of the same kind is not stored (generation check), so
+ * the cache never keeps a value older than the last change it was told about.
+ */
+export class GatewayState {
+  private keys = new Map<string, ApiKeyRow>();
+  private rules = new Map<string, CompiledRules>();
+  private budgets = new Map<string, Map<string, Budget>>();
+  private counters = new Map<string, Counter | null>();
+  private gen = { keys: 0, rules: 0, budgets: 0 };
+  private lastTouch = new Map<string, number>();
+  private trusted: boolean;
+
+  constructor(
+    private readonly db: Db,
+    opts: { cache: boolean; trusted?: boolean } = { cache: true },
+  ) {
+    this.cacheEnabled = opts.cache;
+    this.trusted = opts.cache && (opts.trusted ?? false);
+  }
+
+  private readonly cacheEnabled: boolean;
+
+  /** True while reads may be served from memory. */
+  get isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /** From the notification listener: `false` when it lost its connection, `true` when it listens again. */
+  setListening(listening: boolean): void {
+    this.clear();
+    this.trusted = this.cacheEnabled && listening;
+  }
+
+  clear(): void {
+    this.keys.clear();
+    this.rules.clear();
+    this.budgets.clear();
+    this.counters.clear();
+    this.gen.keys++;
+    this.gen.rules++;
+    this.gen.budgets++;
+  }
+
+  /** Applies a change published by any instance (including this one). */
+  apply(change: Change): void {
+    switch (change.t) {
+      case "key":
+        this.gen.keys++;
+        this.keys.delete(change.digest);
+        return;
+      case "rules":
+        this.gen.rules++;
+        this.rules.delete(change.teamId);
+        return;
+      case "budgets":
+        this.gen.budgets++;
+        this.budgets.delete(change.teamId);
+        for (const k of this.counters.keys()) if (k.startsWith(change.teamId + "\u0000")) this.counters.delete(k);
+        return;
+      case "spend": {
+        if (!this.trusted) return;
+        const k = counterKey(change.teamId, change.scopeType, change.scopeId);
+        const cur = this.counters.get(k);
+        // Notifications come in commit order; never step back to an older period.
+        if (cur && cur.periodStart > change.periodStart) return;
+        this.counters.set(k, {
+          teamId: change.teamId,
+          scopeType: change.scopeType,
+          scopeId: change.scopeId,
+          periodStart: change.periodStart,
+          periodEnd: change.periodEnd,
+          spendMicros: change.spendMicros,
+          byokSpendMicros: change.byokSpendMicros,
+          alertsSent: change.alertsSent,
+          updatedAt: 0,
+        });
+        return;
+      }
+    }
+  }
+
+  onPayload = (payload: string): void => {
+    try {
+      this.apply(JSON.parse(payload) as Change);
+    } catch {
+      this.clear(); // an unreadable change: forget everything rather than risk serving stale state
+    }
+  };
+
+  /** The live (not deleted) key for a presented credential; checksum-checked before any lookup. */
+  async keyByCredential(credential: string): Promise<ApiKeyRow | undefined> {
+    if (!hasValidChecksum(credential, "tgk")) return undefined;
+    const digest = sha256Hex(credential);
+    if (this.trusted) {
+      const hit = this.keys.get(digest);
+      if (hit) return hit;
+    }
+    const gen = this.gen.keys;
+    const [row] = await this.db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.digest, digest), isNull(apiKeys.deletedAt)))
+      .limit(1);
+    if (row && this.trusted && gen === this.gen.keys) {
+      if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.set(digest, row);
+    }
+    return row;
+  }
+
+  async teamRules(teamId: string): Promise<CompiledRules> {
+    if (this.trusted) {
+      const hit = this.rules.get(teamId);
+      if (hit) return hit;
+    }
+    const gen = this.gen.rules;
+    const compiled = await loadTeamRules(this.db, teamId);
+    if (this.trusted && gen === this.gen.rules) this.rules.set(teamId, compiled);
+    return compiled;
+  }
+
+  /** The budgets in scope of a request and their spend now. */
+  async quotaStates(s: Subject, now: number): Promise<QuotaState[]> {
+    if (!this.trusted) return loadQuotaStates(this.db, s, now);
+    const teamBudgets = await this.teamBudgets(s.teamId);
+    if (teamBudgets.size === 0) return [];
+    const picked: { entity: ReturnType<typeof entitiesOf>[number]; budget: Budget }[] = [];
+    for (const entity of entitiesOf(s)) {
+      const own = teamBudgets.get(budgetKey(entity.scopeType, entity.scopeId));
+      const dflt =
+        entity.scopeType === "project" || entity.scopeType === "user" ? teamBudgets.get(budgetKey(entity.scopeType, DEFAULT_SCOPE_ID)) : undefined;
+      const budget = own && !own.archived ? own : dflt && !dflt.archived ? dflt : own;
+      if (budget) picked.push({ entity, budget });
+    }
+    const missing = picked.filter(({ entity }) => !this.counters.has(counterKey(s.teamId, entity.scopeType, entity.scopeId)));
+    if (missing.length > 0) {
+      const rows = await this.db
+        .select()
+        .from(spendCounters)
+        .where(
+          and(
+            eq(spendCounters.teamId, s.teamId),
+            or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
+          ),
+        );
+      for (const { entity } of missing) {
+        const k = counterKey(s.teamId, entity.scopeType, entity.scopeId);
+        // A spend notification that arrived meanwhile is newer than this read: keep it.
+        if (!this.counters.has(k) && this.trusted) {
+          this.counters.set(k, rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null);
+        }
+      }
+    }
+    return picked.map(({ entity, budget }) =>
+      stateOf(entity, budget, this.counters.get(counterKey(s.teamId, entity.scopeType, entity.scopeId)) ?? undefined, now),
+    );
+  }
+
+  private async teamBudgets(teamId: string): Promise<Map<string, Budget>> {
+    const hit = this.budgets.get(teamId);
+    if (hit) return hit;
+    const gen = this.gen.budgets;
+    const rows = await this.db.select().from(budgets).where(eq(budgets.teamId, teamId));
+    const map = new Map(rows.map((b) => [budgetKey(b.scopeType, b.scopeId), b]));
+    if (this.trusted && gen === this.gen.budgets) this.budgets.set(teamId, map);
+    return map;
+  }
+
+  /**
+   * Keeps `activeAt` current without a write on every call: at most one write a minute per key
+   * per instance, not awaited by the request.
+   */
+  touch(key: ApiKeyRow, now: number, granularityMs: number, onError: (e: unknown) => void): void {
+    const last = Math.max(key.activeAt, this.lastTouch.get(key.id) ?? 0);
+    if (now - last < granularityMs) return;
+    this.lastTouch.set(key.id, now);
+    this.db
+      .update(apiKeys)
+      .set({ activeAt: now })
+      .where(and(eq(apiKeys.id, key.id), lt(apiKeys.activeAt, now)))
+      .then(
+        () => {},
+        (e) => onError(e),
+      );
+  }
+}
+
+/**
+ * A cached GatewayState kept current by the database's change notifications. Until the listener
+ * is up (and whenever it is down) the state reads through to the database.
+ */
+export async function startGatewayState(database: Database): Promise<{ state: GatewayState; close(): Promise<void> }> {
+  const state = new GatewayState(database.db, { cache: true, trusted: false });
+  const sub = await database.listen(CHANGES_CHANNEL, state.onPayload, (listening) => state.setListening(listening));
+  return { state, close: () => sub.close() };
+}

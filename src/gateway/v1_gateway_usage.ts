@@ -1,0 +1,101 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { apiKeys, usageEvents } from "../db/schema.js";
+import { requireGateway } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { badRequest, errorResponses, notFound } from "../http/errors.js";
+import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
+import { newId } from "../lib/ids.js";
+import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
+import { addSpend, loadQuotaStates, quotaSummary } from "../quotas/state.js";
+import { modelIdSchema } from "../rules/model-id.js";
+import { transact } from "../events/transact.js";
+import { findKeyByCredential } from "./credential.js";
+import { QuotaSummarySchema } from "./schemas.js";
+
+export const MAX_COST_USD = 1_000_000;
+
+export const UsageRequest = z
+  .strictObject({
+    keyId: z.string().min(1).max(64).optional().openapi({ description: "The key authorize returned (`keyId`). Give this or `credential`." }),
+    credential: z.string().min(1).max(4096).optional().openapi({ description: "The presented `tgk_…` key, instead of `keyId`." }),
+    requestId: z.string().min(1).max(200).openapi({ description: "The gateway's id for the request: reports are idempotent on it." }),
+    model: modelIdSchema.openapi({ description: "The model actually called." }),
+    costUsd: z
+      .number()
+      .min(0)
+      .max(MAX_COST_USD)
+      .openapi({ description: "What the request cost, in US dollars; rounded to the nearest micro-dollar (1e-6)." }),
+    byok: z.boolean().optional().openapi({ description: "True when the request used the team's own provider credentials (default false)." }),
+    inputTokens: z.number().int().min(0).max(1e9).optional(),
+    outputTokens: z.number().int().min(0).max(1e9).optional(),
+  })
+  .openapi("UsageRequest");
+
+export const UsageResponse = z
+  .object({
+    recorded: z.boolean().openapi({ description: "False when this `requestId` was already recorded (nothing was added again)." }),
+    quotas: z.array(QuotaSummarySchema),
+  })
+  .openapi("UsageResponse");
+export type UsageResponse = z.infer<typeof UsageResponse>;
+
+export const route = createRoute({
+  operationId: "gatewayUsage",
+  method: "post",
+  path: "/v1/gateway/usage",
+  tags: ["Gateway"],
+  summary: "Report what a request cost",
+  description:
+    "For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId`: a repeat adds nothing and answers `recorded: false`. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.",
+  security: bearerSecurity,
+  request: { body: jsonBody(UsageRequest) },
+  responses: { 202: json(UsageResponse, "Recorded (or already recorded)."), ...errorResponses(400, 401, 403, 404, 413) },
+});
+
+/** Dollars to micro-dollars, exact up to 6 decimals and rounded to the nearest micro-dollar beyond. */
+export function costToMicros(usd: number): number {
+  return isValidUsdAmount(usd) ? dollarsToMicros(usd) : Math.round(usd * 1_000_000);
+}
+
+export const registerGatewayUsage = (app: App) =>
+  app.openapi(route, async (c) => {
+    requireGateway(c);
+    const body = c.req.valid("json");
+    if ((body.keyId === undefined) === (body.credential === undefined)) {
+      throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
+    }
+    const deps = c.get("deps");
+    const { db, clock } = deps;
+    const now = clock.now();
+    const key = body.keyId
+      ? (await db.select().from(apiKeys).where(eq(apiKeys.id, body.keyId)).limit(1))[0]
+      : await findKeyByCredential(db, body.credential!, { includeDeleted: true });
+    if (!key) throw notFound("API key");
+    const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
+    const micros = costToMicros(body.costUsd);
+
+    const result = await transact(deps, async (tx, publish) => {
+      const inserted = await tx
+        .insert(usageEvents)
+        .values({
+          id: newId("usage"),
+          requestId: body.requestId,
+          teamId: key.teamId,
+          keyId: key.id,
+          projectId: key.projectId,
+          userId: key.createdBy,
+          model: body.model,
+          costMicros: micros,
+          byok: body.byok ?? false,
+          inputTokens: body.inputTokens ?? null,
+          outputTokens: body.outputTokens ?? null,
+          createdAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: usageEvents.id });
+      if (inserted.length === 0) return { recorded: false, states: await loadQuotaStates(tx, subject, now) };
+      return { recorded: true, states: await addSpend(tx, subject, { micros, byok: body.byok ?? false }, now, publish) };
+    });
+    return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
+  });
