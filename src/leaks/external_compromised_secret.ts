@@ -7,7 +7,7 @@ import type { App, AppEnv } from "../http/context.js";
 import { ApiError, errorResponse, errorResponses } from "../http/errors.js";
 import { json, jsonBody } from "../http/openapi.js";
 import { GATEWAY_KEY_PATTERN, hasValidChecksum, sha256Hex } from "../lib/secrets.js";
-import { markLeaked } from "./queries.js";
+import { keyChange, markLeaked } from "./queries.js";
 
 export const CompromisedSecretRequest = z
   .strictObject({
@@ -37,7 +37,7 @@ export const route = createRoute({
   summary: "Report a leaked gateway key",
   description:
     "No authentication: anyone who finds a Tollgate key (`tgk_…`) in the wild can report it. " +
-    "A live key becomes `leaked` at once (`leakedAt` set; authorization refuses it from the next request), and an " +
+    "A live key becomes `leaked` at once (`leakedAt` set; `/v1/gateway/authorize` refuses it from the next request, on every instance), and an " +
     "`api_key.leak` audit event (actor type `external`) is written for its team. A key already leaked keeps its first " +
     "`leakedAt`; a deleted key stays deleted.\n\n" +
     "**No oracle:** every well-formed request (`{\"secret\": {\"api_key\": \"<string>\"}}`) is answered 202 `{\"status\": \"received\"}` with the " +
@@ -79,8 +79,12 @@ export const registerCompromisedSecret = (app: App, config: Config) =>
   app.openapi({ ...route, middleware: [rateLimit(config)] }, async (c) => {
     const candidate = c.req.valid("json").secret.api_key.trim();
     if (hasValidChecksum(candidate, "tgk")) {
-      const { db, clock } = c.get("deps");
-      await markLeaked(db, [{ digest: sha256Hex(candidate), url: null }], { now: clock.now(), source: "compromised_secret" });
+      const { db, clock, gateway } = c.get("deps");
+      const digest = sha256Hex(candidate);
+      await markLeaked(db, [{ digest, url: null }], { now: clock.now(), source: "compromised_secret" });
+      // Refused by this instance's very next authorize (others hear it from the notification).
+      // Dropped whether or not it matched: the same work for a real and an unknown key.
+      gateway.apply(keyChange(digest));
     }
     return c.json({ status: "received" as const }, 202);
   });

@@ -6,7 +6,7 @@ import { ApiError, errorResponse, errorResponses, unauthorized } from "../http/e
 import { json, jsonBody } from "../http/openapi.js";
 import { GATEWAY_KEY_PATTERN, hasValidChecksum, sha256Hex } from "../lib/secrets.js";
 import { GITHUB_KEY_IDENTIFIER_HEADER, GITHUB_KEY_SIGNATURE_HEADER, verifyGithubSignature } from "./github-signature.js";
-import { knownDigests, markLeaked, type LeakReport } from "./queries.js";
+import { keyChange, knownDigests, markLeaked, type LeakReport } from "./queries.js";
 
 /** Most tokens GitHub may send in one request. */
 export const GITHUB_MAX_TOKENS = 100;
@@ -58,7 +58,7 @@ export const route = createRoute({
     "repository, gist, issue or comment. No bearer token: the request must carry GitHub's signature, verified over the raw " +
     "body against the public keys in `TOLLGATE_GITHUB_SECRET_SCANNING_KEYS` before the body is parsed. Unsigned or badly " +
     "signed requests get 401 and revoke nothing.\n\n" +
-    "Every match that is a key this instance issued is marked `leaked` (`leakedUrl` = the match's `url`, unless the key " +
+    "Every match that is a live key this instance issued is marked `leaked` and refused by authorize from then on (`leakedUrl` = the match's `url`, unless the key " +
     "was already leaked: the first report wins), with an `api_key.leak` audit event (actor type `external`) per key; all " +
     `marks of one request happen in one transaction. At most ${GITHUB_MAX_TOKENS} matches per request (more: 400).\n\n` +
     "Not configured (`TOLLGATE_GITHUB_SECRET_SCANNING_KEYS` unset): 404, as if the route did not exist.",
@@ -91,7 +91,7 @@ function verifySignature(config: Config): MiddlewareHandler<AppEnv> {
 export const registerGithubSecretScanning = (app: App, config: Config) =>
   app.openapi({ ...route, middleware: [verifySignature(config)] }, async (c) => {
     const matches = c.req.valid("json");
-    const { db, clock } = c.get("deps");
+    const { db, clock, gateway } = c.get("deps");
     const now = clock.now();
     // Only strings with a valid `tgk_` checksum are ever looked up.
     const digests = matches.map((m) => {
@@ -103,11 +103,13 @@ export const registerGithubSecretScanning = (app: App, config: Config) =>
       const digest = digests[i];
       if (digest) reports.push({ digest, url: m.url ?? null, detail: { type: m.type, githubSource: m.source ?? null } });
     });
-    const known = await db.transaction(async (tx) => {
-      const found = await knownDigests(tx, reports.map((r) => r.digest));
-      await markLeaked(tx, reports.filter((r) => found.has(r.digest)), { now, source: "github_secret_scanning" });
-      return found;
+    const { known, marked } = await db.transaction(async (tx) => {
+      const known = await knownDigests(tx, reports.map((r) => r.digest));
+      const marked = await markLeaked(tx, reports.filter((r) => known.has(r.digest)), { now, source: "github_secret_scanning" });
+      return { known, marked };
     });
+    // After the commit, as `transact` does: this instance refuses them from its very next request.
+    for (const k of marked) gateway.apply(keyChange(k.digest));
     const body: GithubSecretScanningResponse = matches.map((m, i) => {
       const digest = digests[i];
       return {

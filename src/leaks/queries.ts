@@ -1,6 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { apiKeys } from "../db/schema.js";
+import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { newId } from "../lib/ids.js";
 
 /** Who reported a leak: the audit event's actor (`{type: "external", id: source}`). */
@@ -15,11 +16,17 @@ export type LeakReport = {
   detail?: Record<string, unknown>;
 };
 
-export type MarkedKey = { id: string; teamId: string };
+export type MarkedKey = { id: string; teamId: string; digest: string };
+
+/** The gateway cache invalidation for a reported key (see `src/events/changes.ts`). */
+export const keyChange = (digest: string): Change => ({ t: "key", digest });
 
 /**
- * Marks the live keys matching `reports` as leaked (`leaked_at = now`, `leaked_url = url`) and
- * writes one `api_key.leak` audit event per key marked, in a single SQL statement.
+ * Marks the live keys matching `reports` as leaked (`leaked_at = now`, `leaked_url = url`),
+ * writes one `api_key.leak` audit event per key marked, and publishes a `key` change for each
+ * (`pg_notify` on the changes channel: every instance drops the key from its gateway cache when
+ * the statement's transaction commits), all in a single SQL statement. The caller applies the
+ * changes to its own gateway state after the commit (`keyChange`).
  *
  * - A key already leaked keeps its first `leakedAt`/`leakedUrl` and gets no second event.
  * - A deleted key is left alone (not resurrected, no event).
@@ -53,7 +60,7 @@ export async function markLeaked(
          set leaked_at = ${opts.now}::bigint, leaked_url = input.url
         from input
        where k.digest = input.digest and k.deleted_at is null and k.leaked_at is null
-      returning k.id, k.team_id, k.name, input.url, input.event_id, input.detail
+      returning k.id, k.team_id, k.digest, k.name, input.url, input.event_id, input.detail
     ),
     audit as (
       insert into audit_events (id, team_id, actor_type, actor_id, action, target_type, target_id, data, created_at)
@@ -62,11 +69,13 @@ export async function markLeaked(
              ${opts.now}::bigint
         from marked
     )
-    select id, team_id as "teamId" from marked order by id
+    select id, team_id as "teamId", digest,
+           pg_notify(${CHANGES_CHANNEL}::text, json_build_object('t', 'key', 'digest', digest)::text)::text as notified
+      from marked order by id
   `);
   // postgres-js answers an array of rows, PGlite `{rows}`.
-  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-  return rows as MarkedKey[];
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as (MarkedKey & { notified: unknown })[];
+  return rows.map(({ id, teamId, digest }) => ({ id, teamId, digest }));
 }
 
 /** The digests among `digests` that belong to a key Tollgate issued (live, leaked or deleted). */

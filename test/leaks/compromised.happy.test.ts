@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
+import { authorize } from "../helpers/gateway.js";
 import { call } from "../helpers/harness.js";
-import { keyRow, leakApp, leakEvents, report } from "./helpers.js";
+import { keyRow, leakApp, leakEvents, otherInstance, report, untilStatus } from "./helpers.js";
 
 describe("POST /external/compromised_secret: a real key", () => {
   it("202 received; the key is leaked at once, shown as leaked, with one audit event for its team", async () => {
@@ -51,6 +52,28 @@ describe("POST /external/compromised_secret: a real key", () => {
     const other = await leakApp();
     const got = await call("GET", `/v1/api-keys/${key.apiKey.id}`, { token: team.owner.token, app: other });
     expect(got.body.apiKey.status).toBe("leaked");
+  });
+
+  it("is refused by authorize at once, on this instance and on another one that had the key cached", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    const app = await leakApp();
+    const other = await otherInstance();
+    try {
+      // Both instances have authorized the key, so both hold it in their caches.
+      expect((await authorize(key.apiKeyString, undefined, app)).status).toBe(200);
+      expect((await authorize(key.apiKeyString, undefined, other.app)).status).toBe(200);
+
+      expect((await report(app, key.apiKeyString)).status).toBe(202);
+
+      const here = await authorize(key.apiKeyString, undefined, app);
+      expect(here.status).toBe(401);
+      expect(here.body.error.code).toBe("unauthorized");
+      // The other instance hears of it through the database's change notifications.
+      expect(await untilStatus(() => authorize(key.apiKeyString, undefined, other.app), 401)).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it("a key reported again keeps its first leakedAt, and gets no second audit event", async () => {

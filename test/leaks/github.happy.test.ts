@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
+import { authorize } from "../helpers/gateway.js";
 import { call } from "../helpers/harness.js";
 import {
   badChecksum,
@@ -11,8 +12,10 @@ import {
   leakApp,
   leakEvents,
   match,
+  otherInstance,
   report,
   unknownKey,
+  untilStatus,
 } from "./helpers.js";
 
 const signer = githubSigner();
@@ -54,6 +57,22 @@ describe("POST /external/github/secret-scanning: signed reports", () => {
         data: { name: key.apiKey.name, source: "github_secret_scanning", url: m.url, type: "tollgate_api_key", githubSource: "content" },
       });
       expect(JSON.stringify(events[0])).not.toContain(key.apiKeyString);
+    }
+  });
+
+  it("the keys it marks are refused by authorize at once, here and on another instance", async () => {
+    const team = await createTeamFx();
+    const [leaked, kept] = [await createKeyFx(team), await createKeyFx(team)];
+    const app = await leakApp(githubKeysConfig(signer));
+    const other = await otherInstance();
+    try {
+      for (const a of [app, other.app]) expect((await authorize(leaked.apiKeyString, undefined, a)).status).toBe(200);
+      expect((await githubCall(app, [match(leaked.apiKeyString)], signer)).status).toBe(200);
+      expect((await authorize(leaked.apiKeyString, undefined, app)).status).toBe(401);
+      expect(await untilStatus(() => authorize(leaked.apiKeyString, undefined, other.app), 401)).toBe(401);
+      expect((await authorize(kept.apiKeyString, undefined, app)).status).toBe(200);
+    } finally {
+      await other.close();
     }
   });
 

@@ -1,6 +1,10 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { createApp } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
+import { startGatewayState } from "../../src/gateway/state.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { systemClock } from "../../src/lib/clock.js";
 import { apiKeys, auditEvents } from "../../src/db/schema.js";
 import type { App } from "../../src/http/context.js";
 import type { Clock } from "../../src/lib/clock.js";
@@ -16,6 +20,28 @@ export const GITHUB = "/external/github/secret-scanning";
  */
 export async function leakApp(config: Partial<Config> = {}, clock?: Clock): Promise<App> {
   return (await getHarness()).makeApp({ config: { trustProxy: true, ...config }, ...(clock ? { clock } : {}) });
+}
+
+/**
+ * Another Tollgate instance on the same database: its own gateway cache, kept current only by the
+ * database's change notifications (as a second server process would be). Close it when done.
+ */
+export async function otherInstance(): Promise<{ app: App; close(): Promise<void> }> {
+  const h = await getHarness();
+  const gateway = await startGatewayState(h.database);
+  const app = createApp({ db: h.database.db, config: h.config, clock: systemClock, log: createLogger("silent"), gateway: gateway.state });
+  return { app, close: gateway.close };
+}
+
+/** Repeats `send` until it answers `status` (a notification from another instance takes a moment), at most ~3 s. */
+export async function untilStatus(send: () => Promise<{ status: number }>, status: number): Promise<number> {
+  let last = 0;
+  for (let i = 0; i < 60; i++) {
+    last = (await send()).status;
+    if (last === status) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return last;
 }
 
 /** A random documentation-range IPv4 address: a rate-limit bucket of its own. */
