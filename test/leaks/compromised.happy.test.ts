@@ -43,6 +43,16 @@ describe("POST /external/compromised_secret: a real key", () => {
     });
     expect(events[0]!.id).toMatch(/^evt_/);
     expect(JSON.stringify(events[0])).not.toContain(key.apiKeyString);
+
+    // The team sees it in its audit log.
+    const log = await call("GET", `/v1/audit-log?teamId=${team.id}`, { token: team.owner.token });
+    expect(log.status).toBe(200);
+    expect(log.body.events.find((e: { action: string }) => e.action === "api_key.leak")).toMatchObject({
+      id: events[0]!.id,
+      actor: { type: "external", id: "compromised_secret" },
+      target: { type: "api_key", id: key.apiKey.id },
+    });
+    expect(log.text).not.toContain(key.apiKeyString);
   });
 
   it("is seen by every instance: reported through one app, leaked through another on the same database", async () => {
