@@ -122,7 +122,7 @@ export function createApp(deps: Deps): App {
 
   app.use("/v1/*", authenticate(deps.config));
   app.use("/v1/*", idempotency);
-  registerRoutes(app);
+  registerRoutes(app, deps);
 
   app.doc31("/openapi.json", openApiConfig());
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));

@@ -1,4 +1,31 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseGithubPublicKeys, type GithubPublicKey } from "./leaks/github-signature.js";
+
+/**
+ * GitHub's secret scanning verification keys, given inline (the JSON document GitHub publishes at
+ * https://api.github.com/meta/public_keys/secret_scanning) or as the path of a file holding it.
+ * A value starting with `{` is JSON; anything else is a path.
+ */
+const githubKeysSchema = z.string().transform((value, ctx): GithubPublicKey[] => {
+  let json = value;
+  if (!value.trimStart().startsWith("{")) {
+    try {
+      json = readFileSync(value, "utf8");
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `cannot read the file "${value}" (${(err as NodeJS.ErrnoException).code ?? "error"}); give GitHub's JSON document inline or the path of a file holding it` });
+      return z.NEVER;
+    }
+  }
+  try {
+    const keys = parseGithubPublicKeys(json);
+    if (keys.length === 0) throw new Error('GitHub public keys: "public_keys" is empty');
+    return keys;
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+});
 
 /**
  * Every environment variable Tollgate reads, validated once at start.
@@ -21,6 +48,8 @@ const envSchema = z.object({
   TOLLGATE_PUBLIC_URL: z.url("must be an absolute URL").optional(),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   TOLLGATE_COMPROMISED_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
+  TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
 });
 
 export type Config = {
@@ -34,6 +63,10 @@ export type Config = {
   publicUrl: string;
   logLevel: "silent" | "error" | "info" | "debug";
   compromisedRateLimitPerMinute: number;
+  /** Take the client address from the first hop of `X-Forwarded-For` (behind a trusted proxy only). */
+  trustProxy: boolean;
+  /** GitHub secret scanning verification keys; null disables `/external/github/secret-scanning`. */
+  githubSecretScanningKeys: GithubPublicKey[] | null;
 };
 
 export class ConfigError extends Error {}
@@ -59,5 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.TOLLGATE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     logLevel: e.TOLLGATE_LOG_LEVEL,
     compromisedRateLimitPerMinute: e.TOLLGATE_COMPROMISED_RATE_LIMIT,
+    trustProxy: e.TOLLGATE_TRUST_PROXY === "true",
+    githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
   };
 }

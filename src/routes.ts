@@ -3,11 +3,13 @@ import { registerCreateApiKey } from "./api-keys/v1_api_keys_create.js";
 import { registerDeleteApiKey } from "./api-keys/v1_api_keys_delete.js";
 import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
+import type { App, Deps } from "./http/context.js";
+import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
+import { registerGithubSecretScanning } from "./leaks/external_github_secret_scanning.js";
 import { registerUpdateApiKeyQuota } from "./api-keys/v1_api_keys_quota_update.js";
 import { registerListAudit } from "./audit/v1_audit_log_list.js";
 import { registerGatewayAuthorize } from "./gateway/v1_gateway_authorize.js";
 import { registerGatewayUsage } from "./gateway/v1_gateway_usage.js";
-import type { App } from "./http/context.js";
 import { registerDeleteBudget } from "./quotas/v1_budgets_delete.js";
 import { registerListBudgets } from "./quotas/v1_budgets_list.js";
 import { registerPutBudget } from "./quotas/v1_budgets_put.js";
@@ -34,7 +36,7 @@ import { registerListTokens } from "./users/v1_user_tokens_list.js";
 import { registerGetUser } from "./users/v1_user_get.js";
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export function registerRoutes(app: App): void {
+export function registerRoutes(app: App, deps: Deps): void {
   registerAdminCreateUser(app);
   registerGetUser(app);
   registerCreateToken(app);
@@ -53,6 +55,8 @@ export function registerRoutes(app: App): void {
   registerListApiKeys(app);
   registerGetApiKey(app);
   registerDeleteApiKey(app);
+  registerCompromisedSecret(app, deps.config);
+  registerGithubSecretScanning(app, deps.config);
   registerUpdateApiKeyQuota(app);
   registerPutBudget(app);
   registerListBudgets(app);

@@ -84,3 +84,8 @@ export function errorResponses<S extends ErrStatus>(...statuses: S[]) {
   }
   return out;
 }
+
+/** One OpenAPI error response with a route-specific description (and optional headers). */
+export function errorResponse(description: string, headers?: Record<string, { description: string; schema: { type: "integer" | "string" } }>) {
+  return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema: ErrorSchema } } };
+}
