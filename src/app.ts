@@ -54,28 +54,44 @@ export function createApp(deps: Deps): App {
   });
 
   const usage = new UsageBatcher(deps);
+  // Request ids: unique per process start and sortable within it; no randomness needed per request.
+  const idPrefix = `req_${randomUUID().slice(0, 8)}`;
+  let seq = 0;
+  const logRequests = deps.log.enabled("info");
   app.use("*", async (c, next) => {
-    const started = performance.now();
+    const started = logRequests ? performance.now() : 0;
     c.set("deps", deps);
     c.set("usage", usage);
-    c.set("requestId", `req_${randomUUID()}`);
+    const requestId = `${idPrefix}${(++seq).toString(36).padStart(8, "0")}`;
+    c.set("requestId", requestId);
+    // Set before the response exists: a header added afterwards makes Hono rebuild the Response,
+    // which takes @hono/node-server off its fast path.
+    c.header("x-request-id", requestId);
     await next();
-    c.header("x-request-id", c.get("requestId"));
-    deps.log.info("request", {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    });
+    if (logRequests) {
+      deps.log.info("request", {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+    }
   });
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`)),
-    }),
-  );
+  const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
+  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  app.use("*", (c, next) => {
+    // Decide from the headers when they say it all (hono's bodyLimit first touches the raw body,
+    // which makes @hono/node-server build a full Request for every request); count a streamed
+    // body as it arrives.
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
+    const length = c.req.header("content-length");
+    if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+      return Number(length) > MAX_BODY_BYTES ? Promise.resolve(tooLarge(c)) : next();
+    }
+    return streamingLimit(c, next);
+  });
 
   app.use("*", rejectUnstorableText);
 
@@ -121,7 +137,8 @@ export function createApp(deps: Deps): App {
   });
 
   app.use("/v1/*", authenticate(deps.config));
-  app.use("/v1/*", idempotency);
+  // The gateway's data plane has its own idempotency (`requestId` on usage; authorize is a read).
+  app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/gateway/") ? next() : idempotency(c, next)));
   registerRoutes(app, deps);
 
   app.doc31("/openapi.json", openApiConfig());

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { memberships, teams, tokens, users, type Role } from "../db/schema.js";
-import { hasValidChecksum, secretMatcher, sha256Hex } from "../lib/secrets.js";
+import { hasValidChecksum, secretMatcher, sha256, sha256Hex } from "../lib/secrets.js";
 import type { AppEnv, Principal, UserPrincipal } from "./context.js";
 import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
 
@@ -50,10 +50,10 @@ export function authenticate(config: { adminToken: string | undefined; gatewayTo
           };
         }
       }
-    } else if (isAdmin(secret)) {
-      principal = { kind: "admin", id: "admin" };
-    } else if (isGateway(secret)) {
-      principal = { kind: "gateway", id: "gateway" };
+    } else {
+      const digest = sha256(secret);
+      if (isAdmin(digest)) principal = { kind: "admin", id: "admin" };
+      else if (isGateway(digest)) principal = { kind: "gateway", id: "gateway" };
     }
     if (!principal) throw unauthorized("Invalid or expired token.");
     c.set("principal", principal);

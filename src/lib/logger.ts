@@ -2,6 +2,8 @@ type Level = "silent" | "error" | "info" | "debug";
 const ORDER: Record<Level, number> = { silent: 0, error: 1, info: 2, debug: 3 };
 
 export type Logger = {
+  /** Whether `level` is written (skip building fields that would be dropped). */
+  enabled(level: Exclude<Level, "silent">): boolean;
   error(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -15,5 +17,5 @@ export function createLogger(level: Level, write: (line: string) => void = (l) =
   const at = (l: Exclude<Level, "silent">) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[level] >= ORDER[l]) write(JSON.stringify({ time: new Date().toISOString(), level: l, msg, ...fields }));
   };
-  return { error: at("error"), info: at("info"), debug: at("debug") };
+  return { enabled: (l) => ORDER[level] >= ORDER[l], error: at("error"), info: at("info"), debug: at("debug") };
 }

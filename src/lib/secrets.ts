@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
 import baseX from "base-x";
 
@@ -6,22 +6,21 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const base62 = baseX(BASE62);
 
 export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
+  return hash("sha256", value, "hex");
 }
 
-/** Constant-time string comparison (by digest, so lengths do not leak either). */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+export function sha256(value: string): Buffer {
+  return hash("sha256", value, "buffer") as unknown as Buffer;
 }
 
 /**
- * A configured secret compared in constant time against presented strings; its own digest is
- * computed once, not on every request.
+ * A configured secret, compared in constant time (digest against digest, so its length does not
+ * leak either) with the digest of a presented string. Its own digest is computed once.
  */
-export function secretMatcher(secret: string | undefined): (presented: string) => boolean {
+export function secretMatcher(secret: string | undefined): (presentedDigest: Buffer) => boolean {
   if (!secret) return () => false;
-  const expected = createHash("sha256").update(secret).digest();
-  return (presented) => timingSafeEqual(createHash("sha256").update(presented).digest(), expected);
+  const expected = sha256(secret);
+  return (presentedDigest) => timingSafeEqual(presentedDigest, expected);
 }
 
 function toBase62Fixed(n: number, width: number): string {
