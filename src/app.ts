@@ -5,7 +5,8 @@ import { HTTPException } from "hono/http-exception";
 import type { Context } from "hono";
 import { authenticate } from "./http/auth.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
-import { ApiError, type ErrorParam } from "./http/errors.js";
+import { ApiError } from "./http/errors.js";
+import { zodParams } from "./http/zod-params.js";
 import { idempotency } from "./http/idempotency.js";
 import { rejectUnstorableText } from "./http/text-guard.js";
 import { randomUUID } from "node:crypto";
@@ -14,23 +15,16 @@ import { registerRoutes } from "./routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Every error answer, in the envelope. Errors carry `x-request-id` (to quote to an operator, who
+ * finds it in the request log); successful answers do not, which keeps them on the server's
+ * fastest path.
+ */
 function render(c: Context, err: ApiError) {
+  const id = c.get("requestId") as string | undefined;
+  if (id) c.header("x-request-id", id);
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
   return c.json(err.toBody(), err.status);
-}
-
-/** zod issues as `params: [{path, message}]`; unknown keys get one entry each. */
-export function zodParams(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[]): ErrorParam[] {
-  const out: ErrorParam[] = [];
-  for (const i of issues) {
-    const base = i.path.map(String).join(".");
-    if (i.code === "unrecognized_keys" && i.keys) {
-      for (const k of i.keys) out.push({ path: base ? `${base}.${k}` : k, message: "unknown field" });
-    } else {
-      out.push({ path: base, message: i.message });
-    }
-  }
-  return out;
 }
 
 const TARGET_TEXT: Record<string, string> = {
@@ -64,12 +58,10 @@ export function createApp(deps: Deps): App {
     c.set("usage", usage);
     const requestId = `${idPrefix}${(++seq).toString(36).padStart(8, "0")}`;
     c.set("requestId", requestId);
-    // Set before the response exists: a header added afterwards makes Hono rebuild the Response,
-    // which takes @hono/node-server off its fast path.
-    c.header("x-request-id", requestId);
     await next();
     if (logRequests) {
       deps.log.info("request", {
+        id: requestId,
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
@@ -115,7 +107,7 @@ export function createApp(deps: Deps): App {
       error: err instanceof Error ? err.message : String(err),
       stack: err instanceof Error ? err.stack : undefined,
     });
-    return c.json({ error: { code: "internal_error", message: "Internal server error." } }, 500);
+    return render(c, new ApiError(500, "internal_error", "Internal server error."));
   });
 
   app.notFound((c) => {

@@ -2,7 +2,11 @@ import type { Db } from "../db/client.js";
 import type { Deps } from "../http/context.js";
 import { notifyChange, type Change } from "./changes.js";
 
-export type Publish = (change: Change) => Promise<void>;
+/**
+ * Publishes a change. `{ notified: true }` when the statement that made the change already sent
+ * its notification (e.g. from a `RETURNING` clause): then it is only applied to this instance.
+ */
+export type Publish = (change: Change, opts?: { notified: true }) => Promise<void>;
 
 /**
  * Runs `fn` in one transaction. `publish(change)` notifies every instance when the transaction
@@ -12,8 +16,8 @@ export type Publish = (change: Change) => Promise<void>;
 export async function transact<T>(deps: Pick<Deps, "db" | "gateway">, fn: (tx: Db, publish: Publish) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
   const result = await deps.db.transaction((tx) =>
-    fn(tx, async (change) => {
-      await notifyChange(tx, change);
+    fn(tx, async (change, opts) => {
+      if (!opts?.notified) await notifyChange(tx, change);
       changes.push(change);
     }),
   );

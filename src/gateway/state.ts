@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import type { Database, Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
-import { DEFAULT_SCOPE_ID, entitiesOf, loadQuotaStates, stateOf, type Budget, type Counter, type QuotaState, type Subject } from "../quotas/state.js";
+import { DEFAULT_SCOPE_ID, entitiesOf, loadQuotaStates, stateOf, type Budget, type Counter, type Entity, type QuotaState, type Subject } from "../quotas/state.js";
 import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
@@ -30,6 +30,8 @@ export class GatewayState {
   private counters = new Map<string, Counter | null>();
   private gen = { keys: 0, rules: 0, budgets: 0 };
   private lastTouch = new Map<string, number>();
+  /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
+  private subjects = new Map<string, Subject>();
   private trusted = false;
   private listening: boolean;
   private lastBeat = 0;
@@ -136,14 +138,22 @@ export class GatewayState {
     }
   };
 
-  /** The live (not deleted) key for a presented credential; checksum-checked before any lookup. */
-  async keyByCredential(credential: string): Promise<ApiKeyRow | undefined> {
+  /**
+   * The live (not deleted) key for a presented credential; checksum-checked before any lookup.
+   * A cache hit is answered synchronously (no promise), as are `teamRules` and `quotaStates`:
+   * authorize runs on every gateway request.
+   */
+  keyByCredential(credential: string): ApiKeyRow | undefined | Promise<ApiKeyRow | undefined> {
     if (!hasValidChecksum(credential, "tgk")) return undefined;
     const digest = sha256Hex(credential);
     if (this.trusted) {
       const hit = this.keys.get(digest);
       if (hit) return hit;
     }
+    return this.loadKey(digest);
+  }
+
+  private async loadKey(digest: string): Promise<ApiKeyRow | undefined> {
     const gen = this.gen.keys;
     const [row] = await this.db
       .select()
@@ -157,21 +167,55 @@ export class GatewayState {
     return row;
   }
 
-  async teamRules(teamId: string): Promise<CompiledRules> {
+  teamRules(teamId: string): CompiledRules | Promise<CompiledRules> {
     if (this.trusted) {
       const hit = this.rules.get(teamId);
       if (hit) return hit;
     }
+    return this.loadRules(teamId);
+  }
+
+  private async loadRules(teamId: string): Promise<CompiledRules> {
     const gen = this.gen.rules;
     const compiled = await loadTeamRules(this.db, teamId);
     if (this.trusted && gen === this.gen.rules) this.rules.set(teamId, compiled);
     return compiled;
   }
 
+  /**
+   * The budget subject (team, project, creator) of a key by id, deleted keys included: usage of a
+   * request admitted before the key was deleted still counts. These fields never change.
+   */
+  subjectOfKey(keyId: string): Subject | undefined | Promise<Subject | undefined> {
+    return this.subjects.get(keyId) ?? this.loadSubject(eq(apiKeys.id, keyId));
+  }
+
+  /** The same, for a presented credential (checksum-checked first; deleted keys included). */
+  subjectOfCredential(credential: string): Subject | undefined | Promise<Subject | undefined> {
+    if (!hasValidChecksum(credential, "tgk")) return undefined;
+    return this.loadSubject(eq(apiKeys.digest, sha256Hex(credential)));
+  }
+
+  private async loadSubject(where: SQL): Promise<Subject | undefined> {
+    const [k] = await this.db
+      .select({ keyId: apiKeys.id, teamId: apiKeys.teamId, projectId: apiKeys.projectId, userId: apiKeys.createdBy })
+      .from(apiKeys)
+      .where(where)
+      .limit(1);
+    if (!k) return undefined;
+    if (this.subjects.size >= MAX_KEYS) this.subjects.delete(this.subjects.keys().next().value!);
+    this.subjects.set(k.keyId, k);
+    return k;
+  }
+
   /** The budgets in scope of a request and their spend now. */
-  async quotaStates(s: Subject, now: number): Promise<QuotaState[]> {
+  quotaStates(s: Subject, now: number): QuotaState[] | Promise<QuotaState[]> {
     if (!this.trusted) return loadQuotaStates(this.db, s, now);
-    const teamBudgets = await this.teamBudgets(s.teamId);
+    const cached = this.budgets.get(s.teamId);
+    return cached ? this.statesFrom(cached, s, now) : this.teamBudgets(s.teamId).then((b) => this.statesFrom(b, s, now));
+  }
+
+  private statesFrom(teamBudgets: Map<string, Budget>, s: Subject, now: number): QuotaState[] | Promise<QuotaState[]> {
     if (teamBudgets.size === 0) return [];
     const picked: { entity: ReturnType<typeof entitiesOf>[number]; budget: Budget }[] = [];
     for (const entity of entitiesOf(s)) {
@@ -182,27 +226,31 @@ export class GatewayState {
       if (budget) picked.push({ entity, budget });
     }
     const missing = picked.filter(({ entity }) => !this.counters.has(counterKey(s.teamId, entity.scopeType, entity.scopeId)));
-    if (missing.length > 0) {
-      const rows = await this.db
-        .select()
-        .from(spendCounters)
-        .where(
-          and(
-            eq(spendCounters.teamId, s.teamId),
-            or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
-          ),
-        );
-      for (const { entity } of missing) {
-        const k = counterKey(s.teamId, entity.scopeType, entity.scopeId);
-        // A spend notification that arrived meanwhile is newer than this read: keep it.
-        if (!this.counters.has(k) && this.trusted) {
-          this.counters.set(k, rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null);
-        }
+    const result = () =>
+      picked.map(({ entity, budget }) =>
+        stateOf(entity, budget, this.counters.get(counterKey(s.teamId, entity.scopeType, entity.scopeId)) ?? undefined, now),
+      );
+    if (missing.length === 0) return result();
+    return this.loadCounters(s.teamId, missing).then(result);
+  }
+
+  private async loadCounters(teamId: string, missing: { entity: Entity }[]): Promise<void> {
+    const rows = await this.db
+      .select()
+      .from(spendCounters)
+      .where(
+        and(
+          eq(spendCounters.teamId, teamId),
+          or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
+        ),
+      );
+    for (const { entity } of missing) {
+      const k = counterKey(teamId, entity.scopeType, entity.scopeId);
+      // A spend notification that arrived meanwhile is newer than this read: keep it.
+      if (!this.counters.has(k) && this.trusted) {
+        this.counters.set(k, rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null);
       }
     }
-    return picked.map(({ entity, budget }) =>
-      stateOf(entity, budget, this.counters.get(counterKey(s.teamId, entity.scopeType, entity.scopeId)) ?? undefined, now),
-    );
   }
 
   private async teamBudgets(teamId: string): Promise<Map<string, Budget>> {

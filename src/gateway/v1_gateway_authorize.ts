@@ -9,6 +9,7 @@ import { effectiveSpend, isExceeded, quotaEntityId, quotaSummary } from "../quot
 import { modelIdSchema } from "../rules/model-id.js";
 import { ruleChainError } from "../rules/queries.js";
 import { resolveModel, RuleChainInvalidError } from "../rules/resolve.js";
+import { registerFastJsonRoute, validJson } from "../http/validate.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
 /** `activeAt` is written at most once a minute per key, not on every authorize. */
@@ -58,13 +59,15 @@ export const route = createRoute({
 });
 
 export const registerGatewayAuthorize = (app: App) =>
-  app.openapi(route, async (c) => {
+  registerFastJsonRoute(app, route, async (c) => {
     requireGateway(c);
-    const { credential, model } = c.req.valid("json");
+    const { credential, model } = await validJson(c, AuthorizeRequest);
     const { gateway, clock, log } = c.get("deps");
     const now = clock.now();
 
-    const key = await gateway.keyByCredential(credential);
+    // Cache hits come back synchronously; await only a database read.
+    const found = gateway.keyByCredential(credential);
+    const key = found instanceof Promise ? await found : found;
     if (!key) throw unauthorized("Invalid API key.");
     const status = keyStatus(key, now);
     if (status === "leaked") throw unauthorized("Invalid API key.");
@@ -74,7 +77,8 @@ export const registerGatewayAuthorize = (app: App) =>
 
     let resolution;
     try {
-      resolution = resolveModel(await gateway.teamRules(key.teamId), model);
+      const rules = gateway.teamRules(key.teamId);
+      resolution = resolveModel(rules instanceof Promise ? await rules : rules, model);
     } catch (err) {
       if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
       throw err;
@@ -86,7 +90,8 @@ export const registerGatewayAuthorize = (app: App) =>
     }
 
     const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
-    const states = await gateway.quotaStates(subject, now);
+    const loaded = gateway.quotaStates(subject, now);
+    const states = loaded instanceof Promise ? await loaded : loaded;
     const spent = states.find(isExceeded);
     if (spent) {
       throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { apiKeys } from "../db/schema.js";
 import { requireGateway } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
 import { quotaSummary } from "../quotas/state.js";
+import { registerFastJsonRoute, validJson } from "../http/validate.js";
 import { modelIdSchema } from "../rules/model-id.js";
-import { findKeyByCredential } from "./credential.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
 export const MAX_COST_USD = 1_000_000;
@@ -57,26 +55,22 @@ export function costToMicros(usd: number): number {
 }
 
 export const registerGatewayUsage = (app: App) =>
-  app.openapi(route, async (c) => {
+  registerFastJsonRoute(app, route, async (c) => {
     requireGateway(c);
-    const body = c.req.valid("json");
+    const body = await validJson(c, UsageRequest);
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
-    const { db, clock } = c.get("deps");
+    const { gateway, clock } = c.get("deps");
     const now = clock.now();
-    const key = body.keyId
-      ? (await db.select().from(apiKeys).where(eq(apiKeys.id, body.keyId)).limit(1))[0]
-      : await findKeyByCredential(db, body.credential!, { includeDeleted: true });
-    if (!key) throw notFound("API key");
-    const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
-    const micros = costToMicros(body.costUsd);
-
+    const found = body.keyId ? gateway.subjectOfKey(body.keyId) : gateway.subjectOfCredential(body.credential!);
+    const subject = found instanceof Promise ? await found : found;
+    if (!subject) throw notFound("API key");
     const result = await c.get("usage").submit({
       subject,
       requestId: body.requestId,
       model: body.model,
-      micros,
+      micros: costToMicros(body.costUsd),
       byok: body.byok ?? false,
       inputTokens: body.inputTokens ?? null,
       outputTokens: body.outputTokens ?? null,

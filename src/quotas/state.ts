@@ -1,5 +1,6 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, or, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
+import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import type { Publish } from "../events/transact.js";
 import type { Db } from "../db/client.js";
 import { budgets, spendCounters, type BudgetScope } from "../db/schema.js";
@@ -78,7 +79,8 @@ export function pickBudgets(entities: Entity[], rows: Budget[]): { entity: Entit
 }
 
 /** The budgets in scope of a request and their spend now: two queries. */
-export async function loadQuotaStates(db: Db, s: Subject, now: number): Promise<QuotaState[]> {
+/** For each entity in scope of a request, the budget that applies (one query). */
+export async function loadBudgetsInScope(db: Db, s: Subject): Promise<{ entity: Entity; budget: Budget }[]> {
   const entities = entitiesOf(s);
   const budgetRows = await db
     .select()
@@ -93,7 +95,11 @@ export async function loadQuotaStates(db: Db, s: Subject, now: number): Promise<
         ),
       ),
     );
-  const picked = pickBudgets(entities, budgetRows);
+  return pickBudgets(entities, budgetRows);
+}
+
+export async function loadQuotaStates(db: Db, s: Subject, now: number): Promise<QuotaState[]> {
+  const picked = await loadBudgetsInScope(db, s);
   if (picked.length === 0) return [];
   const counters = await db
     .select()
@@ -129,10 +135,14 @@ const entityKey = (teamId: string, e: Entity) => `${teamId}|${e.scopeType}|${e.s
  * budgets afterwards.
  */
 export async function addSpend(tx: Db, items: SpendItem[], now: number, publish: Publish): Promise<QuotaState[][]> {
+  // Only the budgets are read first: each counter's current value comes back from its upsert.
   const statesBySubject = new Map<string, QuotaState[]>();
   for (const it of items) {
     const k = subjectKey(it.subject);
-    if (!statesBySubject.has(k)) statesBySubject.set(k, await loadQuotaStates(tx, it.subject, now));
+    if (!statesBySubject.has(k)) {
+      const picked = await loadBudgetsInScope(tx, it.subject);
+      statesBySubject.set(k, picked.map(({ entity, budget }) => stateOf(entity, budget, undefined, now)));
+    }
   }
   const deltas = new Map<string, { teamId: string; st: QuotaState; spend: number; byok: number }>();
   for (const it of items) {
@@ -192,7 +202,8 @@ async function addToCounter(
       },
       setWhere: sql.raw(`"spend_counters"."period_start" <= excluded.period_start`),
     })
-    .returning();
+    // Every instance learns the new value from the same statement (delivered at commit).
+    .returning({ ...getTableColumns(spendCounters), notified: spendNotification });
   // An older period than the counter's: not counted against the current one.
   if (!row || row.periodStart !== st.periodStart) return st;
   const next = stateOf(st.entity, st.budget, row, now);
@@ -204,6 +215,7 @@ async function addToCounter(
       .update(spendCounters)
       .set({ alertsSent: next.alertsSent })
       .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, st.entity.scopeType), eq(spendCounters.scopeId, st.entity.scopeId)));
+    await publish(spendChange(teamId, st, next)); // with the alerts it now holds
     for (const threshold of crossed) {
       await writeAudit(tx, {
         teamId,
@@ -220,20 +232,30 @@ async function addToCounter(
         at: now,
       });
     }
+  } else {
+    await publish(spendChange(teamId, st, next), { notified: true });
   }
-  await publish({
-    t: "spend",
-    teamId,
-    scopeType: st.entity.scopeType,
-    scopeId: st.entity.scopeId,
-    periodStart: next.periodStart,
-    periodEnd: next.periodEnd,
-    spendMicros: next.spendMicros,
-    byokSpendMicros: next.byokSpendMicros,
-    alertsSent: next.alertsSent,
-  });
   return next;
 }
+
+const spendChange = (teamId: string, st: QuotaState, next: QuotaState): Change => ({
+  t: "spend",
+  teamId,
+  scopeType: st.entity.scopeType,
+  scopeId: st.entity.scopeId,
+  periodStart: next.periodStart,
+  periodEnd: next.periodEnd,
+  spendMicros: next.spendMicros,
+  byokSpendMicros: next.byokSpendMicros,
+  alertsSent: next.alertsSent,
+});
+
+/** The `spend` change of the row an upsert returns, sent with `pg_notify` in the same statement. */
+const spendNotification = sql<string>`pg_notify(${sql.raw(`'${CHANGES_CHANNEL}'`)}, json_build_object(
+  't', 'spend', 'teamId', "spend_counters"."team_id", 'scopeType', "spend_counters"."scope_type",
+  'scopeId', "spend_counters"."scope_id", 'periodStart', "spend_counters"."period_start",
+  'periodEnd', "spend_counters"."period_end", 'spendMicros', "spend_counters"."spend_micros",
+  'byokSpendMicros', "spend_counters"."byok_spend_micros", 'alertsSent', "spend_counters"."alerts_sent")::text)::text`;
 
 /** The `quotas` entry of authorize and usage answers. */
 export function quotaSummary(q: QuotaState) {
