@@ -1,10 +1,7 @@
 import type { Db } from "../db/client.js";
-import { sql } from "drizzle-orm";
-import { rowsOf } from "../db/rows.js";
-import { transact } from "../events/transact.js";
 import type { Logger } from "../lib/logger.js";
-import { newId } from "../lib/ids.js";
-import { addSpend, loadQuotaStates, type QuotaState, type Subject } from "../quotas/state.js";
+import { recordUsage } from "../quotas/record-usage.js";
+import type { QuotaState, Subject } from "../quotas/state.js";
 import type { GatewayState } from "./state.js";
 
 export type UsageItem = {
@@ -42,7 +39,7 @@ export class UsageBatcher {
 
   constructor(
     private readonly deps: { db: Db; gateway: GatewayState; log: Logger },
-    private readonly maxInFlight = 4,
+    private readonly maxInFlight = 1,
   ) {}
 
   submit(item: UsageItem): Promise<UsageResult> {
@@ -89,49 +86,12 @@ export class UsageBatcher {
     }
   }
 
-  private async write(batch: Pending[]): Promise<UsageResult[]> {
+  private write(batch: Pending[]): Promise<UsageResult[]> {
     const now = Math.max(...batch.map((p) => p.now));
-    return transact(this.deps, async (tx, publish) => {
-      // The first report of a requestId in this batch may record it; the rest are repeats.
-      const firsts = new Map<string, Pending>();
-      for (const p of batch) if (!firsts.has(p.requestId)) firsts.set(p.requestId, p);
-      // One statement for the whole batch, its rows as one JSON parameter: the SQL text is constant
-      // (building a 1,000-row insert with the query builder costs more than running it).
-      const rows = [...firsts.values()].map((p) => ({
-        id: newId("usage"),
-        request_id: p.requestId,
-        team_id: p.subject.teamId,
-        key_id: p.subject.keyId,
-        project_id: p.subject.projectId,
-        user_id: p.subject.userId,
-        model: p.model,
-        cost_micros: p.micros,
-        byok: p.byok,
-        input_tokens: p.inputTokens,
-        output_tokens: p.outputTokens,
-        created_at: p.now,
-      }));
-      const inserted = rowsOf<{ request_id: string }>(
-        await tx.execute(sql`
-          insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at)
-          select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at
-            from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
-              id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
-              cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer, created_at bigint)
-          order by request_id
-          on conflict (request_id) do nothing
-          returning request_id`),
-      );
-      const fresh = new Set(inserted.map((r) => r.request_id));
-      const recorded = batch.filter((p) => fresh.has(p.requestId) && firsts.get(p.requestId) === p);
-      const after = await addSpend(tx, recorded, now, publish);
-      const byItem = new Map(recorded.map((p, i) => [p, after[i]!]));
-      const results: UsageResult[] = [];
-      for (const p of batch) {
-        const states = byItem.get(p);
-        results.push(states ? { recorded: true, states } : { recorded: false, states: await loadQuotaStates(tx, p.subject, now) });
-      }
-      return results;
-    });
+    return recordUsage(
+      this.deps,
+      batch.map((p) => ({ ...p, createdAt: p.now })),
+      now,
+    );
   }
 }

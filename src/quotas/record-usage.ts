@@ -1,0 +1,293 @@
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import type { Db } from "../db/client.js";
+import { rowsOf } from "../db/rows.js";
+import { budgets, spendCounters } from "../db/schema.js";
+import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
+import { transact } from "../events/transact.js";
+import type { GatewayState } from "../gateway/state.js";
+import { newId } from "../lib/ids.js";
+import { microsToDollars } from "./money.js";
+import { currentPeriod } from "./period.js";
+import {
+  DEFAULT_SCOPE_ID,
+  effectiveSpend,
+  entitiesOf,
+  pickBudgets,
+  stateOf,
+  type Budget,
+  type Counter,
+  type Entity,
+  type QuotaState,
+  type Subject,
+} from "./state.js";
+
+export type UsageReport = {
+  subject: Subject;
+  requestId: string;
+  model: string;
+  micros: number;
+  byok: boolean;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  createdAt: number;
+};
+
+type Deps = { db: Db; gateway: GatewayState };
+
+const entityKey = (teamId: string, e: Entity) => `${teamId}\u0000${e.scopeType}\u0000${e.scopeId}`;
+
+/**
+ * Records usage reports and adds their cost to every budget in their scope.
+ *
+ * The reports (each request id at most once, ever) and the spend they add go in ONE statement:
+ * it inserts the events, sums the cost of just the events it inserted per spend counter, and
+ * upserts each counter, rolling it into a new period when one began (never back to an older one),
+ * notifying every instance of the new values. One statement is atomic; and a counter's row lock
+ * is held only while that statement runs, not across round trips, so reports on one hot key are
+ * not serialized behind network latency. Counters are written in key order (no deadlocks).
+ *
+ * Crossing an alert threshold then writes one `quota.threshold` audit event per threshold per
+ * period, with the counter's `alerts_sent` (a conditional update decides which writer reports).
+ * Returns, per report, whether it was recorded now and its budgets' states afterwards.
+ */
+export async function recordUsage(deps: Deps, reports: UsageReport[], now: number): Promise<{ recorded: boolean; states: QuotaState[] }[]> {
+  const { db } = deps;
+  const firsts = new Map<string, UsageReport>();
+  for (const r of reports) if (!firsts.has(r.requestId)) firsts.set(r.requestId, r);
+
+  // The budgets that apply to every subject of the batch (one query), and the counter each adds to.
+  const picked = await budgetsFor(db, [...new Set([...firsts.values()].map((r) => r.subject))]);
+  const targets = new Map<string, { teamId: string; entity: Entity; budget: Budget; periodStart: number; periodEnd: number | null }>();
+  for (const list of picked.values()) {
+    for (const { teamId, entity, budget } of list) {
+      const p = currentPeriod(budget.refreshPeriod, now, budget.periodAnchor);
+      targets.set(entityKey(teamId, entity), { teamId, entity, budget, periodStart: p.start, periodEnd: p.end });
+    }
+  }
+
+  const events = [...firsts.values()].map((r) => ({
+    id: newId("usage"),
+    request_id: r.requestId,
+    team_id: r.subject.teamId,
+    key_id: r.subject.keyId,
+    project_id: r.subject.projectId,
+    user_id: r.subject.userId,
+    model: r.model,
+    cost_micros: r.micros,
+    byok: r.byok,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    created_at: r.createdAt,
+  }));
+  const targetRows = [...targets.values()].map((t) => ({
+    team_id: t.teamId,
+    scope_type: t.entity.scopeType,
+    scope_id: t.entity.scopeId,
+    period_start: t.periodStart,
+    period_end: t.periodEnd,
+  }));
+
+  const [result] = rowsOf<{ recorded: string[]; counters: CounterJson[] }>(
+    await db.execute(sql`
+      with ins as (
+        insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at)
+        select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at
+          from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as r(
+            id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
+            cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer, created_at bigint)
+         order by request_id
+        on conflict (request_id) do nothing
+        returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok
+      ),
+      t as (
+        select * from jsonb_to_recordset(${JSON.stringify(targetRows)}::jsonb)
+          as t(team_id text, scope_type text, scope_id text, period_start bigint, period_end bigint)
+      ),
+      sums as (
+        select t.team_id, t.scope_type, t.scope_id, t.period_start, t.period_end,
+               coalesce(sum(ins.cost_micros) filter (where not ins.byok), 0)::bigint as spend,
+               coalesce(sum(ins.cost_micros) filter (where ins.byok), 0)::bigint as byok
+          from t
+          join ins on ins.team_id = t.team_id
+                  and t.scope_id = case t.scope_type when 'api_key' then ins.key_id when 'team' then ins.team_id
+                                                     when 'project' then ins.project_id else ins.user_id end
+         group by t.team_id, t.scope_type, t.scope_id, t.period_start, t.period_end
+      ),
+      up as (
+        insert into spend_counters as c (team_id, scope_type, scope_id, period_start, period_end, spend_micros, byok_spend_micros, alerts_sent, updated_at)
+        select team_id, scope_type, scope_id, period_start, period_end, spend, byok, '[]'::jsonb, ${now}::bigint
+          from sums
+         order by team_id, scope_type, scope_id
+        on conflict (team_id, scope_type, scope_id) do update set
+          spend_micros = case when c.period_start = excluded.period_start then c.spend_micros + excluded.spend_micros else excluded.spend_micros end,
+          byok_spend_micros = case when c.period_start = excluded.period_start then c.byok_spend_micros + excluded.byok_spend_micros else excluded.byok_spend_micros end,
+          alerts_sent = case when c.period_start = excluded.period_start then c.alerts_sent else '[]'::jsonb end,
+          period_start = excluded.period_start,
+          period_end = excluded.period_end,
+          updated_at = excluded.updated_at
+        where c.period_start <= excluded.period_start
+        returning c.team_id, c.scope_type, c.scope_id, c.period_start, c.period_end, c.spend_micros, c.byok_spend_micros, c.alerts_sent,
+                  pg_notify(${CHANGES_CHANNEL}, json_build_object(
+                    't', 'spend', 'teamId', c.team_id, 'scopeType', c.scope_type, 'scopeId', c.scope_id,
+                    'periodStart', c.period_start, 'periodEnd', c.period_end, 'spendMicros', c.spend_micros,
+                    'byokSpendMicros', c.byok_spend_micros, 'alertsSent', c.alerts_sent)::text) as notified
+      )
+      select (select coalesce(json_agg(request_id), '[]'::json) from ins) as recorded,
+             (select coalesce(json_agg(up), '[]'::json) from up) as counters`),
+  );
+
+  const recorded = new Set(result!.recorded);
+  const after = new Map<string, QuotaState>();
+  for (const j of result!.counters) {
+    const target = targets.get(entityKey(j.team_id, { scopeType: j.scope_type, scopeId: j.scope_id } as Entity));
+    if (!target) continue;
+    const counter = toCounter(j);
+    deps.gateway.apply(spendChange(counter)); // this instance, now; the others via the notification
+    after.set(entityKey(j.team_id, target.entity), stateOf(target.entity, target.budget, counter, now));
+  }
+  await reportThresholds(deps, [...after.entries()], now);
+
+  const out: { recorded: boolean; states: QuotaState[] }[] = [];
+  for (const r of reports) {
+    const isNew = recorded.has(r.requestId) && firsts.get(r.requestId) === r;
+    const list = picked.get(r.subject) ?? [];
+    const states = isNew
+      ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
+      : await currentStates(db, r.subject, list, now);
+    out.push({ recorded: isNew, states });
+  }
+  return out;
+}
+
+type CounterJson = {
+  team_id: string;
+  scope_type: Counter["scopeType"];
+  scope_id: string;
+  period_start: number;
+  period_end: number | null;
+  spend_micros: number;
+  byok_spend_micros: number;
+  alerts_sent: number[];
+};
+
+const toCounter = (j: CounterJson): Counter => ({
+  teamId: j.team_id,
+  scopeType: j.scope_type,
+  scopeId: j.scope_id,
+  periodStart: Number(j.period_start),
+  periodEnd: j.period_end === null ? null : Number(j.period_end),
+  spendMicros: Number(j.spend_micros),
+  byokSpendMicros: Number(j.byok_spend_micros),
+  alertsSent: j.alerts_sent,
+  updatedAt: 0,
+});
+
+const spendChange = (c: Counter): Change => ({
+  t: "spend",
+  teamId: c.teamId,
+  scopeType: c.scopeType,
+  scopeId: c.scopeId,
+  periodStart: c.periodStart,
+  periodEnd: c.periodEnd,
+  spendMicros: c.spendMicros,
+  byokSpendMicros: c.byokSpendMicros,
+  alertsSent: c.alertsSent,
+});
+
+/** For each subject, the budgets that apply (its own, else its team's default), in one query. */
+async function budgetsFor(db: Db, subjects: Subject[]): Promise<Map<Subject, { teamId: string; entity: Entity; budget: Budget }[]>> {
+  const out = new Map<Subject, { teamId: string; entity: Entity; budget: Budget }[]>();
+  if (subjects.length === 0) return out;
+  const ids = (f: (s: Subject) => string | null) => [...new Set(subjects.map(f).filter((x): x is string => x !== null))];
+  const rows = await db
+    .select()
+    .from(budgets)
+    .where(
+      and(
+        inArray(budgets.teamId, ids((s) => s.teamId)),
+        or(
+          and(eq(budgets.scopeType, "api_key"), inArray(budgets.scopeId, [...ids((s) => s.keyId), ""])),
+          eq(budgets.scopeType, "team"),
+          and(eq(budgets.scopeType, "project"), inArray(budgets.scopeId, [...ids((s) => s.projectId), DEFAULT_SCOPE_ID])),
+          and(eq(budgets.scopeType, "user"), inArray(budgets.scopeId, [...ids((s) => s.userId), DEFAULT_SCOPE_ID])),
+        ),
+      ),
+    );
+  for (const s of subjects) {
+    const teamRows = rows.filter((b) => b.teamId === s.teamId);
+    out.set(
+      s,
+      pickBudgets(entitiesOf(s), teamRows).map(({ entity, budget }) => ({ teamId: s.teamId, entity, budget })),
+    );
+  }
+  return out;
+}
+
+/** A repeated report changes nothing: answer with the counters as they are. */
+async function currentStates(db: Db, s: Subject, list: { entity: Entity; budget: Budget }[], now: number): Promise<QuotaState[]> {
+  if (list.length === 0) return [];
+  const counters = await db
+    .select()
+    .from(spendCounters)
+    .where(
+      and(
+        eq(spendCounters.teamId, s.teamId),
+        or(...list.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
+      ),
+    );
+  return list.map(({ entity, budget }) =>
+    stateOf(entity, budget, counters.find((c) => c.scopeType === entity.scopeType && c.scopeId === entity.scopeId), now),
+  );
+}
+
+/**
+ * One `quota.threshold` audit event per threshold crossed per period: the conditional update of
+ * `alerts_sent` lets exactly one writer (of any instance) report each threshold.
+ */
+async function reportThresholds(deps: Deps, states: [string, QuotaState][], now: number): Promise<void> {
+  const crossed = states
+    .map(([, st]) => ({
+      st,
+      thresholds: st.budget.alertThresholds.filter(
+        (t) => !st.alertsSent.includes(t) && st.budget.limitMicros > 0 && effectiveSpend(st) * 100 >= st.budget.limitMicros * t,
+      ),
+    }))
+    .filter((x) => x.thresholds.length > 0);
+  if (crossed.length === 0) return;
+  await transact(deps, async (tx, publish) => {
+    for (const { st, thresholds } of crossed) {
+      for (const threshold of thresholds) {
+        const [row] = await tx
+          .update(spendCounters)
+          .set({ alertsSent: sql`${spendCounters.alertsSent} || ${JSON.stringify([threshold])}::jsonb` })
+          .where(
+            and(
+              eq(spendCounters.teamId, st.budget.teamId),
+              eq(spendCounters.scopeType, st.entity.scopeType),
+              eq(spendCounters.scopeId, st.entity.scopeId),
+              eq(spendCounters.periodStart, st.periodStart),
+              sql`not (${spendCounters.alertsSent} @> ${JSON.stringify([threshold])}::jsonb)`,
+            ),
+          )
+          .returning();
+        if (!row) continue; // another writer reported it
+        await publish(spendChange(row));
+        await writeAudit(tx, {
+          teamId: st.budget.teamId,
+          actor: { type: "system", id: "quota" },
+          action: "quota.threshold",
+          target: { type: st.entity.scopeType, id: st.entity.scopeId },
+          data: {
+            threshold,
+            budgetId: st.budget.id,
+            limitAmount: microsToDollars(st.budget.limitMicros),
+            currentSpend: microsToDollars(effectiveSpend(st)),
+            periodStart: st.periodStart,
+          },
+          at: now,
+        });
+      }
+    }
+  });
+}
