@@ -1,19 +1,16 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import type { Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
-import { budgets, spendCounters } from "../db/schema.js";
+import { spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { transact } from "../events/transact.js";
 import type { GatewayState } from "../gateway/state.js";
 import { newId } from "../lib/ids.js";
 import { microsToDollars } from "./money.js";
-import { currentPeriod } from "./period.js";
 import {
-  DEFAULT_SCOPE_ID,
   effectiveSpend,
   entitiesOf,
-  pickBudgets,
   stateOf,
   type Budget,
   type Counter,
@@ -56,16 +53,6 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   const firsts = new Map<string, UsageReport>();
   for (const r of reports) if (!firsts.has(r.requestId)) firsts.set(r.requestId, r);
 
-  // The budgets that apply to every subject of the batch (one query), and the counter each adds to.
-  const picked = await budgetsFor(db, [...new Set([...firsts.values()].map((r) => r.subject))]);
-  const targets = new Map<string, { teamId: string; entity: Entity; budget: Budget; periodStart: number; periodEnd: number | null }>();
-  for (const list of picked.values()) {
-    for (const { teamId, entity, budget } of list) {
-      const p = currentPeriod(budget.refreshPeriod, now, budget.periodAnchor);
-      targets.set(entityKey(teamId, entity), { teamId, entity, budget, periodStart: p.start, periodEnd: p.end });
-    }
-  }
-
   const events = [...firsts.values()].map((r) => ({
     id: newId("usage"),
     request_id: r.requestId,
@@ -80,15 +67,8 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     output_tokens: r.outputTokens,
     created_at: r.createdAt,
   }));
-  const targetRows = [...targets.values()].map((t) => ({
-    team_id: t.teamId,
-    scope_type: t.entity.scopeType,
-    scope_id: t.entity.scopeId,
-    period_start: t.periodStart,
-    period_end: t.periodEnd,
-  }));
-
-  const [result] = rowsOf<{ recorded: string[]; counters: CounterJson[] }>(
+  const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
+  const [result] = rowsOf<{ recorded: string[]; counters: CounterJson[]; budgets: BudgetJson[] }>(
     await db.execute(sql`
       with ins as (
         insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at)
@@ -100,9 +80,32 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
         on conflict (request_id) do nothing
         returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok
       ),
+      subj as (
+        select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)
+          as s(team_id text, key_id text, project_id text, user_id text)
+      ),
+      ent as (
+        select team_id, 'api_key' as scope_type, key_id as scope_id from subj where key_id is not null
+        union select team_id, 'team', team_id from subj
+        union select team_id, 'project', project_id from subj where project_id is not null
+        union select team_id, 'user', user_id from subj where user_id is not null
+      ),
+      -- The budget that applies to each entity: its own, else the team's default for its kind,
+      -- else its own archived one (spend keeps being counted, not enforced): as pickBudgets.
+      pick as (
+        select distinct on (e.team_id, e.scope_type, e.scope_id)
+               e.team_id, e.scope_type, e.scope_id, b.id as budget_id, b.refresh_period, b.period_anchor
+          from ent e
+          join budgets b on b.team_id = e.team_id and b.scope_type = e.scope_type
+                        and (b.scope_id = e.scope_id or (b.scope_id = '*' and not b.archived and e.scope_type in ('project', 'user')))
+         order by e.team_id, e.scope_type, e.scope_id,
+                  case when b.scope_id = e.scope_id and not b.archived then 1 when b.scope_id = '*' then 2 else 3 end
+      ),
+      -- Its current period at UTC boundaries, as currentPeriod() (see periodStartSql).
       t as (
-        select * from jsonb_to_recordset(${JSON.stringify(targetRows)}::jsonb)
-          as t(team_id text, scope_type text, scope_id text, period_start bigint, period_end bigint)
+        select team_id, scope_type, scope_id, budget_id,
+               ${periodStartSql(now)} as period_start, ${periodEndSql(now)} as period_end
+          from pick
       ),
       sums as (
         select t.team_id, t.scope_type, t.scope_id, t.period_start, t.period_end,
@@ -134,8 +137,18 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
                     'byokSpendMicros', c.byok_spend_micros, 'alertsSent', c.alerts_sent)::text) as notified
       )
       select (select coalesce(json_agg(request_id), '[]'::json) from ins) as recorded,
-             (select coalesce(json_agg(up), '[]'::json) from up) as counters`),
+             (select coalesce(json_agg(up), '[]'::json) from up) as counters,
+             (select coalesce(json_agg(json_build_object('team_id', t.team_id, 'scope_type', t.scope_type, 'scope_id', t.scope_id,
+                       'period_start', t.period_start, 'budget', b)), '[]'::json)
+                from t join budgets b on b.id = t.budget_id) as budgets`),
   );
+
+  // The budgets the statement applied, per entity.
+  const targets = new Map<string, { teamId: string; entity: Entity; budget: Budget }>();
+  for (const j of result!.budgets) {
+    const entity = { scopeType: j.scope_type, scopeId: j.scope_id } as Entity;
+    targets.set(entityKey(j.team_id, entity), { teamId: j.team_id, entity, budget: toBudget(j.budget) });
+  }
 
   const recorded = new Set(result!.recorded);
   const after = new Map<string, QuotaState>();
@@ -151,7 +164,9 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   const out: { recorded: boolean; states: QuotaState[] }[] = [];
   for (const r of reports) {
     const isNew = recorded.has(r.requestId) && firsts.get(r.requestId) === r;
-    const list = picked.get(r.subject) ?? [];
+    const list = entitiesOf(r.subject)
+      .map((entity) => targets.get(entityKey(r.subject.teamId, entity)))
+      .filter((x) => x !== undefined);
     const states = isNew
       ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
       : await currentStates(db, r.subject, list, now);
@@ -195,34 +210,73 @@ const spendChange = (c: Counter): Change => ({
   alertsSent: c.alertsSent,
 });
 
-/** For each subject, the budgets that apply (its own, else its team's default), in one query. */
-async function budgetsFor(db: Db, subjects: Subject[]): Promise<Map<Subject, { teamId: string; entity: Entity; budget: Budget }[]>> {
-  const out = new Map<Subject, { teamId: string; entity: Entity; budget: Budget }[]>();
-  if (subjects.length === 0) return out;
-  const ids = (f: (s: Subject) => string | null) => [...new Set(subjects.map(f).filter((x): x is string => x !== null))];
-  const rows = await db
-    .select()
-    .from(budgets)
-    .where(
-      and(
-        inArray(budgets.teamId, ids((s) => s.teamId)),
-        or(
-          and(eq(budgets.scopeType, "api_key"), inArray(budgets.scopeId, [...ids((s) => s.keyId), ""])),
-          eq(budgets.scopeType, "team"),
-          and(eq(budgets.scopeType, "project"), inArray(budgets.scopeId, [...ids((s) => s.projectId), DEFAULT_SCOPE_ID])),
-          and(eq(budgets.scopeType, "user"), inArray(budgets.scopeId, [...ids((s) => s.userId), DEFAULT_SCOPE_ID])),
-        ),
-      ),
-    );
-  for (const s of subjects) {
-    const teamRows = rows.filter((b) => b.teamId === s.teamId);
-    out.set(
-      s,
-      pickBudgets(entitiesOf(s), teamRows).map(({ entity, budget }) => ({ teamId: s.teamId, entity, budget })),
-    );
-  }
-  return out;
+/**
+ * `currentPeriod()` in SQL, over columns `refresh_period` and `period_anchor`: daily 00:00 UTC,
+ * weekly Monday 00:00 UTC (1970-01-05 was a Monday), monthly the 1st 00:00 UTC, none from the
+ * anchor. A property test holds the two to the same answers.
+ */
+export function periodStartSql(now: number) {
+  return sql`case refresh_period
+    when 'daily' then (${now}::bigint / 86400000) * 86400000
+    when 'weekly' then ((${now}::bigint - 345600000) / 604800000) * 604800000 + 345600000
+    when 'monthly' then (extract(epoch from date_trunc('month', to_timestamp(${now}::bigint / 1000.0) at time zone 'UTC')) * 1000)::bigint
+    else period_anchor end`;
 }
+
+export function periodEndSql(now: number) {
+  return sql`case refresh_period
+    when 'daily' then (${now}::bigint / 86400000) * 86400000 + 86400000
+    when 'weekly' then ((${now}::bigint - 345600000) / 604800000) * 604800000 + 345600000 + 604800000
+    when 'monthly' then (extract(epoch from date_trunc('month', to_timestamp(${now}::bigint / 1000.0) at time zone 'UTC') + interval '1 month') * 1000)::bigint
+    else null end`;
+}
+
+function uniqueSubjects(subjects: Subject[]) {
+  const seen = new Map<string, { team_id: string; key_id: string | null; project_id: string | null; user_id: string | null }>();
+  for (const s of subjects) {
+    const k = `${s.teamId}|${s.keyId}|${s.projectId}|${s.userId}`;
+    if (!seen.has(k)) seen.set(k, { team_id: s.teamId, key_id: s.keyId, project_id: s.projectId, user_id: s.userId });
+  }
+  return [...seen.values()];
+}
+
+type BudgetJson = {
+  team_id: string;
+  scope_type: Entity["scopeType"];
+  scope_id: string;
+  period_start: number;
+  budget: {
+    id: string;
+    team_id: string;
+    scope_type: Budget["scopeType"];
+    scope_id: string;
+    limit_micros: number;
+    refresh_period: Budget["refreshPeriod"];
+    period_anchor: number;
+    include_byok: boolean;
+    alert_thresholds: number[];
+    active: boolean;
+    archived: boolean;
+    created_at: number;
+    updated_at: number;
+  };
+};
+
+const toBudget = (b: BudgetJson["budget"]): Budget => ({
+  id: b.id,
+  teamId: b.team_id,
+  scopeType: b.scope_type,
+  scopeId: b.scope_id,
+  limitMicros: Number(b.limit_micros),
+  refreshPeriod: b.refresh_period,
+  periodAnchor: Number(b.period_anchor),
+  includeByok: b.include_byok,
+  alertThresholds: b.alert_thresholds,
+  active: b.active,
+  archived: b.archived,
+  createdAt: Number(b.created_at),
+  updatedAt: Number(b.updated_at),
+});
 
 /** A repeated report changes nothing: answer with the counters as they are. */
 async function currentStates(db: Db, s: Subject, list: { entity: Entity; budget: Budget }[], now: number): Promise<QuotaState[]> {
