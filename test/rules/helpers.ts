@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
-import { z } from "zod";
+import { aiGatewayRuleFromJSON } from "@vercel/sdk/models/aigatewayrule.js";
+import { aiGatewayRuleListFromJSON } from "@vercel/sdk/models/aigatewayrulelist.js";
 import { auditEvents, rules } from "../../src/db/schema.js";
 import { newId } from "../../src/lib/ids.js";
 import type { TeamFx } from "../helpers/fixtures.js";
@@ -7,28 +8,10 @@ import { getHarness } from "../helpers/harness.js";
 
 export const RULES = "/v1/ai-gateway/rules";
 
-/**
- * The Rule as the official `@vercel/sdk` client parses it (`AiGatewayRule$inboundSchema` in
- * src/models/aigatewayrule.ts: required `ownerId, ruleId, type (deny|rewrite), enabled, createdAt,
- * updatedAt`; the rest optional, null accepted). The SDK is not a dependency, so its schema is
- * restated here; `RULE_KEYS` pins the exact field names of the contract.
- */
-const optionalString = z.string().nullish();
-export const vercelSdkRule = z.object({
-  ownerId: z.string(),
-  ruleId: z.string(),
-  type: z.enum(["deny", "rewrite"]),
-  match: z.object({ model: optionalString }).optional(),
-  action: z.object({ rewriteModel: optionalString, reason: optionalString }).optional(),
-  enabled: z.boolean(),
-  deleted: z.boolean().nullish(),
-  description: optionalString,
-  createdBy: optionalString,
-  updatedBy: optionalString,
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-export const vercelSdkRuleList = z.object({ rules: z.array(vercelSdkRule) });
+/** Whether the official `@vercel/sdk` client's strict parser accepts a rules list answer. */
+export function sdkParsesRuleList(body: unknown): boolean {
+  return aiGatewayRuleListFromJSON(JSON.stringify(body)).ok;
+}
 
 export const RULE_KEYS = [
   "action",
@@ -44,10 +27,10 @@ export const RULE_KEYS = [
   "updatedBy",
 ];
 
-/** Asserts a response body is a Rule the SDK parses, with exactly the contract's fields. */
+/** Asserts a response body is a Rule the official @vercel/sdk parses, with exactly the contract's fields. */
 export function expectRuleShape(body: unknown) {
-  const parsed = vercelSdkRule.safeParse(body);
-  if (!parsed.success) throw new Error(`not a Vercel SDK rule: ${parsed.error.message}\n${JSON.stringify(body)}`);
+  const parsed = aiGatewayRuleFromJSON(JSON.stringify(body));
+  if (!parsed.ok) throw new Error(`@vercel/sdk refused the rule: ${String(parsed.error)}\n${JSON.stringify(body)}`);
   const keys = Object.keys(body as object).sort();
   if (JSON.stringify(keys) !== JSON.stringify(RULE_KEYS)) throw new Error(`unexpected Rule keys: ${keys.join(",")}`);
   const r = body as { match: object; action: object };
