@@ -1,36 +1,23 @@
 import type { Db } from "../db/client.js";
 import type { Logger } from "../lib/logger.js";
-import { recordUsage } from "../quotas/record-usage.js";
-import type { QuotaState, Subject } from "../quotas/state.js";
+import { recordUsage, type UsageReport } from "../quotas/record-usage.js";
+import type { QuotaState } from "../quotas/state.js";
 import type { GatewayState } from "./state.js";
-
-export type UsageItem = {
-  subject: Subject;
-  requestId: string;
-  model: string;
-  micros: number;
-  byok: boolean;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  now: number;
-};
 
 export type UsageResult = { recorded: boolean; states: QuotaState[] };
 
-type Pending = UsageItem & { resolve(r: UsageResult): void; reject(e: unknown): void };
+type Pending = UsageReport & { resolve(r: UsageResult): void; reject(e: unknown): void };
 
-/** Reports per transaction at most (12 parameters each, well under Postgres' 65,535). */
+/** Reports per statement at most (they travel as one JSON parameter). */
 const MAX_BATCH = 1000;
 
 /**
- * Group commit for usage reports. Reports that arrive while transactions are being written wait
- * for the next one; each transaction inserts its reports (idempotent on `request_id`) and adds
- * their summed cost to each spend counter once. A few transactions may be in flight at once:
- * they overlap their round trips and take turns on each counter's row lock, which keeps the
- * totals exact. Every transaction touches rows in a fixed order (events by `request_id`, counters
- * by key), so concurrent ones never deadlock. A report's promise resolves only after its
- * transaction committed, so a 202 still means the spend is durable. A batch that fails is retried
- * report by report, so one bad report cannot fail the others.
+ * Group commit for usage reports: reports that arrive while a batch is being written wait for the
+ * next one, and each batch is one statement (`recordUsage`) that records its reports (idempotent on
+ * `request_id`) and adds their summed cost to each spend counter. One batch at a time by default:
+ * measured best, since more in flight only makes smaller batches. A report's promise resolves
+ * only after its statement committed, so a 202 means the spend is durable. A batch that fails is
+ * retried report by report, so one bad report cannot fail the others.
  */
 export class UsageBatcher {
   private queue: Pending[] = [];
@@ -42,7 +29,7 @@ export class UsageBatcher {
     private readonly maxInFlight = 1,
   ) {}
 
-  submit(item: UsageItem): Promise<UsageResult> {
+  submit(item: UsageReport): Promise<UsageResult> {
     return new Promise<UsageResult>((resolve, reject) => {
       this.queue.push({ ...item, resolve, reject });
       if (!this.scheduled && this.inFlight < this.maxInFlight) {
@@ -87,11 +74,6 @@ export class UsageBatcher {
   }
 
   private write(batch: Pending[]): Promise<UsageResult[]> {
-    const now = Math.max(...batch.map((p) => p.now));
-    return recordUsage(
-      this.deps,
-      batch.map((p) => ({ ...p, createdAt: p.now })),
-      now,
-    );
+    return recordUsage(this.deps, batch, Math.max(...batch.map((p) => p.createdAt)));
   }
 }

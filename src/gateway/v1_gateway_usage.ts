@@ -74,7 +74,7 @@ export const registerGatewayUsage = (app: App) =>
       byok: body.byok ?? false,
       inputTokens: body.inputTokens ?? null,
       outputTokens: body.outputTokens ?? null,
-      now,
+      createdAt: now,
     });
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
   });

@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import type { Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
@@ -12,6 +12,7 @@ import {
   effectiveSpend,
   entitiesOf,
   stateOf,
+  statesFor,
   type Budget,
   type Counter,
   type Entity,
@@ -169,7 +170,7 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
       .filter((x) => x !== undefined);
     const states = isNew
       ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
-      : await currentStates(db, r.subject, list, now);
+      : await statesFor(db, r.subject.teamId, list, now); // a repeat changes nothing: the counters as they are
     out.push({ recorded: isNew, states });
   }
   return out;
@@ -277,23 +278,6 @@ const toBudget = (b: BudgetJson["budget"]): Budget => ({
   createdAt: Number(b.created_at),
   updatedAt: Number(b.updated_at),
 });
-
-/** A repeated report changes nothing: answer with the counters as they are. */
-async function currentStates(db: Db, s: Subject, list: { entity: Entity; budget: Budget }[], now: number): Promise<QuotaState[]> {
-  if (list.length === 0) return [];
-  const counters = await db
-    .select()
-    .from(spendCounters)
-    .where(
-      and(
-        eq(spendCounters.teamId, s.teamId),
-        or(...list.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
-      ),
-    );
-  return list.map(({ entity, budget }) =>
-    stateOf(entity, budget, counters.find((c) => c.scopeType === entity.scopeType && c.scopeId === entity.scopeId), now),
-  );
-}
 
 /**
  * One `quota.threshold` audit event per threshold crossed per period: the conditional update of

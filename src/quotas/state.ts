@@ -96,14 +96,18 @@ export async function loadBudgetsInScope(db: Db, s: Subject): Promise<{ entity: 
 }
 
 export async function loadQuotaStates(db: Db, s: Subject, now: number): Promise<QuotaState[]> {
-  const picked = await loadBudgetsInScope(db, s);
+  return statesFor(db, s.teamId, await loadBudgetsInScope(db, s), now);
+}
+
+/** The states of the given budgets of a team, with their counters as stored (one query). */
+export async function statesFor(db: Db, teamId: string, picked: { entity: Entity; budget: Budget }[], now: number): Promise<QuotaState[]> {
   if (picked.length === 0) return [];
   const counters = await db
     .select()
     .from(spendCounters)
     .where(
       and(
-        eq(spendCounters.teamId, s.teamId),
+        eq(spendCounters.teamId, teamId),
         or(...picked.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
       ),
     );
