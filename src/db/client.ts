@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
@@ -27,6 +28,19 @@ export type Database = {
 };
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+const dialect = new PgDialect();
+const preparedRunners = new WeakMap<object, (query: SQL) => Promise<unknown>>();
+
+/**
+ * Runs a raw statement as a prepared statement, so Postgres plans it once per connection rather
+ * than on every call (drizzle's `execute` never prepares). For statements on a hot path whose text
+ * is constant. Falls back to `db.execute` for a handle not opened here (e.g. a transaction).
+ */
+export function executePrepared(db: Db, query: SQL): Promise<unknown> {
+  const run = preparedRunners.get(db);
+  return run ? run(query) : db.execute(query);
+}
 
 /** Arbitrary constant for pg_advisory_lock: only one process migrates at a time. */
 const MIGRATION_LOCK = 7_243_001;
@@ -59,6 +73,10 @@ async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  preparedRunners.set(db, (q) => {
+    const { sql, params } = dialect.sqlToQuery(q);
+    return client.query(sql, params);
+  });
   return {
     db,
     kind: "pglite",
@@ -80,6 +98,10 @@ async function openPglite(dataDir: string): Promise<Database> {
 async function openPostgres(url: string, listenUrl: string, max: number, applicationName: string): Promise<Database> {
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } });
   const db = drizzlePg({ client, schema }) as unknown as Db;
+  preparedRunners.set(db, (q) => {
+    const { sql, params } = dialect.sqlToQuery(q);
+    return client.unsafe(sql, params as never[], { prepare: true });
+  });
   return {
     db,
     kind: "postgres",

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import type { Db } from "../db/client.js";
+import { executePrepared, type Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
 import { spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
@@ -70,7 +70,79 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   }));
   const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
   const [result] = rowsOf<{ recorded: string[]; counters: CounterJson[]; budgets: BudgetJson[] }>(
-    await db.execute(sql`
+    await executePrepared(db, recordUsageSql(events, subjects, now)),
+  );
+
+  // The budgets the statement applied, per entity.
+  const targets = new Map<string, { teamId: string; entity: Entity; budget: Budget }>();
+  for (const j of result!.budgets) {
+    const entity = { scopeType: j.scope_type, scopeId: j.scope_id } as Entity;
+    targets.set(entityKey(j.team_id, entity), { teamId: j.team_id, entity, budget: toBudget(j.budget) });
+  }
+
+  const recorded = new Set(result!.recorded);
+  const after = new Map<string, QuotaState>();
+  for (const j of result!.counters) {
+    const target = targets.get(entityKey(j.team_id, { scopeType: j.scope_type, scopeId: j.scope_id } as Entity));
+    if (!target) continue;
+    const counter = toCounter(j);
+    deps.gateway.apply(spendChange(counter)); // this instance, now; the others via the notification
+    after.set(entityKey(j.team_id, target.entity), stateOf(target.entity, target.budget, counter, now));
+  }
+  await reportThresholds(deps, [...after.entries()], now);
+
+  const out: { recorded: boolean; states: QuotaState[] }[] = [];
+  for (const r of reports) {
+    const isNew = recorded.has(r.requestId) && firsts.get(r.requestId) === r;
+    const list = entitiesOf(r.subject)
+      .map((entity) => targets.get(entityKey(r.subject.teamId, entity)))
+      .filter((x) => x !== undefined);
+    const states = isNew
+      ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
+      : await statesFor(db, r.subject.teamId, list, now); // a repeat changes nothing: the counters as they are
+    out.push({ recorded: isNew, states });
+  }
+  return out;
+}
+
+type CounterJson = {
+  team_id: string;
+  scope_type: Counter["scopeType"];
+  scope_id: string;
+  period_start: number;
+  period_end: number | null;
+  spend_micros: number;
+  byok_spend_micros: number;
+  alerts_sent: number[];
+};
+
+const toCounter = (j: CounterJson): Counter => ({
+  teamId: j.team_id,
+  scopeType: j.scope_type,
+  scopeId: j.scope_id,
+  periodStart: Number(j.period_start),
+  periodEnd: j.period_end === null ? null : Number(j.period_end),
+  spendMicros: Number(j.spend_micros),
+  byokSpendMicros: Number(j.byok_spend_micros),
+  alertsSent: j.alerts_sent,
+  updatedAt: 0,
+});
+
+const spendChange = (c: Counter): Change => ({
+  t: "spend",
+  teamId: c.teamId,
+  scopeType: c.scopeType,
+  scopeId: c.scopeId,
+  periodStart: c.periodStart,
+  periodEnd: c.periodEnd,
+  spendMicros: c.spendMicros,
+  byokSpendMicros: c.byokSpendMicros,
+  alertsSent: c.alertsSent,
+});
+
+/** The one statement that records a batch of usage events and adds their cost (see recordUsage). */
+export function recordUsageSql(events: object[], subjects: object[], now: number) {
+  return sql`
       with ins as (
         insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at)
         select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at
@@ -141,75 +213,8 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
              (select coalesce(json_agg(up), '[]'::json) from up) as counters,
              (select coalesce(json_agg(json_build_object('team_id', t.team_id, 'scope_type', t.scope_type, 'scope_id', t.scope_id,
                        'period_start', t.period_start, 'budget', b)), '[]'::json)
-                from t join budgets b on b.id = t.budget_id) as budgets`),
-  );
-
-  // The budgets the statement applied, per entity.
-  const targets = new Map<string, { teamId: string; entity: Entity; budget: Budget }>();
-  for (const j of result!.budgets) {
-    const entity = { scopeType: j.scope_type, scopeId: j.scope_id } as Entity;
-    targets.set(entityKey(j.team_id, entity), { teamId: j.team_id, entity, budget: toBudget(j.budget) });
-  }
-
-  const recorded = new Set(result!.recorded);
-  const after = new Map<string, QuotaState>();
-  for (const j of result!.counters) {
-    const target = targets.get(entityKey(j.team_id, { scopeType: j.scope_type, scopeId: j.scope_id } as Entity));
-    if (!target) continue;
-    const counter = toCounter(j);
-    deps.gateway.apply(spendChange(counter)); // this instance, now; the others via the notification
-    after.set(entityKey(j.team_id, target.entity), stateOf(target.entity, target.budget, counter, now));
-  }
-  await reportThresholds(deps, [...after.entries()], now);
-
-  const out: { recorded: boolean; states: QuotaState[] }[] = [];
-  for (const r of reports) {
-    const isNew = recorded.has(r.requestId) && firsts.get(r.requestId) === r;
-    const list = entitiesOf(r.subject)
-      .map((entity) => targets.get(entityKey(r.subject.teamId, entity)))
-      .filter((x) => x !== undefined);
-    const states = isNew
-      ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
-      : await statesFor(db, r.subject.teamId, list, now); // a repeat changes nothing: the counters as they are
-    out.push({ recorded: isNew, states });
-  }
-  return out;
+                from t join budgets b on b.id = t.budget_id) as budgets`;
 }
-
-type CounterJson = {
-  team_id: string;
-  scope_type: Counter["scopeType"];
-  scope_id: string;
-  period_start: number;
-  period_end: number | null;
-  spend_micros: number;
-  byok_spend_micros: number;
-  alerts_sent: number[];
-};
-
-const toCounter = (j: CounterJson): Counter => ({
-  teamId: j.team_id,
-  scopeType: j.scope_type,
-  scopeId: j.scope_id,
-  periodStart: Number(j.period_start),
-  periodEnd: j.period_end === null ? null : Number(j.period_end),
-  spendMicros: Number(j.spend_micros),
-  byokSpendMicros: Number(j.byok_spend_micros),
-  alertsSent: j.alerts_sent,
-  updatedAt: 0,
-});
-
-const spendChange = (c: Counter): Change => ({
-  t: "spend",
-  teamId: c.teamId,
-  scopeType: c.scopeType,
-  scopeId: c.scopeId,
-  periodStart: c.periodStart,
-  periodEnd: c.periodEnd,
-  spendMicros: c.spendMicros,
-  byokSpendMicros: c.byokSpendMicros,
-  alertsSent: c.alertsSent,
-});
 
 /**
  * `currentPeriod()` in SQL, over columns `refresh_period` and `period_anchor`: daily 00:00 UTC,
