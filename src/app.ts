@@ -52,40 +52,47 @@ export function createApp(deps: Deps): App {
   const idPrefix = `req_${randomUUID().slice(0, 8)}`;
   let seq = 0;
   const logRequests = deps.log.enabled("info");
+  const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
+  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+
+  // Every request: its context, the body size limit, the unstorable-text check, the request log.
+  // One middleware rather than four: each layer costs a share of every gateway request.
   app.use("*", async (c, next) => {
     const started = logRequests ? performance.now() : 0;
     c.set("deps", deps);
     c.set("usage", usage);
     const requestId = `${idPrefix}${(++seq).toString(36).padStart(8, "0")}`;
     c.set("requestId", requestId);
-    await next();
+    const run = async () => {
+      await rejectUnstorableText(c);
+      await next();
+    };
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") {
+      await run();
+    } else {
+      // Decide from the headers when they say it all (hono's bodyLimit first touches the raw body,
+      // which makes @hono/node-server build a full Request for every request); count a streamed
+      // body as it arrives.
+      const length = c.req.header("content-length");
+      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+        if (Number(length) > MAX_BODY_BYTES) c.res = tooLarge(c);
+        else await run();
+      } else {
+        const res = await streamingLimit(c, run);
+        if (res instanceof Response) c.res = res;
+      }
+    }
     if (logRequests) {
       deps.log.info("request", {
         id: requestId,
-        method: c.req.method,
+        method,
         path: c.req.path,
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
       });
     }
   });
-
-  const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
-  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
-  app.use("*", (c, next) => {
-    // Decide from the headers when they say it all (hono's bodyLimit first touches the raw body,
-    // which makes @hono/node-server build a full Request for every request); count a streamed
-    // body as it arrives.
-    const method = c.req.method;
-    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
-    const length = c.req.header("content-length");
-    if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
-      return Number(length) > MAX_BODY_BYTES ? Promise.resolve(tooLarge(c)) : next();
-    }
-    return streamingLimit(c, next);
-  });
-
-  app.use("*", rejectUnstorableText);
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return render(c, err);
@@ -128,9 +135,16 @@ export function createApp(deps: Deps): App {
       "A personal access token (`tgp_…`), the instance admin token (`TOLLGATE_ADMIN_TOKEN`, /v1/admin only) or the gateway service token (`TOLLGATE_GATEWAY_TOKEN`, /v1/gateway only).",
   });
 
-  app.use("/v1/*", authenticate(deps.config));
-  // The gateway's data plane has its own idempotency (`requestId` on usage; authorize is a read).
-  app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/gateway/") ? next() : idempotency(c, next)));
+  // Auth, then Idempotency-Key; the gateway's data plane has its own idempotency (`requestId` on
+  // usage; authorize is a read).
+  const auth = authenticate(deps.config);
+  app.use("/v1/*", (c, next) =>
+    auth(c, async () => {
+      if (c.req.path.startsWith("/v1/gateway/")) return next();
+      const replayed = await idempotency(c, next);
+      if (replayed instanceof Response) c.res = replayed;
+    }),
+  );
   registerRoutes(app, deps);
 
   app.doc31("/openapi.json", openApiConfig());

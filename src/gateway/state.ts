@@ -10,6 +10,8 @@ import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
 const MAX_KEYS = 100_000;
+
+type Plan = { from: Map<string, Budget>; items: { entity: Entity; budget: Budget; counter: string }[] };
 const counterKey = (teamId: string, scopeType: string, scopeId: string) => `${teamId}\u0000${scopeType}\u0000${scopeId}`;
 const budgetKey = (scopeType: string, scopeId: string) => `${scopeType}\u0000${scopeId}`;
 
@@ -30,6 +32,7 @@ export class GatewayState {
   private counters = new Map<string, Counter | null>();
   private gen = { keys: 0, rules: 0, budgets: 0 };
   private lastTouch = new Map<string, number>();
+  private plans = new Map<string, Plan>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
   private subjects = new Map<string, Subject>();
   private trusted = false;
@@ -81,6 +84,7 @@ export class GatewayState {
     this.rules.clear();
     this.budgets.clear();
     this.counters.clear();
+    this.plans.clear();
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
@@ -215,21 +219,33 @@ export class GatewayState {
     return cached ? this.statesFrom(cached, s, now) : this.teamBudgets(s.teamId).then((b) => this.statesFrom(b, s, now));
   }
 
-  private statesFrom(teamBudgets: Map<string, Budget>, s: Subject, now: number): QuotaState[] | Promise<QuotaState[]> {
-    if (teamBudgets.size === 0) return [];
-    const picked: { entity: ReturnType<typeof entitiesOf>[number]; budget: Budget }[] = [];
+  /**
+   * The budgets of a subject and the counters they use, worked out once per subject and kept until
+   * the team's budgets are reloaded (the plan holds the budgets map it was built from).
+   */
+  private plan(teamBudgets: Map<string, Budget>, s: Subject): Plan {
+    const key = `${s.teamId}|${s.keyId}|${s.projectId}|${s.userId}`;
+    const hit = this.plans.get(key);
+    if (hit && hit.from === teamBudgets) return hit;
+    const items: Plan["items"] = [];
     for (const entity of entitiesOf(s)) {
       const own = teamBudgets.get(budgetKey(entity.scopeType, entity.scopeId));
       const dflt =
         entity.scopeType === "project" || entity.scopeType === "user" ? teamBudgets.get(budgetKey(entity.scopeType, DEFAULT_SCOPE_ID)) : undefined;
       const budget = own && !own.archived ? own : dflt && !dflt.archived ? dflt : own;
-      if (budget) picked.push({ entity, budget });
+      if (budget) items.push({ entity, budget, counter: counterKey(s.teamId, entity.scopeType, entity.scopeId) });
     }
-    const missing = picked.filter(({ entity }) => !this.counters.has(counterKey(s.teamId, entity.scopeType, entity.scopeId)));
-    const result = () =>
-      picked.map(({ entity, budget }) =>
-        stateOf(entity, budget, this.counters.get(counterKey(s.teamId, entity.scopeType, entity.scopeId)) ?? undefined, now),
-      );
+    const plan = { from: teamBudgets, items };
+    if (this.plans.size >= MAX_KEYS) this.plans.delete(this.plans.keys().next().value!);
+    this.plans.set(key, plan);
+    return plan;
+  }
+
+  private statesFrom(teamBudgets: Map<string, Budget>, s: Subject, now: number): QuotaState[] | Promise<QuotaState[]> {
+    if (teamBudgets.size === 0) return [];
+    const { items } = this.plan(teamBudgets, s);
+    const result = () => items.map((i) => stateOf(i.entity, i.budget, this.counters.get(i.counter) ?? undefined, now));
+    const missing = items.filter((i) => !this.counters.has(i.counter));
     if (missing.length === 0) return result();
     return this.loadCounters(s.teamId, missing).then(result);
   }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "./context.js";
 import { badRequest, type ErrorParam } from "./errors.js";
 
@@ -26,7 +26,7 @@ function walk(value: unknown, path: string, out: ErrorParam[]): void {
  * could not store as given (it would fail with a 500, or silently replace the character). One
  * check for every route, before anything reads the input. Malformed JSON is left to the validator.
  */
-export const rejectUnstorableText: MiddlewareHandler<AppEnv> = async (c, next) => {
+export async function rejectUnstorableText(c: Context<AppEnv>): Promise<void> {
   const params: ErrorParam[] = [];
   const url = c.req.url;
   const q = url.indexOf("?");
@@ -56,5 +56,4 @@ export const rejectUnstorableText: MiddlewareHandler<AppEnv> = async (c, next) =
     }
   }
   if (params.length > 0) throw badRequest("Text with NUL or unpaired surrogate characters cannot be stored.", params);
-  await next();
-};
+}

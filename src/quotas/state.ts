@@ -45,8 +45,19 @@ export function isExceeded(q: QuotaState): boolean {
 }
 
 /** Counter as of `now`: a counter of an earlier period reads as zero in the current one. */
+/** Each budget's current period, until it ends (budget rows are immutable snapshots). */
+const periods = new WeakMap<Budget, { start: number; end: number | null }>();
+
+function periodOf(budget: Budget, now: number) {
+  const p = periods.get(budget);
+  if (p && now >= p.start && (p.end === null || now < p.end)) return p;
+  const fresh = currentPeriod(budget.refreshPeriod, now, budget.periodAnchor);
+  periods.set(budget, fresh);
+  return fresh;
+}
+
 export function stateOf(entity: Entity, budget: Budget, counter: Counter | undefined, now: number): QuotaState {
-  const p = currentPeriod(budget.refreshPeriod, now, budget.periodAnchor);
+  const p = periodOf(budget, now);
   const same = counter !== undefined && counter.periodStart === p.start;
   return {
     entity,
