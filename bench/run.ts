@@ -2,13 +2,15 @@
  * `npm run bench` — authorize against the ceiling of a bare Hono JSON route, in one run.
  * `npm run bench -- --usage` — the same for usage reports, then checks the recorded total is exact.
  *
- * Each server runs in its own process; autocannon drives them one after the other from this
- * process with the same settings (32 keep-alive connections, 10 s, after a 2 s warm-up). Machines
- * here are noisy: only the ratio within one run means anything.
+ * Each server runs in its own process; autocannon drives them from this process with the same
+ * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
+ * slices so that a slow spell of the machine costs both alike. Percentiles are over every answer of
+ * the 10 s. Machines here are noisy: only the ratio within one run means anything.
  * Needs Postgres: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -20,11 +22,13 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
+    rounds: { type: "string", default: "5" },
   },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const WARMUP = Number(args.warmup);
+const ROUNDS = Math.max(1, Number(args.rounds));
 const DATABASE_URL = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const GATEWAY = `bench-gateway-${randomBytes(8).toString("hex")}`;
@@ -41,7 +45,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function start(script: string, env: Record<string, string>): Promise<string> {
+/** CPU time (user + system) a process has used so far, in microseconds; null off Linux. */
+function cpuMicros(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return null;
+  }
+}
+
+type Server = { url: string; pid: number | undefined };
+
+async function start(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
@@ -51,7 +67,7 @@ async function start(script: string, env: Record<string, string>): Promise<strin
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return url;
+      if ((await fetch(`${url}/healthz`)).ok) return { url, pid: child.pid };
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -69,36 +85,103 @@ async function api(base: string, method: string, path: string, token: string, bo
   return json;
 }
 
-type Figures = { rps: number; p50: number; p99: number; non2xx: number; acknowledged: number };
+type Figures = {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  /** 2xx answers, warm-up included (usage: reports that must have been recorded). */
+  acknowledged: number;
+  /** Server CPU time (user + system) per request answered, in µs; null off Linux. */
+  cpuPerRequest: number | null;
+};
 
-async function load(url: string, body: () => string): Promise<Figures> {
-  const opts = (duration: number) => ({
-    url,
-    method: "POST" as const,
-    connections: CONNECTIONS,
-    duration,
-    headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
-    requests: [{ setupRequest: (req: any) => ({ ...req, body: body() }) }],
+type Target = { server: Server; path: string; body: () => string };
+type Tally = { requests: number; seconds: number; latencies: number[]; non2xx: number; ok: number; cpu: number | null };
+
+/** One autocannon run against a target; every answer's latency is kept (ms). */
+function drive(t: Target, seconds: number): Promise<Tally> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const cpuBefore = cpuMicros(t.server.pid);
+    const instance = autocannon(
+      {
+        url: t.server.url + t.path,
+        method: "POST",
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
+        requests: [{ setupRequest: (req: any) => ({ ...req, body: t.body() }) }],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const cpuAfter = cpuMicros(t.server.pid);
+        resolve({
+          requests: r.requests.total,
+          seconds: r.duration,
+          latencies,
+          non2xx: r.non2xx + r.errors,
+          ok: r["2xx"],
+          cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+        });
+      },
+    );
+    instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
   });
-  const warm = WARMUP > 0 ? await autocannon(opts(WARMUP)) : undefined;
-  const r = await autocannon(opts(DURATION));
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function figures(tallies: Tally[], warm: Tally | undefined): Figures {
+  const requests = tallies.reduce((a, t) => a + t.requests, 0);
+  const seconds = tallies.reduce((a, t) => a + t.seconds, 0);
+  const latencies = tallies.flatMap((t) => t.latencies).sort((a, b) => a - b);
+  const cpu = tallies.every((t) => t.cpu !== null) ? tallies.reduce((a, t) => a + t.cpu!, 0) : null;
   return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx + r.errors,
-    acknowledged: r["2xx"] + (warm?.["2xx"] ?? 0),
+    rps: requests / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    non2xx: tallies.reduce((a, t) => a + t.non2xx, 0),
+    acknowledged: tallies.reduce((a, t) => a + t.ok, 0) + (warm?.ok ?? 0),
+    cpuPerRequest: cpu === null ? null : cpu / Math.max(requests, 1),
   };
 }
 
+/**
+ * Both targets get the same load for the same total time, in alternating slices (A B, B A, A B, …)
+ * after a warm-up each: a slow spell of the machine then costs both alike, instead of whichever
+ * happened to run during it.
+ */
+async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
+  const warmA = WARMUP > 0 ? await drive(a, WARMUP) : undefined;
+  const warmB = WARMUP > 0 ? await drive(b, WARMUP) : undefined;
+  const slice = DURATION / ROUNDS;
+  const ta: Tally[] = [];
+  const tb: Tally[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    if (i % 2 === 0) {
+      ta.push(await drive(a, slice));
+      tb.push(await drive(b, slice));
+    } else {
+      tb.push(await drive(b, slice));
+      ta.push(await drive(a, slice));
+    }
+  }
+  return [figures(ta, warmA), figures(tb, warmB)];
+}
+
 async function main() {
-  const tollgate = await start("src/main.ts", {
+  const tollgateServer = await start("src/main.ts", {
     DATABASE_URL,
     TOLLGATE_ADMIN_TOKEN: ADMIN,
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
     TOLLGATE_LOG_LEVEL: "error",
   });
   const bare = await start("bench/bare-server.ts", {});
+  const tollgate = tollgateServer.url;
 
   // One key, one budget, one rewrite rule.
   const tag = randomBytes(4).toString("hex");
@@ -121,14 +204,24 @@ async function main() {
   let n = 0;
   const usageBody = () => JSON.stringify({ keyId: key.apiKey.id, requestId: `bench-${tag}-${n++}`, model: "openai/gpt-5-mini", costUsd: 0.01 });
   const target = args.usage ? "usage" : "authorize";
-  const ceiling = await load(`${bare}/echo`, () => authorizeBody);
-  const measured = await load(`${tollgate}/v1/gateway/${target}`, args.usage ? usageBody : () => authorizeBody);
+  const [ceiling, measured] = await compare(
+    { server: bare, path: "/echo", body: () => authorizeBody },
+    { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? usageBody : () => authorizeBody },
+  );
 
-  const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms`;
-  console.log(`\n${CONNECTIONS} keep-alive connections, ${DURATION} s each, after ${WARMUP} s of warm-up`);
+  const ms = (v: number) => `${v.toFixed(2).padStart(6)} ms`;
+  const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${ms(f.p50)}   p99 ${ms(f.p99)}`;
+  console.log(
+    `\n${CONNECTIONS} keep-alive connections, ${DURATION} s each in ${ROUNDS} alternating slices, after ${WARMUP} s of warm-up each`,
+  );
   console.log(`bare hono (ceiling)  ${fmt(ceiling)}`);
   console.log(`tollgate ${target.padEnd(11)} ${fmt(measured)}`);
-  console.log(`ratio: throughput ${(measured.rps / ceiling.rps).toFixed(2)} of the ceiling, p99 ${(measured.p99 / Math.max(ceiling.p99, 1)).toFixed(2)}x the ceiling's`);
+  console.log(`ratio: throughput ${(measured.rps / ceiling.rps).toFixed(2)} of the ceiling, p99 ${(measured.p99 / ceiling.p99).toFixed(2)}x the ceiling's`);
+  if (ceiling.cpuPerRequest !== null && measured.cpuPerRequest !== null) {
+    console.log(
+      `server CPU per request: ceiling ${ceiling.cpuPerRequest.toFixed(1)} µs, tollgate ${measured.cpuPerRequest.toFixed(1)} µs (${(measured.cpuPerRequest / ceiling.cpuPerRequest).toFixed(2)}x)`,
+    );
+  }
   if (measured.non2xx > 0) console.log(`WARNING: ${measured.non2xx} non-2xx answers or errors`);
 
   if (args.usage) {

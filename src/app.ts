@@ -2,8 +2,9 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import type { Context } from "hono";
-import { authenticate } from "./http/auth.js";
+import type { Context, ErrorHandler } from "hono";
+import { principalResolver } from "./http/auth.js";
+import { DataPlane } from "./http/data-plane.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
 import { ApiError } from "./http/errors.js";
 import { zodParams } from "./http/zod-params.js";
@@ -15,18 +16,6 @@ import { registerRoutes } from "./routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/**
- * Every error answer, in the envelope. Errors carry `x-request-id` (to quote to an operator, who
- * finds it in the request log); successful answers do not, which keeps them on the server's
- * fastest path.
- */
-function render(c: Context, err: ApiError) {
-  const id = c.get("requestId") as string | undefined;
-  if (id) c.header("x-request-id", id);
-  for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-  return c.json(err.toBody(), err.status);
-}
-
 const TARGET_TEXT: Record<string, string> = {
   json: "Invalid request body.",
   query: "Invalid query parameters.",
@@ -36,65 +25,30 @@ const TARGET_TEXT: Record<string, string> = {
 
 /** Builds the HTTP application from its dependencies; starts nothing. */
 export function createApp(deps: Deps): App {
-  const app: App = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const err = new ApiError(400, "bad_request", TARGET_TEXT[result.target] ?? "Invalid request.", {
-          params: zodParams(result.error.issues as never),
-        });
-        return render(c, err);
-      }
-    },
-  });
-
-  const usage = new UsageBatcher(deps);
   // Request ids: unique per process start and sortable within it; no randomness needed per request.
   const idPrefix = `req_${randomUUID().slice(0, 8)}`;
   let seq = 0;
-  const logRequests = deps.log.enabled("info");
-  const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
-  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
-
-  // Every request: its context, the body size limit, the unstorable-text check, the request log.
-  // One middleware rather than four: each layer costs a share of every gateway request.
-  app.use("*", async (c, next) => {
-    const started = logRequests ? performance.now() : 0;
-    c.set("deps", deps);
-    c.set("usage", usage);
-    const requestId = `${idPrefix}${(++seq).toString(36).padStart(8, "0")}`;
-    c.set("requestId", requestId);
-    const run = async () => {
-      await rejectUnstorableText(c);
-      await next();
-    };
-    const method = c.req.method;
-    if (method === "GET" || method === "HEAD" || method === "OPTIONS") {
-      await run();
-    } else {
-      // Decide from the headers when they say it all (hono's bodyLimit first touches the raw body,
-      // which makes @hono/node-server build a full Request for every request); count a streamed
-      // body as it arrives.
-      const length = c.req.header("content-length");
-      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
-        if (Number(length) > MAX_BODY_BYTES) c.res = tooLarge(c);
-        else await run();
-      } else {
-        const res = await streamingLimit(c, run);
-        if (res instanceof Response) c.res = res;
-      }
+  const requestId = (c: Context): string => {
+    let id = c.get("requestId") as string | undefined;
+    if (id === undefined) {
+      id = `${idPrefix}${(++seq).toString(36).padStart(8, "0")}`;
+      c.set("requestId", id);
     }
-    if (logRequests) {
-      deps.log.info("request", {
-        id: requestId,
-        method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      });
-    }
-  });
+    return id;
+  };
 
-  app.onError((err, c) => {
+  /**
+   * Every error answer, in the envelope. Errors carry `x-request-id` (to quote to an operator, who
+   * finds it in the request log); successful answers do not, which keeps them on the server's
+   * fastest path.
+   */
+  const render = (c: Context, err: ApiError) => {
+    c.header("x-request-id", requestId(c));
+    for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    return c.json(err.toBody(), err.status);
+  };
+
+  const onError: ErrorHandler<AppEnv> = (err, c) => {
     if (err instanceof ApiError) return render(c, err);
     if (err instanceof HTTPException) {
       if (err.status === 413) return render(c, new ApiError(413, "payload_too_large", "Request body too large."));
@@ -115,7 +69,74 @@ export function createApp(deps: Deps): App {
       stack: err instanceof Error ? err.stack : undefined,
     });
     return render(c, new ApiError(500, "internal_error", "Internal server error."));
+  };
+
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const err = new ApiError(400, "bad_request", TARGET_TEXT[result.target] ?? "Invalid request.", {
+          params: zodParams(result.error.issues as never),
+        });
+        return render(c, err);
+      }
+    },
   });
+
+  const logRequests = deps.log.enabled("info");
+  const logRequest = (c: Context, res: Response, started: number) =>
+    deps.log.info("request", {
+      id: requestId(c),
+      method: c.req.method,
+      path: c.req.path,
+      status: res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
+  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const principal = principalResolver(deps);
+
+  // The gateway's data plane (authorize, usage) is served ahead of everything below.
+  const dataPlane = new DataPlane(app, {
+    deps: { ...deps, usage: new UsageBatcher(deps) },
+    principal,
+    maxBodyBytes: MAX_BODY_BYTES,
+    tooLarge,
+    onError,
+    logRequest: logRequests ? logRequest : undefined,
+  });
+
+  // Every management request: its context, the body size limit, the unstorable-text check, the
+  // request log.
+  app.use("*", async (c, next) => {
+    const started = logRequests ? performance.now() : 0;
+    c.set("deps", deps);
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") {
+      await rejectUnstorableText(c);
+      await next();
+    } else {
+      // Decide from the headers when they say it all (hono's bodyLimit first touches the raw body,
+      // which makes @hono/node-server build a full Request for every request); count a streamed
+      // body as it arrives.
+      const length = c.req.header("content-length");
+      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+        if (Number(length) > MAX_BODY_BYTES) c.res = tooLarge(c);
+        else {
+          await rejectUnstorableText(c);
+          await next();
+        }
+      } else {
+        const res = await streamingLimit(c, async () => {
+          await rejectUnstorableText(c);
+          await next();
+        });
+        if (res instanceof Response) c.res = res;
+      }
+    }
+    if (logRequests) logRequest(c, c.res, started);
+  });
+
+  app.onError(onError);
 
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path).filter((m) => m !== c.req.method);
@@ -135,17 +156,17 @@ export function createApp(deps: Deps): App {
       "A personal access token (`tgp_…`), the instance admin token (`TOLLGATE_ADMIN_TOKEN`, /v1/admin only) or the gateway service token (`TOLLGATE_GATEWAY_TOKEN`, /v1/gateway only).",
   });
 
-  // Auth, then Idempotency-Key; the gateway's data plane has its own idempotency (`requestId` on
-  // usage; authorize is a read).
-  const auth = authenticate(deps.config);
-  app.use("/v1/*", (c, next) =>
-    auth(c, async () => {
-      if (c.req.path.startsWith("/v1/gateway/")) return next();
-      const replayed = await idempotency(c, next);
-      if (replayed instanceof Response) c.res = replayed;
-    }),
-  );
-  registerRoutes(app, deps);
+  // Auth, then Idempotency-Key (the data plane has its own idempotency: `requestId` on usage;
+  // authorize is a read).
+  app.use("/v1/*", async (c, next) => {
+    const p = principal(c);
+    c.set("principal", p instanceof Promise ? await p : p);
+    const replayed = await idempotency(c, next);
+    if (replayed instanceof Response) c.res = replayed;
+  });
+  registerRoutes(app, dataPlane, deps);
+  dataPlane.mount();
+  dataPlanes.set(app, dataPlane);
 
   app.doc31("/openapi.json", openApiConfig());
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
@@ -169,6 +190,13 @@ export function openApiConfig() {
   };
 }
 
+const dataPlanes = new WeakMap<App, DataPlane>();
+
+/** Every (method, path) the app serves, the data plane's included (`:param` path syntax). */
+export function servedRoutes(app: App): { method: string; path: string }[] {
+  return [...app.routes.filter((r) => r.method !== "ALL"), ...(dataPlanes.get(app)?.served() ?? [])];
+}
+
 type RouteInfo = { method: string; re: RegExp };
 const routeCache = new WeakMap<object, RouteInfo[]>();
 
@@ -176,9 +204,7 @@ const routeCache = new WeakMap<object, RouteInfo[]>();
 function methodsFor(app: App, path: string): string[] {
   let routes = routeCache.get(app);
   if (!routes) {
-    routes = app.routes
-      .filter((r) => r.method !== "ALL")
-      .map((r) => ({
+    routes = servedRoutes(app).map((r) => ({
         method: r.method,
         re: new RegExp("^" + r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+") + "/?$"),
       }));

@@ -4,12 +4,13 @@ import { registerDeleteApiKey } from "./api-keys/v1_api_keys_delete.js";
 import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
 import type { App, Deps } from "./http/context.js";
+import type { DataPlane } from "./http/data-plane.js";
 import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
 import { registerGithubSecretScanning } from "./leaks/external_github_secret_scanning.js";
 import { registerUpdateApiKeyQuota } from "./api-keys/v1_api_keys_quota_update.js";
 import { registerListAudit } from "./audit/v1_audit_log_list.js";
-import { registerGatewayAuthorize } from "./gateway/v1_gateway_authorize.js";
-import { registerGatewayUsage } from "./gateway/v1_gateway_usage.js";
+import { gatewayAuthorize } from "./gateway/v1_gateway_authorize.js";
+import { gatewayUsage } from "./gateway/v1_gateway_usage.js";
 import { registerDeleteBudget } from "./quotas/v1_budgets_delete.js";
 import { registerListBudgets } from "./quotas/v1_budgets_list.js";
 import { registerPutBudget } from "./quotas/v1_budgets_put.js";
@@ -36,7 +37,7 @@ import { registerListTokens } from "./users/v1_user_tokens_list.js";
 import { registerGetUser } from "./users/v1_user_get.js";
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export function registerRoutes(app: App, deps: Deps): void {
+export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void {
   registerAdminCreateUser(app);
   registerGetUser(app);
   registerCreateToken(app);
@@ -62,8 +63,8 @@ export function registerRoutes(app: App, deps: Deps): void {
   registerListBudgets(app);
   registerDeleteBudget(app);
   registerListAudit(app);
-  registerGatewayAuthorize(app);
-  registerGatewayUsage(app);
+  dataPlane.add(gatewayAuthorize);
+  dataPlane.add(gatewayUsage);
   registerCreateRule(app);
   registerListRules(app);
   registerUpdateRule(app);

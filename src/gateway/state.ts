@@ -5,13 +5,46 @@ import type { Database, Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
-import { DEFAULT_SCOPE_ID, entitiesOf, loadQuotaStates, stateOf, type Budget, type Counter, type Entity, type QuotaState, type Subject } from "../quotas/state.js";
+import {
+  DEFAULT_SCOPE_ID,
+  entitiesOf,
+  isExceeded,
+  loadQuotaStates,
+  quotaSummary,
+  stateOf,
+  type Budget,
+  type Counter,
+  type Entity,
+  type QuotaState,
+  type Subject,
+} from "../quotas/state.js";
+import type { Logger } from "../lib/logger.js";
 import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
 const MAX_KEYS = 100_000;
 
-type Plan = { from: Map<string, Budget>; items: { entity: Entity; budget: Budget; counter: string }[] };
+/**
+ * The budgets in scope of a key's requests and their state, as authorize answers them. Computed
+ * once and reused while nothing it was computed from changed (see `quotaView`).
+ */
+export type QuotaView = {
+  states: readonly QuotaState[];
+  /** The answer's `quotas` array, as JSON text. */
+  json: string;
+  /** The first spent budget in scope (authorize refuses with 402), if any. */
+  exceeded: QuotaState | undefined;
+};
+
+type PlanItem = { entity: Entity; budget: Budget; counter: string };
+/** A key's budgets and the counters they use, and the last view computed from them. */
+type Plan = {
+  /** The team's budgets this plan was worked out from: a reload of the budgets makes a new plan. */
+  from: Map<string, Budget>;
+  items: PlanItem[];
+  /** The counters the view was computed from (by identity: a spend change stores a new object) and the span its periods hold. */
+  last?: { counters: (Counter | null)[]; from: number; until: number; view: QuotaView };
+};
 const counterKey = (teamId: string, scopeType: string, scopeId: string) => `${teamId}\u0000${scopeType}\u0000${scopeId}`;
 const budgetKey = (scopeType: string, scopeId: string) => `${scopeType}\u0000${scopeId}`;
 
@@ -32,7 +65,8 @@ export class GatewayState {
   private counters = new Map<string, Counter | null>();
   private gen = { keys: 0, rules: 0, budgets: 0 };
   private lastTouch = new Map<string, number>();
-  private plans = new Map<string, Plan>();
+  /** By key row: a row is replaced when its key changes or the cache is emptied. */
+  private plans = new WeakMap<ApiKeyRow, Plan>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
   private subjects = new Map<string, Subject>();
   private trusted = false;
@@ -84,7 +118,6 @@ export class GatewayState {
     this.rules.clear();
     this.budgets.clear();
     this.counters.clear();
-    this.plans.clear();
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
@@ -213,22 +246,57 @@ export class GatewayState {
     return k;
   }
 
-  /** The budgets in scope of a request and their spend now. */
-  quotaStates(s: Subject, now: number): QuotaState[] | Promise<QuotaState[]> {
-    if (!this.trusted) return loadQuotaStates(this.db, s, now);
-    const cached = this.budgets.get(s.teamId);
-    return cached ? this.statesFrom(cached, s, now) : this.teamBudgets(s.teamId).then((b) => this.statesFrom(b, s, now));
+  /**
+   * The budgets in scope of a key's requests (the key's, its team's, its project's, its creator's)
+   * and their spend now. From the cache, the last view is returned as it is (no work, no
+   * allocation) while the counters it used are the same objects and `now` is within every
+   * budget's current period; a spend or budget change, or a period's end, makes a new one.
+   */
+  quotaView(key: ApiKeyRow, now: number): QuotaView | Promise<QuotaView> {
+    if (!this.trusted) return loadQuotaStates(this.db, subjectOfRow(key), now).then(viewOf);
+    const cached = this.budgets.get(key.teamId);
+    return cached ? this.viewFrom(cached, key, now) : this.teamBudgets(key.teamId).then((b) => this.viewFrom(b, key, now));
   }
 
-  /**
-   * The budgets of a subject and the counters they use, worked out once per subject and kept until
-   * the team's budgets are reloaded (the plan holds the budgets map it was built from).
-   */
-  private plan(teamBudgets: Map<string, Budget>, s: Subject): Plan {
-    const key = `${s.teamId}|${s.keyId}|${s.projectId}|${s.userId}`;
+  private viewFrom(teamBudgets: Map<string, Budget>, key: ApiKeyRow, now: number): QuotaView | Promise<QuotaView> {
+    if (teamBudgets.size === 0) return NO_QUOTAS;
+    const plan = this.plan(teamBudgets, key);
+    const last = plan.last;
+    if (last !== undefined && now >= last.from && now < last.until) {
+      let same = true;
+      for (let i = 0; i < plan.items.length && same; i++) same = this.counters.get(plan.items[i]!.counter) === last.counters[i];
+      if (same) return last.view;
+    }
+    for (const item of plan.items) {
+      if (!this.counters.has(item.counter)) return this.loadCounters(key.teamId, plan.items).then((read) => this.computeView(plan, now, read));
+    }
+    return this.computeView(plan, now);
+  }
+
+  /** The view from the cached counters (or, for one the cache lost meanwhile, from `read`). */
+  private computeView(plan: Plan, now: number, read?: Map<string, Counter | null>): QuotaView {
+    const counters = plan.items.map((i) => this.counters.get(i.counter) ?? read?.get(i.counter) ?? null);
+    const states = plan.items.map((i, n) => stateOf(i.entity, i.budget, counters[n] ?? undefined, now));
+    const view = viewOf(states);
+    // Stored only when every counter was known (a concurrent reset may have dropped one).
+    if (plan.items.every((i) => this.counters.has(i.counter))) {
+      let from = -Infinity;
+      let until = Infinity;
+      for (const st of states) {
+        from = Math.max(from, st.periodStart);
+        if (st.periodEnd !== null) until = Math.min(until, st.periodEnd);
+      }
+      plan.last = { counters, from, until, view };
+    }
+    return view;
+  }
+
+  /** A key's budgets and counters, worked out once per key and kept until the team's budgets are reloaded. */
+  private plan(teamBudgets: Map<string, Budget>, key: ApiKeyRow): Plan {
     const hit = this.plans.get(key);
     if (hit && hit.from === teamBudgets) return hit;
-    const items: Plan["items"] = [];
+    const s = subjectOfRow(key);
+    const items: PlanItem[] = [];
     for (const entity of entitiesOf(s)) {
       const own = teamBudgets.get(budgetKey(entity.scopeType, entity.scopeId));
       const dflt =
@@ -236,22 +304,20 @@ export class GatewayState {
       const budget = own && !own.archived ? own : dflt && !dflt.archived ? dflt : own;
       if (budget) items.push({ entity, budget, counter: counterKey(s.teamId, entity.scopeType, entity.scopeId) });
     }
-    const plan = { from: teamBudgets, items };
-    if (this.plans.size >= MAX_KEYS) this.plans.delete(this.plans.keys().next().value!);
+    const plan: Plan = { from: teamBudgets, items };
     this.plans.set(key, plan);
     return plan;
   }
 
-  private statesFrom(teamBudgets: Map<string, Budget>, s: Subject, now: number): QuotaState[] | Promise<QuotaState[]> {
-    if (teamBudgets.size === 0) return [];
-    const { items } = this.plan(teamBudgets, s);
-    const result = () => items.map((i) => stateOf(i.entity, i.budget, this.counters.get(i.counter) ?? undefined, now));
+  /**
+   * Reads the counters of `items` the cache lacks and keeps them (unless a spend notification
+   * arrived meanwhile, which is newer, or the team's budgets changed). Returns what it read.
+   */
+  private async loadCounters(teamId: string, items: PlanItem[]): Promise<Map<string, Counter | null>> {
+    const read = new Map<string, Counter | null>();
     const missing = items.filter((i) => !this.counters.has(i.counter));
-    if (missing.length === 0) return result();
-    return this.loadCounters(s.teamId, missing).then(result);
-  }
-
-  private async loadCounters(teamId: string, missing: { entity: Entity }[]): Promise<void> {
+    if (missing.length === 0) return read;
+    const gen = this.gen.budgets;
     const rows = await this.db
       .select()
       .from(spendCounters)
@@ -261,13 +327,12 @@ export class GatewayState {
           or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
         ),
       );
-    for (const { entity } of missing) {
-      const k = counterKey(teamId, entity.scopeType, entity.scopeId);
-      // A spend notification that arrived meanwhile is newer than this read: keep it.
-      if (!this.counters.has(k) && this.trusted) {
-        this.counters.set(k, rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null);
-      }
+    for (const { entity, counter } of missing) {
+      const row = rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null;
+      read.set(counter, row);
+      if (!this.counters.has(counter) && this.trusted && gen === this.gen.budgets) this.counters.set(counter, row);
     }
+    return read;
   }
 
   private async teamBudgets(teamId: string): Promise<Map<string, Budget>> {
@@ -284,7 +349,7 @@ export class GatewayState {
    * Keeps `activeAt` current without a write on every call: at most one write a minute per key
    * per instance, not awaited by the request.
    */
-  touch(key: ApiKeyRow, now: number, granularityMs: number, onError: (e: unknown) => void): void {
+  touch(key: ApiKeyRow, now: number, granularityMs: number, log: Logger): void {
     const last = Math.max(key.activeAt, this.lastTouch.get(key.id) ?? 0);
     if (now - last < granularityMs) return;
     this.lastTouch.set(key.id, now);
@@ -294,15 +359,23 @@ export class GatewayState {
       .where(and(eq(apiKeys.id, key.id), lt(apiKeys.activeAt, now)))
       .then(
         () => {},
-        (e) => onError(e),
+        (e) => log.error("activeAt update failed", { keyId: key.id, error: String(e) }),
       );
   }
 }
 
-/**
- * A cached GatewayState kept current by the database's change notifications. Until the listener
- * is up (and whenever it is down) the state reads through to the database.
- */
+const NO_QUOTAS: QuotaView = { states: [], json: "[]", exceeded: undefined };
+
+function viewOf(states: QuotaState[]): QuotaView {
+  if (states.length === 0) return NO_QUOTAS;
+  return { states, json: JSON.stringify(states.map(quotaSummary)), exceeded: states.find(isExceeded) };
+}
+
+/** Whose spend a key's requests count against. */
+export function subjectOfRow(key: ApiKeyRow): Subject {
+  return { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
+}
+
 export const HEARTBEAT_MS = 20;
 export const STALE_AFTER_MS = 100;
 

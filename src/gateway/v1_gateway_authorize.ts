@@ -1,15 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { keyStatus } from "../api-keys/schemas.js";
-import { requireGateway } from "../http/auth.js";
-import type { App } from "../http/context.js";
+import type { Context } from "hono";
+import { keyStatus, type ApiKeyRow } from "../api-keys/schemas.js";
+import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
-import { effectiveSpend, isExceeded, quotaEntityId, quotaSummary } from "../quotas/state.js";
+import { effectiveSpend, quotaEntityId } from "../quotas/state.js";
 import { modelIdSchema } from "../rules/model-id.js";
 import { ruleChainError } from "../rules/queries.js";
-import { resolveModel, RuleChainInvalidError } from "../rules/resolve.js";
-import { registerFastJsonRoute, validJson } from "../http/validate.js";
+import { resolveModelCached, RuleChainInvalidError, type CompiledRules, type Resolution } from "../rules/resolve.js";
+import type { QuotaView } from "./state.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
 /** `activeAt` is written at most once a minute per key, not on every authorize. */
@@ -58,67 +58,97 @@ export const route = createRoute({
   },
 });
 
-export const registerGatewayAuthorize = (app: App) =>
-  registerFastJsonRoute(app, route, async (c) => {
-    requireGateway(c);
-    const { credential, model } = await validJson(c, AuthorizeRequest);
-    const { gateway, clock, log } = c.get("deps");
-    const now = clock.now();
+/**
+ * Authorize runs before every request a gateway serves. On a warm cache it answers synchronously
+ * (no promise, no database), and its answer is assembled from JSON pieces rendered once: the key's
+ * (per cached key row), the routing result's (per rule set and model), the budgets' (per view, see
+ * `GatewayState.quotaView`). Each step takes its input synchronously when cached, or continues once
+ * a database read brings it.
+ */
+export const gatewayAuthorize = dataPlaneRoute({
+  route,
+  body: AuthorizeRequest,
+  handle(c, { credential, model }, deps) {
+    const now = deps.clock.now();
+    const key = deps.gateway.keyByCredential(credential);
+    return key instanceof Promise ? key.then((k) => withKey(c, deps, k, model, now)) : withKey(c, deps, key, model, now);
+  },
+});
 
-    // Cache hits come back synchronously; await only a database read.
-    const found = gateway.keyByCredential(credential);
-    const key = found instanceof Promise ? await found : found;
-    if (!key) throw unauthorized("Invalid API key.");
-    const status = keyStatus(key, now);
-    if (status === "leaked") throw unauthorized("Invalid API key.");
-    if (status === "deactivated") throw forbidden("API key is inactive");
-    if (status === "expired") throw forbidden("API key has expired");
-    if (key.models.length > 0 && !key.models.includes(model)) throw forbidden(`Model '${model}' is not allowed for this API key`);
+type Step = { c: Context; deps: DataPlaneDeps };
 
-    let resolution;
-    try {
-      const rules = gateway.teamRules(key.teamId);
-      resolution = resolveModel(rules instanceof Promise ? await rules : rules, model);
-    } catch (err) {
-      if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
-      throw err;
-    }
-    if (resolution.denied) {
-      throw new ApiError(403, "forbidden", "Request denied by a routing rule.", {
-        param: { ruleId: resolution.denied.ruleId, reason: resolution.denied.reason },
-      });
-    }
+function withKey(c: Context, deps: DataPlaneDeps, key: ApiKeyRow | undefined, model: string, now: number): Response | Promise<Response> {
+  if (!key) throw unauthorized("Invalid API key.");
+  const status = keyStatus(key, now);
+  if (status === "leaked") throw unauthorized("Invalid API key.");
+  if (status === "deactivated") throw forbidden("API key is inactive");
+  if (status === "expired") throw forbidden("API key has expired");
+  if (key.models.length > 0 && !key.models.includes(model)) throw forbidden(`Model '${model}' is not allowed for this API key`);
+  const rules = deps.gateway.teamRules(key.teamId);
+  return rules instanceof Promise ? rules.then((r) => withRules({ c, deps }, key, r, model, now)) : withRules({ c, deps }, key, rules, model, now);
+}
 
-    const subject = { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
-    const loaded = gateway.quotaStates(subject, now);
-    const states = loaded instanceof Promise ? await loaded : loaded;
-    const spent = states.find(isExceeded);
-    if (spent) {
-      throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
-        param: {
-          scope: spent.entity.scopeType,
-          quotaEntityId: quotaEntityId(spent.entity),
-          limitAmount: microsToDollars(spent.budget.limitMicros),
-          currentSpend: microsToDollars(effectiveSpend(spent)),
-          periodEnd: spent.periodEnd,
-        },
-      });
-    }
+function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules, model: string, now: number): Response | Promise<Response> {
+  let resolution: Resolution;
+  try {
+    resolution = resolveModelCached(rules, model);
+  } catch (err) {
+    if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
+    throw err;
+  }
+  if (resolution.denied) {
+    throw new ApiError(403, "forbidden", "Request denied by a routing rule.", {
+      param: { ruleId: resolution.denied.ruleId, reason: resolution.denied.reason },
+    });
+  }
+  const quotas = step.deps.gateway.quotaView(key, now);
+  return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q, now)) : answer(step, key, resolution, quotas, now);
+}
 
-    gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, (e) => log.error("activeAt update failed", { keyId: key.id, error: String(e) }));
-
-    return c.json(
-      {
-        teamId: key.teamId,
-        projectId: key.projectId,
-        keyId: key.id,
-        requestedModel: resolution.requestedModel,
-        model: resolution.model,
-        appliedRuleIds: resolution.appliedRuleIds,
-        quotas: states.map(quotaSummary),
-        credentials: [],
-        fallbackToSystem: true as const,
+function answer({ c, deps }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView, now: number): Response {
+  const spent = quotas.exceeded;
+  if (spent) {
+    throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
+      param: {
+        scope: spent.entity.scopeType,
+        quotaEntityId: quotaEntityId(spent.entity),
+        limitAmount: microsToDollars(spent.budget.limitMicros),
+        currentSpend: microsToDollars(effectiveSpend(spent)),
+        periodEnd: spent.periodEnd,
       },
-      200,
-    );
-  });
+    });
+  }
+  deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
+  return c.body(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, 200, JSON_HEADERS);
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/**
+ * The answer's JSON text, in `AuthorizeResponse`'s field order, in four pieces: the key's fields
+ * (`{"teamId":…,"projectId":…,"keyId":…`), the routing result's (`,"requestedModel":…,"model":…,
+ * "appliedRuleIds":[…],"quotas":`), the quotas array, and the constant end. Each piece is
+ * `JSON.stringify` output with its braces trimmed, so the whole is valid JSON.
+ */
+const keyPieces = new WeakMap<ApiKeyRow, string>();
+const resolutionPieces = new WeakMap<Resolution, string>();
+const ANSWER_END = `,${JSON.stringify({ credentials: [], fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "credentials" | "fallbackToSystem">).slice(1)}`;
+
+function keyJson(key: ApiKeyRow): string {
+  let piece = keyPieces.get(key);
+  if (piece === undefined) {
+    piece = JSON.stringify({ teamId: key.teamId, projectId: key.projectId, keyId: key.id } satisfies Partial<AuthorizeResponse>).slice(0, -1);
+    keyPieces.set(key, piece);
+  }
+  return piece;
+}
+
+function resolutionJson(r: Resolution): string {
+  let piece = resolutionPieces.get(r);
+  if (piece === undefined) {
+    const fields = { requestedModel: r.requestedModel, model: r.model, appliedRuleIds: r.appliedRuleIds } satisfies Partial<AuthorizeResponse>;
+    piece = `,${JSON.stringify(fields).slice(1, -1)},"quotas":`;
+    resolutionPieces.set(r, piece);
+  }
+  return piece;
+}

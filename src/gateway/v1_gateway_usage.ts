@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireGateway } from "../http/auth.js";
-import type { App } from "../http/context.js";
+import { dataPlaneRoute } from "../http/data-plane.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
 import { quotaSummary } from "../quotas/state.js";
-import { registerFastJsonRoute, validJson } from "../http/validate.js";
 import { modelIdSchema } from "../rules/model-id.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
@@ -54,19 +52,18 @@ export function costToMicros(usd: number): number {
   return isValidUsdAmount(usd) ? dollarsToMicros(usd) : Math.round(usd * 1_000_000);
 }
 
-export const registerGatewayUsage = (app: App) =>
-  registerFastJsonRoute(app, route, async (c) => {
-    requireGateway(c);
-    const body = await validJson(c, UsageRequest);
+export const gatewayUsage = dataPlaneRoute({
+  route,
+  body: UsageRequest,
+  async handle(c, body, { gateway, clock, usage }) {
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
-    const { gateway, clock } = c.get("deps");
     const now = clock.now();
     const found = body.keyId ? gateway.subjectOfKey(body.keyId) : gateway.subjectOfCredential(body.credential!);
     const subject = found instanceof Promise ? await found : found;
     if (!subject) throw notFound("API key");
-    const result = await c.get("usage").submit({
+    const result = await usage.submit({
       subject,
       requestId: body.requestId,
       model: body.model,
@@ -77,4 +74,5 @@ export const registerGatewayUsage = (app: App) =>
       createdAt: now,
     });
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
-  });
+  },
+});

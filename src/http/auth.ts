@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { memberships, teams, tokens, users, type Role } from "../db/schema.js";
-import { hasValidChecksum, secretMatcher, sha256, sha256Hex } from "../lib/secrets.js";
-import type { AppEnv, Principal, UserPrincipal } from "./context.js";
+import { hasValidChecksum, secretMatcher, sha256Hex } from "../lib/secrets.js";
+import type { AppEnv, Deps, Principal, UserPrincipal } from "./context.js";
 import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
 
 /** Coarse `activeAt` for tokens: written at most once a minute per token. */
@@ -15,48 +15,58 @@ function bearer(c: Context): string | null {
   return m ? m[1]! : "";
 }
 
+const ADMIN: Principal = { kind: "admin", id: "admin" };
+const GATEWAY: Principal = { kind: "gateway", id: "gateway" };
+
 /**
- * Resolves the bearer token to a principal: the instance admin token, the gateway service
- * token, or a personal access token (`tgp_…`, looked up by SHA-256 digest). Anything else: 401.
+ * Resolves the bearer token of a request to a principal: the instance admin token, the gateway
+ * service token, or a personal access token (`tgp_…`, looked up by SHA-256 digest). Anything else
+ * is a 401. The configured tokens are answered without a promise (the gateway's data plane calls
+ * this on every request); only a personal token needs the database.
  */
-export function authenticate(config: { adminToken: string | undefined; gatewayToken: string | undefined }): MiddlewareHandler<AppEnv> {
-  const isAdmin = secretMatcher(config.adminToken);
-  const isGateway = secretMatcher(config.gatewayToken);
-  return async (c, next) => {
+export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): (c: Context) => Principal | Promise<Principal> {
+  const isAdmin = secretMatcher(deps.config.adminToken);
+  const isGateway = secretMatcher(deps.config.gatewayToken);
+  return (c) => {
     const secret = bearer(c);
     if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
     if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
-    const { db, clock } = c.get("deps");
+    if (secret.startsWith("tgp_")) return personalToken(deps, secret);
+    const digest = sha256Hex(secret);
+    if (isAdmin(digest)) return ADMIN;
+    if (isGateway(digest)) return GATEWAY;
+    throw invalidToken();
+  };
+}
 
-    let principal: Principal | null = null;
-    if (secret.startsWith("tgp_")) {
-      if (hasValidChecksum(secret, "tgp")) {
-        const [row] = await db
-          .select({ token: tokens, user: users })
-          .from(tokens)
-          .innerJoin(users, eq(users.id, tokens.userId))
-          .where(eq(tokens.digest, sha256Hex(secret)))
-          .limit(1);
-        const now = clock.now();
-        if (row && (row.token.expiresAt === null || row.token.expiresAt > now)) {
-          if (now - row.token.activeAt > ACTIVE_AT_GRANULARITY_MS) {
-            await db.update(tokens).set({ activeAt: now }).where(eq(tokens.id, row.token.id));
-          }
-          principal = {
-            kind: "user",
-            id: row.token.id,
-            user: { id: row.user.id, email: row.user.email, name: row.user.name },
-            token: { id: row.token.id, teamId: row.token.teamId },
-          };
-        }
-      }
-    } else {
-      const digest = sha256(secret);
-      if (isAdmin(digest)) principal = { kind: "admin", id: "admin" };
-      else if (isGateway(digest)) principal = { kind: "gateway", id: "gateway" };
-    }
-    if (!principal) throw unauthorized("Invalid or expired token.");
-    c.set("principal", principal);
+const invalidToken = () => unauthorized("Invalid or expired token.");
+
+async function personalToken({ db, clock }: Pick<Deps, "db" | "clock">, secret: string): Promise<Principal> {
+  if (!hasValidChecksum(secret, "tgp")) throw invalidToken();
+  const [row] = await db
+    .select({ token: tokens, user: users })
+    .from(tokens)
+    .innerJoin(users, eq(users.id, tokens.userId))
+    .where(eq(tokens.digest, sha256Hex(secret)))
+    .limit(1);
+  const now = clock.now();
+  if (!row || (row.token.expiresAt !== null && row.token.expiresAt <= now)) throw invalidToken();
+  if (now - row.token.activeAt > ACTIVE_AT_GRANULARITY_MS) {
+    await db.update(tokens).set({ activeAt: now }).where(eq(tokens.id, row.token.id));
+  }
+  return {
+    kind: "user",
+    id: row.token.id,
+    user: { id: row.user.id, email: row.user.email, name: row.user.name },
+    token: { id: row.token.id, teamId: row.token.teamId },
+  };
+}
+
+/** Sets `principal` for the routes after it (401 when there is none). */
+export function authenticate(deps: Pick<Deps, "config" | "db" | "clock">): MiddlewareHandler<AppEnv> {
+  const resolve = principalResolver(deps);
+  return async (c, next) => {
+    c.set("principal", await resolve(c));
     await next();
   };
 }
@@ -77,8 +87,8 @@ export function requireAdmin(c: Context<AppEnv>): void {
   if (c.get("principal").kind !== "admin") throw forbidden("This endpoint needs the instance admin token.");
 }
 
-export function requireGateway(c: Context<AppEnv>): void {
-  if (c.get("principal").kind !== "gateway") throw forbidden("This endpoint needs the gateway service token.");
+export function requireGateway(principal: Principal): void {
+  if (principal.kind !== "gateway") throw forbidden("This endpoint needs the gateway service token.");
 }
 
 /** What a role may do: DEVELOPER reads; MEMBER manages keys, budgets, rules, BYOK; OWNER everything. */

@@ -2,7 +2,6 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { GatewayState } from "../gateway/state.js";
-import type { UsageBatcher } from "../gateway/usage-batcher.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 
@@ -33,9 +32,8 @@ export type AppEnv = {
   Variables: {
     deps: Deps;
     principal: Principal;
+    /** Set when first needed: by an error answer or the request log. */
     requestId: string;
-    /** Group commit of usage reports, one per app. */
-    usage: UsageBatcher;
   };
 };
 

@@ -21,6 +21,15 @@ function walk(value: unknown, path: string, out: ErrorParam[]): void {
   }
 }
 
+/** The fields of a parsed JSON value that hold unstorable text (at most 20), as error params. */
+export function unstorableFields(value: unknown): ErrorParam[] {
+  const params: ErrorParam[] = [];
+  walk(value, "", params);
+  return params;
+}
+
+export const UNSTORABLE_MESSAGE = "Text with NUL or unpaired surrogate characters cannot be stored.";
+
 /**
  * Refuses, with 400 naming the field, any path segment, query value or JSON string that Postgres
  * could not store as given (it would fail with a 500, or silently replace the character). One
@@ -50,10 +59,12 @@ export async function rejectUnstorableText(c: Context<AppEnv>): Promise<void> {
     try {
       const body: unknown = JSON.parse(text);
       c.req.bodyCache.json = Promise.resolve(body);
-      walk(body, "", params);
+      // Decoded UTF-8 holds neither NUL (JSON forbids it raw) nor a lone surrogate (decoding
+      // replaces it): either can only come from a `\u` escape.
+      if (text.includes("\\u")) walk(body, "", params);
     } catch {
       // Malformed JSON: the route's validator answers 400 with its own message.
     }
   }
-  if (params.length > 0) throw badRequest("Text with NUL or unpaired surrogate characters cannot be stored.", params);
+  if (params.length > 0) throw badRequest(UNSTORABLE_MESSAGE, params);
 }

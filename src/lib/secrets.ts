@@ -1,4 +1,4 @@
-import { hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import baseX from "base-x";
 
@@ -9,18 +9,26 @@ export function sha256Hex(value: string): string {
   return hash("sha256", value, "hex");
 }
 
-export function sha256(value: string): Buffer {
-  return hash("sha256", value, "buffer") as unknown as Buffer;
+/**
+ * Whether two strings of the same length are equal, in time that depends only on their length
+ * (every character is compared; no early exit). For digests, whose length is public.
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /**
- * A configured secret, compared in constant time (digest against digest, so its length does not
- * leak either) with the digest of a presented string. Its own digest is computed once.
+ * A configured secret, compared in constant time with the SHA-256 hex digest of a presented
+ * string (digest against digest, so the secret's length does not leak either). Its own digest is
+ * computed once.
  */
-export function secretMatcher(secret: string | undefined): (presentedDigest: Buffer) => boolean {
+export function secretMatcher(secret: string | undefined): (presentedDigestHex: string) => boolean {
   if (!secret) return () => false;
-  const expected = sha256(secret);
-  return (presentedDigest) => timingSafeEqual(presentedDigest, expected);
+  const expected = sha256Hex(secret);
+  return (presentedDigestHex) => constantTimeEqual(presentedDigestHex, expected);
 }
 
 function toBase62Fixed(n: number, width: number): string {

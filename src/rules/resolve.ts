@@ -183,3 +183,34 @@ export function findConflict(
     (r) => r.enabled && r.ruleId !== candidate.ruleId && r.matchModel === candidate.matchModel,
   );
 }
+
+const resolutions = new WeakMap<CompiledRules, Map<string, Resolution | RuleChainInvalidError>>();
+/** Models remembered per rule set at most (the gateway sends few distinct models; this bounds the rest). */
+const MAX_REMEMBERED = 1024;
+
+/**
+ * `resolveModel`, remembered per compiled rule set and model: a team's compiled rules are replaced
+ * whenever its rules change, so an answer is never older than the rules. The answer is shared:
+ * callers must not modify it.
+ * @throws RuleChainInvalidError as `resolveModel` does.
+ */
+export function resolveModelCached(compiled: CompiledRules, model: string): Resolution {
+  let known = resolutions.get(compiled);
+  if (known === undefined) {
+    known = new Map();
+    resolutions.set(compiled, known);
+  }
+  let r = known.get(model);
+  if (r === undefined) {
+    try {
+      r = resolveModel(compiled, model);
+    } catch (err) {
+      if (!(err instanceof RuleChainInvalidError)) throw err;
+      r = err;
+    }
+    if (known.size >= MAX_REMEMBERED) known.clear();
+    known.set(model, r);
+  }
+  if (r instanceof RuleChainInvalidError) throw r;
+  return r;
+}

@@ -5,7 +5,7 @@ import { openDatabase, type Database } from "../../src/db/client.js";
 import type { App } from "../../src/http/context.js";
 import { GatewayState, startGatewayState } from "../../src/gateway/state.js";
 import { systemClock, type Clock } from "../../src/lib/clock.js";
-import { createLogger } from "../../src/lib/logger.js";
+import { createLogger, type Logger } from "../../src/lib/logger.js";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const GATEWAY_TOKEN = "test-gateway-token-0123456789";
@@ -19,7 +19,7 @@ export type Harness = {
   app: App;
   gateway: GatewayState;
   /** Another app on the same database, e.g. with a manual clock. */
-  makeApp(opts?: { clock?: Clock; config?: Partial<Config> }): App;
+  makeApp(opts?: { clock?: Clock; config?: Partial<Config>; log?: Logger }): App;
 };
 
 let harness: Promise<Harness> | undefined;
@@ -41,8 +41,8 @@ export function getHarness(): Promise<Harness> {
     const log = createLogger("debug", (l) => logLines.push(l));
     // The cached authorize state, kept current by change notifications, as `npm start` runs it.
     const gateway = await startGatewayState(database);
-    const makeApp = (opts: { clock?: Clock; config?: Partial<Config> } = {}) =>
-      createApp({ db: database.db, config: { ...config, ...opts.config }, clock: opts.clock ?? systemClock, log, gateway: gateway.state });
+    const makeApp = (opts: { clock?: Clock; config?: Partial<Config>; log?: Logger } = {}) =>
+      createApp({ db: database.db, config: { ...config, ...opts.config }, clock: opts.clock ?? systemClock, log: opts.log ?? log, gateway: gateway.state });
     return { database, config, gateway: gateway.state, app: makeApp(), makeApp };
   })();
   return harness;
