@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
-import type { Database, Db } from "../db/client.js";
+import { executePrepared, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
@@ -399,7 +399,7 @@ export async function startGatewayState(
     const ping = JSON.stringify({ t: "ping", instance: state.instanceId } satisfies Change);
     const beat = () => {
       state.recheck();
-      database.db.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${ping})`).catch(() => state.recheck());
+      executePrepared(database.db, sql`select pg_notify(${CHANGES_CHANNEL}, ${ping})`).catch(() => state.recheck());
     };
     beat();
     timer = setInterval(beat, opts.heartbeatMs ?? HEARTBEAT_MS);

@@ -32,9 +32,8 @@ export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): 
     if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
     if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
     if (secret.startsWith("tgp_")) return personalToken(deps, secret);
-    const digest = sha256Hex(secret);
-    if (isAdmin(digest)) return ADMIN;
-    if (isGateway(digest)) return GATEWAY;
+    if (isAdmin(secret)) return ADMIN;
+    if (isGateway(secret)) return GATEWAY;
     throw invalidToken();
   };
 }

@@ -10,25 +10,23 @@ export function sha256Hex(value: string): string {
 }
 
 /**
- * Whether two strings of the same length are equal, in time that depends only on their length
- * (every character is compared; no early exit). For digests, whose length is public.
+ * Whether a presented string equals a secret, in time that depends only on the secret's length:
+ * every character of the secret is compared (no early exit), against the presented string read
+ * cyclically, and a length mismatch only sets a bit. Neither the secret's content nor its length
+ * can be learned by timing comparisons.
  */
-export function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+export function equalsSecret(presented: string, secret: string): boolean {
+  const n = presented.length;
+  if (n === 0 || secret.length === 0) return false;
+  let diff = n ^ secret.length;
+  for (let i = 0; i < secret.length; i++) diff |= presented.charCodeAt(i % n) ^ secret.charCodeAt(i);
   return diff === 0;
 }
 
-/**
- * A configured secret, compared in constant time with the SHA-256 hex digest of a presented
- * string (digest against digest, so the secret's length does not leak either). Its own digest is
- * computed once.
- */
-export function secretMatcher(secret: string | undefined): (presentedDigestHex: string) => boolean {
+/** A configured secret, compared in constant time (`equalsSecret`) with a presented string. */
+export function secretMatcher(secret: string | undefined): (presented: string) => boolean {
   if (!secret) return () => false;
-  const expected = sha256Hex(secret);
-  return (presentedDigestHex) => constantTimeEqual(presentedDigestHex, expected);
+  return (presented) => equalsSecret(presented, secret);
 }
 
 function toBase62Fixed(n: number, width: number): string {
