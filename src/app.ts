@@ -159,7 +159,7 @@ export function createApp(deps: Deps): App {
   // Auth, then Idempotency-Key (the data plane has its own idempotency: `requestId` on usage;
   // authorize is a read).
   app.use("/v1/*", async (c, next) => {
-    const p = principal(c);
+    const p = principal(c.req.header("authorization"));
     c.set("principal", p instanceof Promise ? await p : p);
     const replayed = await idempotency(c, next);
     if (replayed instanceof Response) c.res = replayed;

@@ -6,7 +6,7 @@ import { ApiError, errorResponses, forbidden, unauthorized } from "../http/error
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
 import { effectiveSpend, quotaEntityId } from "../quotas/state.js";
-import { modelIdSchema } from "../rules/model-id.js";
+import { MODEL_ID_RE, modelIdSchema } from "../rules/model-id.js";
 import { ruleChainError } from "../rules/queries.js";
 import { resolveModelCached, RuleChainInvalidError, type CompiledRules, type Resolution } from "../rules/resolve.js";
 import type { QuotaView } from "./state.js";
@@ -15,9 +15,11 @@ import { QuotaSummarySchema } from "./schemas.js";
 /** `activeAt` is written at most once a minute per key, not on every authorize. */
 export const ACTIVE_AT_GRANULARITY_MS = 60_000;
 
+const MAX_CREDENTIAL_LENGTH = 4096;
+
 export const AuthorizeRequest = z
   .strictObject({
-    credential: z.string().min(1).max(4096).openapi({ description: "The gateway API key (`tgk_…`) the end user presented." }),
+    credential: z.string().min(1).max(MAX_CREDENTIAL_LENGTH).openapi({ description: "The gateway API key (`tgk_…`) the end user presented." }),
     model: modelIdSchema.openapi({ description: "The model requested, `provider/model`.", example: "openai/gpt-5" }),
   })
   .openapi("AuthorizeRequest");
@@ -68,12 +70,35 @@ export const route = createRoute({
 export const gatewayAuthorize = dataPlaneRoute({
   route,
   body: AuthorizeRequest,
+  accept: isPlainAuthorizeRequest,
   handle(c, { credential, model }, deps) {
     const now = deps.clock.now();
     const key = deps.gateway.keyByCredential(credential);
     return key instanceof Promise ? key.then((k) => withKey(c, deps, k, model, now)) : withKey(c, deps, key, model, now);
   },
 });
+
+/**
+ * The quick test for the body every gateway sends: exactly `credential` and `model`, both strings
+ * that `AuthorizeRequest` accepts as they are. Anything else goes through the schema.
+ */
+export function isPlainAuthorizeRequest(body: unknown): boolean {
+  if (typeof body !== "object" || body === null) return false;
+  let fields = 0;
+  for (const k in body) {
+    if (k !== "credential" && k !== "model") return false;
+    fields++;
+  }
+  const { credential, model } = body as Record<string, unknown>;
+  return (
+    fields === 2 &&
+    typeof credential === "string" &&
+    credential.length >= 1 &&
+    credential.length <= MAX_CREDENTIAL_LENGTH &&
+    typeof model === "string" &&
+    MODEL_ID_RE.test(model)
+  );
+}
 
 type Step = { c: Context; deps: DataPlaneDeps };
 

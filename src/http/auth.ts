@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { memberships, teams, tokens, users, type Role } from "../db/schema.js";
 import { hasValidChecksum, secretMatcher, sha256Hex } from "../lib/secrets.js";
 import type { AppEnv, Deps, Principal, UserPrincipal } from "./context.js";
@@ -8,10 +8,10 @@ import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
 /** Coarse `activeAt` for tokens: written at most once a minute per token. */
 const ACTIVE_AT_GRANULARITY_MS = 60_000;
 
-function bearer(c: Context): string | null {
-  const h = c.req.header("authorization");
-  if (!h) return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+/** The token of an `Authorization: Bearer <token>` header; null when absent, "" when malformed. */
+function bearer(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return m ? m[1]! : "";
 }
 
@@ -19,16 +19,16 @@ const ADMIN: Principal = { kind: "admin", id: "admin" };
 const GATEWAY: Principal = { kind: "gateway", id: "gateway" };
 
 /**
- * Resolves the bearer token of a request to a principal: the instance admin token, the gateway
- * service token, or a personal access token (`tgp_…`, looked up by SHA-256 digest). Anything else
- * is a 401. The configured tokens are answered without a promise (the gateway's data plane calls
- * this on every request); only a personal token needs the database.
+ * Resolves a request's `Authorization` header to a principal: the instance admin token, the
+ * gateway service token, or a personal access token (`tgp_…`, looked up by SHA-256 digest).
+ * Anything else is a 401. The configured tokens are answered without a promise (the gateway's data
+ * plane calls this on every request); only a personal token needs the database.
  */
-export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): (c: Context) => Principal | Promise<Principal> {
+export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): (authorization: string | undefined) => Principal | Promise<Principal> {
   const isAdmin = secretMatcher(deps.config.adminToken);
   const isGateway = secretMatcher(deps.config.gatewayToken);
-  return (c) => {
-    const secret = bearer(c);
+  return (authorization) => {
+    const secret = bearer(authorization);
     if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
     if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
     if (secret.startsWith("tgp_")) return personalToken(deps, secret);
@@ -58,15 +58,6 @@ async function personalToken({ db, clock }: Pick<Deps, "db" | "clock">, secret: 
     id: row.token.id,
     user: { id: row.user.id, email: row.user.email, name: row.user.name },
     token: { id: row.token.id, teamId: row.token.teamId },
-  };
-}
-
-/** Sets `principal` for the routes after it (401 when there is none). */
-export function authenticate(deps: Pick<Deps, "config" | "db" | "clock">): MiddlewareHandler<AppEnv> {
-  const resolve = principalResolver(deps);
-  return async (c, next) => {
-    c.set("principal", await resolve(c));
-    await next();
   };
 }
 

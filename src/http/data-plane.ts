@@ -19,6 +19,12 @@ export type DataPlaneDeps = Deps & { usage: UsageBatcher };
 export type DataPlaneRoute<S extends z.ZodType = z.ZodType> = {
   route: RouteConfig & { method: "post" };
   body: S;
+  /**
+   * Optional quick test, for the commonest well-formed bodies: true only for a body `body` accepts
+   * as it is (same fields, same values; a property test holds the two together). Any other body
+   * is validated by `body`, which also writes the 400.
+   */
+  accept?: (parsed: unknown) => boolean;
   handle(c: Context<AppEnv>, input: z.infer<S>, deps: DataPlaneDeps): Response | Promise<Response>;
 };
 
@@ -27,16 +33,16 @@ export const dataPlaneRoute = <S extends z.ZodType>(r: DataPlaneRoute<S>): DataP
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
 
 /** 400 unless the request says its body is JSON. */
-export function requireJsonContentType(c: Context): void {
-  if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) throw badRequest("Content-Type must be application/json.");
+export function requireJsonContentType(contentType: string | undefined): void {
+  if (contentType !== "application/json" && !JSON_TYPE.test(contentType ?? "")) throw badRequest("Content-Type must be application/json.");
 }
 
 /**
- * A JSON body's text, parsed and validated against `schema`, with the same 400 answers as every
- * other route: malformed JSON, text Postgres cannot store (NUL, unpaired surrogates; see
- * `text-guard.ts`), then the schema's issues as `params`.
+ * A JSON body's text, parsed and validated against `schema` (or passed by `accept`), with the same
+ * 400 answers as every other route: malformed JSON, text Postgres cannot store (NUL, unpaired
+ * surrogates; see `text-guard.ts`), then the schema's issues as `params`.
  */
-export function parseJsonBody<T extends z.ZodType>(text: string, schema: T): z.infer<T> {
+export function parseJsonBody<T extends z.ZodType>(text: string, schema: T, accept?: (parsed: unknown) => boolean): z.infer<T> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -49,15 +55,61 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T): z.i
     const unstorable = unstorableFields(body);
     if (unstorable.length > 0) throw badRequest(UNSTORABLE_MESSAGE, unstorable);
   }
+  if (accept?.(body)) return body as z.infer<T>;
   const result = schema.safeParse(body);
   if (!result.success) throw new ApiError(400, "bad_request", "Invalid request body.", { params: zodParams(result.error.issues) });
   return result.data;
 }
 
+/** The request headers the lane reads. */
+export type LaneHeaders = {
+  authorization: string | undefined;
+  contentType: string | undefined;
+  contentLength: string | undefined;
+  chunked: boolean;
+};
+
+/**
+ * The lane's four request headers. On @hono/node-server, one pass over Node's raw header list:
+ * reading any header through the Request makes Node build its whole header object first, which
+ * costs more than this scan. As in that object, the first of repeated Authorization, Content-Type
+ * or Content-Length headers counts. Elsewhere (`app.request` in tests), the Request's headers.
+ */
+export function laneHeaders(c: Context): LaneHeaders {
+  const raw = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders;
+  if (raw === undefined) {
+    return {
+      authorization: c.req.header("authorization"),
+      contentType: c.req.header("content-type"),
+      contentLength: c.req.header("content-length"),
+      chunked: c.req.header("transfer-encoding") !== undefined,
+    };
+  }
+  const h: LaneHeaders = { authorization: undefined, contentType: undefined, contentLength: undefined, chunked: false };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    switch (name.length) {
+      case 13:
+        if (h.authorization === undefined && name.toLowerCase() === "authorization") h.authorization = raw[i + 1];
+        break;
+      case 12:
+        if (h.contentType === undefined && name.toLowerCase() === "content-type") h.contentType = raw[i + 1];
+        break;
+      case 14:
+        if (h.contentLength === undefined && name.toLowerCase() === "content-length") h.contentLength = raw[i + 1];
+        break;
+      case 17:
+        if (name.toLowerCase() === "transfer-encoding") h.chunked = true;
+        break;
+    }
+  }
+  return h;
+}
+
 export type DataPlaneOptions = {
   deps: DataPlaneDeps;
-  /** The bearer token's principal (401 when there is none); see `principalResolver`. */
-  principal: (c: Context) => Principal | Promise<Principal>;
+  /** The principal of an `Authorization` header (401 when there is none); see `principalResolver`. */
+  principal: (authorization: string | undefined) => Principal | Promise<Principal>;
   maxBodyBytes: number;
   /** The 413 answer. */
   tooLarge: (c: Context) => Response;
@@ -131,20 +183,20 @@ export class DataPlane {
     const streamingLimit = this.streamingLimit;
     // One async step per request (reading the body); everything else answers synchronously when
     // it can: only a personal token's lookup and the handler's own cache misses add promises.
-    const serve = async (c: Context<AppEnv>): Promise<Response> => {
-      const p = principal(c);
+    const serve = async (c: Context<AppEnv>, h: LaneHeaders): Promise<Response> => {
+      const p = principal(h.authorization);
       requireGateway(p instanceof Promise ? await p : p);
-      requireJsonContentType(c);
-      return r.handle(c, parseJsonBody(await c.req.text(), r.body), deps);
+      requireJsonContentType(h.contentType);
+      return r.handle(c, parseJsonBody(await c.req.text(), r.body, r.accept), deps);
     };
     return (c) => {
       // Decided from the headers when they say it all; a streamed body is counted as it arrives.
-      const length = c.req.header("content-length");
-      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
-        return Number(length) > maxBodyBytes ? Promise.resolve(tooLarge(c)) : serve(c);
+      const h = laneHeaders(c);
+      if (h.contentLength !== undefined && !h.chunked) {
+        return Number(h.contentLength) > maxBodyBytes ? Promise.resolve(tooLarge(c)) : serve(c, h);
       }
       return streamingLimit(c, async () => {
-        c.res = await serve(c);
+        c.res = await serve(c, h);
       }).then((refused) => (refused instanceof Response ? refused : c.res));
     };
   }

@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QuotaSummarySchema } from "../../src/gateway/schemas.js";
-import { AuthorizeResponse } from "../../src/gateway/v1_gateway_authorize.js";
+import { AuthorizeRequest, AuthorizeResponse, isPlainAuthorizeRequest } from "../../src/gateway/v1_gateway_authorize.js";
 import { ManualClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createKeyFx, createRuleFx, createTeamFx, freshModel } from "../helpers/fixtures.js";
@@ -147,5 +151,102 @@ describe("data plane: remembered answers are never stale", () => {
     const rb = await authorize(b.apiKeyString);
     expect(ra.body).toMatchObject({ keyId: a.apiKey.id, quotas: [{ scopeId: a.apiKey.id, limitAmount: 3, currentSpend: 1 }] });
     expect(rb.body).toMatchObject({ keyId: b.apiKey.id, quotas: [{ scopeId: b.apiKey.id, limitAmount: 4, currentSpend: 0 }] });
+  });
+});
+
+describe("data plane: the quick body test", () => {
+  const text = fc.oneof(
+    fc.string(),
+    fc.constantFrom("openai/gpt-5", "tgk_abc", "", "a".repeat(4096), "a".repeat(4097), "openai/", "OpenAI/gpt-5", "openai/gpt 5", "p/m/n", "p//m"),
+  );
+  const value = fc.oneof(text, fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+
+  it("passes a two-string body exactly when AuthorizeRequest accepts it, and then unchanged", () => {
+    fc.assert(
+      fc.property(text, text, (credential, model) => {
+        const body = { credential, model };
+        const r = AuthorizeRequest.safeParse(body);
+        expect(isPlainAuthorizeRequest(body)).toBe(r.success);
+        if (r.success) expect(r.data).toEqual(body);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("passes no other body AuthorizeRequest would refuse or change", () => {
+    const body = fc.oneof(
+      fc.record({ credential: value, model: value }, { requiredKeys: [] }),
+      fc.dictionary(fc.constantFrom("credential", "model", "x", "__proto__", "constructor"), value),
+      value,
+    );
+    fc.assert(
+      fc.property(body, (b) => {
+        if (isPlainAuthorizeRequest(b)) expect(AuthorizeRequest.safeParse(b)).toEqual({ success: true, data: b });
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isPlainAuthorizeRequest(JSON.parse('{"credential":"tgk_a","model":"openai/gpt-5","__proto__":{}}'))).toBe(false);
+    expect(isPlainAuthorizeRequest(["tgk_a", "openai/gpt-5"])).toBe(false);
+  });
+});
+
+describe("data plane: over real HTTP (@hono/node-server, as `npm start` serves it)", () => {
+  let server: ServerType;
+  let port = 0;
+  beforeAll(async () => {
+    const { app } = await getHarness();
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  /** A raw request; a header given as a list is sent once per value. Without content-length, Node sends the body chunked. */
+  const send = (headers: Record<string, string | string[]>, body: string | string[]) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/v1/gateway/authorize", headers }, (res) => {
+        let data = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (data += d));
+        res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(data) }));
+      });
+      req.on("error", reject);
+      for (const part of [body].flat()) req.write(part);
+      req.end();
+    });
+
+  it("answers as in-process, refuses as in-process, and reads a chunked body", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 5 } });
+    const body = JSON.stringify({ credential: k.apiKeyString, model: "openai/gpt-5" });
+    const gateway = `Bearer ${GATEWAY_TOKEN}`;
+    const json = { "content-type": "application/json" };
+    const ok = await send({ authorization: gateway, ...json, "content-length": String(body.length) }, body);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual((await authorize(k.apiKeyString)).body);
+
+    const chunked = await send({ authorization: gateway, ...json }, [body.slice(0, 20), body.slice(20)]);
+    expect(chunked.status).toBe(200);
+    expect(chunked.body.keyId).toBe(k.apiKey.id);
+
+    const cases: [Record<string, string | string[]>, number, string][] = [
+      [{ ...json }, 401, "unauthorized"],
+      [{ authorization: "Bearer wrong-token-0123456789", ...json }, 401, "unauthorized"],
+      [{ Authorization: `bearer   ${GATEWAY_TOKEN}  `, "Content-Type": "application/json; charset=utf-8" }, 200, ""],
+      [{ authorization: gateway, "content-type": "text/plain" }, 400, "bad_request"],
+      // The first of repeated Authorization headers counts, as in Node's header object.
+      [{ authorization: [gateway, "Bearer nope"], ...json }, 200, ""],
+      [{ authorization: ["Bearer nope", gateway], ...json }, 401, "unauthorized"],
+    ];
+    for (const [headers, status, code] of cases) {
+      const r = await send({ ...headers, "content-length": String(body.length) }, body);
+      expect(r.status, JSON.stringify(headers)).toBe(status);
+      if (code) expect(r.body.error.code).toBe(code);
+    }
+    const big = JSON.stringify({ credential: k.apiKeyString, model: "openai/gpt-5", pad: "x".repeat(70_000) });
+    const tooBig = await send({ authorization: gateway, ...json, "content-length": String(big.length) }, big);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe("payload_too_large");
   });
 });
