@@ -29,7 +29,6 @@ const MAX_KEYS = 100_000;
  * once and reused while nothing it was computed from changed (see `quotaView`).
  */
 export type QuotaView = {
-  states: readonly QuotaState[];
   /** The answer's `quotas` array, as JSON text. */
   json: string;
   /** The first spent budget in scope (authorize refuses with 402), if any. */
@@ -364,11 +363,11 @@ export class GatewayState {
   }
 }
 
-const NO_QUOTAS: QuotaView = { states: [], json: "[]", exceeded: undefined };
+const NO_QUOTAS: QuotaView = { json: "[]", exceeded: undefined };
 
 function viewOf(states: QuotaState[]): QuotaView {
   if (states.length === 0) return NO_QUOTAS;
-  return { states, json: JSON.stringify(states.map(quotaSummary)), exceeded: states.find(isExceeded) };
+  return { json: JSON.stringify(states.map(quotaSummary)), exceeded: states.find(isExceeded) };
 }
 
 /** Whose spend a key's requests count against. */

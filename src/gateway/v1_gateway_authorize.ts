@@ -72,9 +72,9 @@ export const gatewayAuthorize = dataPlaneRoute({
   body: AuthorizeRequest,
   accept: isPlainAuthorizeRequest,
   handle(c, { credential, model }, deps) {
-    const now = deps.clock.now();
+    const step: Step = { c, deps, model, now: deps.clock.now() };
     const key = deps.gateway.keyByCredential(credential);
-    return key instanceof Promise ? key.then((k) => withKey(c, deps, k, model, now)) : withKey(c, deps, key, model, now);
+    return key instanceof Promise ? key.then((k) => withKey(step, k)) : withKey(step, key);
   },
 });
 
@@ -100,23 +100,25 @@ export function isPlainAuthorizeRequest(body: unknown): boolean {
   );
 }
 
-type Step = { c: Context; deps: DataPlaneDeps };
+/** One authorize request, as it goes through its steps. */
+type Step = { c: Context; deps: DataPlaneDeps; model: string; now: number };
 
-function withKey(c: Context, deps: DataPlaneDeps, key: ApiKeyRow | undefined, model: string, now: number): Response | Promise<Response> {
+function withKey(step: Step, key: ApiKeyRow | undefined): Response | Promise<Response> {
+  const { model, now } = step;
   if (!key) throw unauthorized("Invalid API key.");
   const status = keyStatus(key, now);
   if (status === "leaked") throw unauthorized("Invalid API key.");
   if (status === "deactivated") throw forbidden("API key is inactive");
   if (status === "expired") throw forbidden("API key has expired");
   if (key.models.length > 0 && !key.models.includes(model)) throw forbidden(`Model '${model}' is not allowed for this API key`);
-  const rules = deps.gateway.teamRules(key.teamId);
-  return rules instanceof Promise ? rules.then((r) => withRules({ c, deps }, key, r, model, now)) : withRules({ c, deps }, key, rules, model, now);
+  const rules = step.deps.gateway.teamRules(key.teamId);
+  return rules instanceof Promise ? rules.then((r) => withRules(step, key, r)) : withRules(step, key, rules);
 }
 
-function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules, model: string, now: number): Response | Promise<Response> {
+function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response | Promise<Response> {
   let resolution: Resolution;
   try {
-    resolution = resolveModelCached(rules, model);
+    resolution = resolveModelCached(rules, step.model);
   } catch (err) {
     if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
     throw err;
@@ -126,11 +128,11 @@ function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules, model: stri
       param: { ruleId: resolution.denied.ruleId, reason: resolution.denied.reason },
     });
   }
-  const quotas = step.deps.gateway.quotaView(key, now);
-  return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q, now)) : answer(step, key, resolution, quotas, now);
+  const quotas = step.deps.gateway.quotaView(key, step.now);
+  return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q)) : answer(step, key, resolution, quotas);
 }
 
-function answer({ c, deps }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView, now: number): Response {
+function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response {
   const spent = quotas.exceeded;
   if (spent) {
     throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
