@@ -165,18 +165,22 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
       ),
       -- The budget that applies to each entity: its own, else the team's default for its kind,
       -- else its own archived one (spend keeps being counted, not enforced): as pickBudgets.
+      -- One index probe per entity (budgets_scope_uq), whatever the size of the budgets table.
       pick as (
-        select distinct on (e.team_id, e.scope_type, e.scope_id)
-               e.team_id, e.scope_type, e.scope_id, b.id as budget_id, b.refresh_period, b.period_anchor
+        select e.team_id, e.scope_type, e.scope_id, b.id as budget_id, b.refresh_period, b.period_anchor, b.row as budget
           from ent e
-          join budgets b on b.team_id = e.team_id and b.scope_type = e.scope_type
-                        and (b.scope_id = e.scope_id or (b.scope_id = '*' and not b.archived and e.scope_type in ('project', 'user')))
-         order by e.team_id, e.scope_type, e.scope_id,
-                  case when b.scope_id = e.scope_id and not b.archived then 1 when b.scope_id = '*' then 2 else 3 end
+          cross join lateral (
+            select b.id, b.refresh_period, b.period_anchor, to_json(b.*) as row
+              from budgets b
+             where b.team_id = e.team_id and b.scope_type = e.scope_type
+               and (b.scope_id = e.scope_id or (b.scope_id = '*' and not b.archived and e.scope_type in ('project', 'user')))
+             order by case when b.scope_id = e.scope_id and not b.archived then 1 when b.scope_id = '*' then 2 else 3 end
+             limit 1
+          ) b
       ),
       -- Its current period at UTC boundaries, as currentPeriod() (see periodStartSql).
       t as (
-        select team_id, scope_type, scope_id, budget_id,
+        select team_id, scope_type, scope_id, budget_id, budget,
                ${periodStartSql(now)} as period_start, ${periodEndSql(now)} as period_end
           from pick
       ),
@@ -212,8 +216,8 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
       select (select coalesce(json_agg(request_id), '[]'::json) from ins) as recorded,
              (select coalesce(json_agg(up), '[]'::json) from up) as counters,
              (select coalesce(json_agg(json_build_object('team_id', t.team_id, 'scope_type', t.scope_type, 'scope_id', t.scope_id,
-                       'period_start', t.period_start, 'budget', b)), '[]'::json)
-                from t join budgets b on b.id = t.budget_id) as budgets`;
+                       'period_start', t.period_start, 'budget', t.budget)), '[]'::json)
+                from t) as budgets`;
 }
 
 /**
