@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QuotaSummarySchema } from "../../src/gateway/schemas.js";
 import { AuthorizeRequest, AuthorizeResponse, isPlainAuthorizeRequest } from "../../src/gateway/v1_gateway_authorize.js";
 import { ManualClock } from "../../src/lib/clock.js";
+import { compileRules, resolveModel, resolveModelCached, RuleChainInvalidError, type ResolvableRule } from "../../src/rules/resolve.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createKeyFx, createRuleFx, createTeamFx, freshModel } from "../helpers/fixtures.js";
 import { authorize, report } from "../helpers/gateway.js";
@@ -140,6 +141,23 @@ describe("data plane: remembered answers are never stale", () => {
 
     await call("PATCH", `/v1/ai-gateway/rules`, { token: team.owner.token, body: { ruleId: rule.ruleId, enabled: false } });
     expect((await authorize(k.apiKeyString, model)).body).toMatchObject({ model, appliedRuleIds: [] });
+  });
+
+  it("a remembered routing result is resolveModel's, errors included, and belongs to one rule set", () => {
+    const rule = (ruleId: string, type: "rewrite" | "deny", matchModel: string, rewriteModel: string | null): ResolvableRule => ({
+      ruleId,
+      type,
+      matchModel,
+      rewriteModel,
+      reason: type === "deny" ? "no" : null,
+      enabled: true,
+    });
+    const cyclic = compileRules([rule("r1", "rewrite", "p/a", "p/b"), rule("r2", "rewrite", "p/b", "p/a")]);
+    for (let i = 0; i < 2; i++) expect(() => resolveModelCached(cyclic, "p/a")).toThrow(RuleChainInvalidError);
+    expect(resolveModelCached(cyclic, "p/c")).toEqual(resolveModel(cyclic, "p/c"));
+    const denying = compileRules([rule("r3", "deny", "p/*", null)]);
+    expect(resolveModelCached(denying, "p/a")).toEqual(resolveModel(denying, "p/a"));
+    expect(resolveModelCached(denying, "p/a").denied).toEqual({ ruleId: "r3", reason: "no" });
   });
 
   it("two keys of one team never share an answer", async () => {
