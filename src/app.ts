@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Context, ErrorHandler } from "hono";
 import { principalResolver } from "./http/auth.js";
+import { bodyLimiter, requestHeaders } from "./http/body-limit.js";
 import { DataPlane } from "./http/data-plane.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
 import { ApiError } from "./http/errors.js";
@@ -92,15 +92,14 @@ export function createApp(deps: Deps): App {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
-  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const limit = bodyLimiter(MAX_BODY_BYTES, tooLarge);
   const principal = principalResolver(deps);
 
   // The gateway's data plane (authorize, usage) is served ahead of everything below.
   const dataPlane = new DataPlane(app, {
     deps: { ...deps, usage: new UsageBatcher(deps) },
     principal,
-    maxBodyBytes: MAX_BODY_BYTES,
-    tooLarge,
+    limit,
     onError,
     logRequest: logRequests ? logRequest : undefined,
   });
@@ -115,23 +114,11 @@ export function createApp(deps: Deps): App {
       await rejectUnstorableText(c);
       await next();
     } else {
-      // Decide from the headers when they say it all (hono's bodyLimit first touches the raw body,
-      // which makes @hono/node-server build a full Request for every request); count a streamed
-      // body as it arrives.
-      const length = c.req.header("content-length");
-      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
-        if (Number(length) > MAX_BODY_BYTES) c.res = tooLarge(c);
-        else {
-          await rejectUnstorableText(c);
-          await next();
-        }
-      } else {
-        const res = await streamingLimit(c, async () => {
-          await rejectUnstorableText(c);
-          await next();
-        });
-        if (res instanceof Response) c.res = res;
-      }
+      const refused = await limit(c, requestHeaders(c), async () => {
+        await rejectUnstorableText(c);
+        await next();
+      });
+      if (refused instanceof Response) c.res = refused;
     }
     if (logRequests) logRequest(c, c.res, started);
   });

@@ -1,11 +1,11 @@
 import type { RouteConfig, z } from "@hono/zod-openapi";
 import { Hono, type Context, type ErrorHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { UsageBatcher } from "../gateway/usage-batcher.js";
 import { requireGateway } from "./auth.js";
+import { requestHeaders, type BodyLimiter, type RequestHeaders } from "./body-limit.js";
 import type { App, AppEnv, Deps, Principal } from "./context.js";
 import { ApiError, badRequest } from "./errors.js";
-import { UNSTORABLE_MESSAGE, unstorableFields } from "./text-guard.js";
+import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
 
 /** What a data-plane handler works with: the app's dependencies and its usage batcher. */
@@ -49,70 +49,20 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T, acce
   } catch {
     throw badRequest("Invalid request body: Malformed JSON in request body");
   }
-  // Decoded UTF-8 holds neither NUL (JSON forbids it raw) nor a lone surrogate (decoding replaces
-  // it): either can only come from a `\u` escape, so text without one needs no walk.
-  if (text.includes("\\u")) {
-    const unstorable = unstorableFields(body);
-    if (unstorable.length > 0) throw badRequest(UNSTORABLE_MESSAGE, unstorable);
-  }
+  const unstorable = unstorableInJson(text, body);
+  if (unstorable.length > 0) throw badRequest(UNSTORABLE_MESSAGE, unstorable);
   if (accept?.(body)) return body as z.infer<T>;
   const result = schema.safeParse(body);
   if (!result.success) throw new ApiError(400, "bad_request", "Invalid request body.", { params: zodParams(result.error.issues) });
   return result.data;
 }
 
-/** The request headers the lane reads. */
-export type LaneHeaders = {
-  authorization: string | undefined;
-  contentType: string | undefined;
-  contentLength: string | undefined;
-  chunked: boolean;
-};
-
-/**
- * The lane's four request headers. On @hono/node-server, one pass over Node's raw header list:
- * reading any header through the Request makes Node build its whole header object first, which
- * costs more than this scan. As in that object, the first of repeated Authorization, Content-Type
- * or Content-Length headers counts. Elsewhere (`app.request` in tests), the Request's headers.
- */
-export function laneHeaders(c: Context): LaneHeaders {
-  const raw = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders;
-  if (raw === undefined) {
-    return {
-      authorization: c.req.header("authorization"),
-      contentType: c.req.header("content-type"),
-      contentLength: c.req.header("content-length"),
-      chunked: c.req.header("transfer-encoding") !== undefined,
-    };
-  }
-  const h: LaneHeaders = { authorization: undefined, contentType: undefined, contentLength: undefined, chunked: false };
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    switch (name.length) {
-      case 13:
-        if (h.authorization === undefined && name.toLowerCase() === "authorization") h.authorization = raw[i + 1];
-        break;
-      case 12:
-        if (h.contentType === undefined && name.toLowerCase() === "content-type") h.contentType = raw[i + 1];
-        break;
-      case 14:
-        if (h.contentLength === undefined && name.toLowerCase() === "content-length") h.contentLength = raw[i + 1];
-        break;
-      case 17:
-        if (name.toLowerCase() === "transfer-encoding") h.chunked = true;
-        break;
-    }
-  }
-  return h;
-}
-
 export type DataPlaneOptions = {
   deps: DataPlaneDeps;
   /** The principal of an `Authorization` header (401 when there is none); see `principalResolver`. */
   principal: (authorization: string | undefined) => Principal | Promise<Principal>;
-  maxBodyBytes: number;
-  /** The 413 answer. */
-  tooLarge: (c: Context) => Response;
+  /** The body size limit (413). */
+  limit: BodyLimiter;
   onError: ErrorHandler<AppEnv>;
   /** Called after each answer when request logs are on. */
   logRequest?: (c: Context, res: Response, startedAt: number) => void;
@@ -132,14 +82,11 @@ export type DataPlaneOptions = {
 export class DataPlane {
   private readonly routes: { method: string; path: string }[] = [];
   private readonly lane = new Hono<AppEnv>();
-  private readonly streamingLimit;
 
   constructor(
     private readonly app: App,
     private readonly opts: DataPlaneOptions,
-  ) {
-    this.streamingLimit = bodyLimit({ maxSize: opts.maxBodyBytes, onError: opts.tooLarge });
-  }
+  ) {}
 
   /** Documents a route in the app's OpenAPI document and serves it on the lane. */
   add<S extends z.ZodType>(r: DataPlaneRoute<S>): void {
@@ -179,25 +126,18 @@ export class DataPlane {
   }
 
   private handler<S extends z.ZodType>(r: DataPlaneRoute<S>): (c: Context<AppEnv>) => Promise<Response> {
-    const { deps, principal, maxBodyBytes, tooLarge } = this.opts;
-    const streamingLimit = this.streamingLimit;
+    const { deps, principal, limit } = this.opts;
     // One async step per request (reading the body); everything else answers synchronously when
     // it can: only a personal token's lookup and the handler's own cache misses add promises.
-    const serve = async (c: Context<AppEnv>, h: LaneHeaders): Promise<Response> => {
+    const serve = async (c: Context<AppEnv>, h: RequestHeaders): Promise<Response> => {
       const p = principal(h.authorization);
       requireGateway(p instanceof Promise ? await p : p);
       requireJsonContentType(h.contentType);
       return r.handle(c, parseJsonBody(await c.req.text(), r.body, r.accept), deps);
     };
     return (c) => {
-      // Decided from the headers when they say it all; a streamed body is counted as it arrives.
-      const h = laneHeaders(c);
-      if (h.contentLength !== undefined && !h.chunked) {
-        return Number(h.contentLength) > maxBodyBytes ? Promise.resolve(tooLarge(c)) : serve(c, h);
-      }
-      return streamingLimit(c, async () => {
-        c.res = await serve(c, h);
-      }).then((refused) => (refused instanceof Response ? refused : c.res));
+      const h = requestHeaders(c);
+      return limit(c, h, () => serve(c, h));
     };
   }
 }

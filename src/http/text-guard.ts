@@ -21,10 +21,15 @@ function walk(value: unknown, path: string, out: ErrorParam[]): void {
   }
 }
 
-/** The fields of a parsed JSON value that hold unstorable text (at most 20), as error params. */
-export function unstorableFields(value: unknown): ErrorParam[] {
+/**
+ * The fields of a JSON body that hold unstorable text (at most 20), as error params; `body` is
+ * `text` parsed. Decoded UTF-8 holds neither NUL (JSON forbids it raw) nor a lone surrogate
+ * (decoding replaces it): either can only come from a `\u` escape, so text without one is not
+ * walked.
+ */
+export function unstorableInJson(text: string, body: unknown): ErrorParam[] {
   const params: ErrorParam[] = [];
-  walk(value, "", params);
+  if (text.includes("\\u")) walk(body, "", params);
   return params;
 }
 
@@ -59,9 +64,7 @@ export async function rejectUnstorableText(c: Context<AppEnv>): Promise<void> {
     try {
       const body: unknown = JSON.parse(text);
       c.req.bodyCache.json = Promise.resolve(body);
-      // Decoded UTF-8 holds neither NUL (JSON forbids it raw) nor a lone surrogate (decoding
-      // replaces it): either can only come from a `\u` escape.
-      if (text.includes("\\u")) walk(body, "", params);
+      params.push(...unstorableInJson(text, body));
     } catch {
       // Malformed JSON: the route's validator answers 400 with its own message.
     }
