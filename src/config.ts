@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseGithubPublicKeys, type GithubPublicKey } from "./leaks/github-signature.js";
+import { parseEncryptionKeys, type EncryptionKey } from "./lib/keyring.js";
 
 /**
  * GitHub's secret scanning verification keys, given inline (the JSON document GitHub publishes at
@@ -21,6 +22,16 @@ const githubKeysSchema = z.string().transform((value, ctx): GithubPublicKey[] =>
     const keys = parseGithubPublicKeys(json);
     if (keys.length === 0) throw new Error('GitHub public keys: "public_keys" is empty');
     return keys;
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** `TOLLGATE_ENCRYPTION_KEY`: one or more 32-byte keys, newest first (src/lib/keyring.ts). */
+const encryptionKeysSchema = z.string().transform((value, ctx): EncryptionKey[] => {
+  try {
+    return parseEncryptionKeys(value);
   } catch (err) {
     ctx.addIssue({ code: "custom", message: (err as Error).message });
     return z.NEVER;
@@ -50,6 +61,7 @@ const envSchema = z.object({
   TOLLGATE_COMPROMISED_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
   TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
+  TOLLGATE_ENCRYPTION_KEY: encryptionKeysSchema.optional(),
 });
 
 export type Config = {
@@ -67,6 +79,8 @@ export type Config = {
   trustProxy: boolean;
   /** GitHub secret scanning verification keys; null disables `/external/github/secret-scanning`. */
   githubSecretScanningKeys: GithubPublicKey[] | null;
+  /** Keys for encryption at rest, newest first; null: generated into the data dir on PGlite, none on Postgres. */
+  encryptionKeys: EncryptionKey[] | null;
 };
 
 export class ConfigError extends Error {}
@@ -94,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     compromisedRateLimitPerMinute: e.TOLLGATE_COMPROMISED_RATE_LIMIT,
     trustProxy: e.TOLLGATE_TRUST_PROXY === "true",
     githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
+    encryptionKeys: e.TOLLGATE_ENCRYPTION_KEY ?? null,
   };
 }

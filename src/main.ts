@@ -6,6 +6,7 @@ import { openDatabase } from "./db/client.js";
 import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
+import { loadKeyring } from "./lib/keyring.js";
 
 let config;
 try {
@@ -40,8 +41,22 @@ if (!config.adminToken) {
   }
 }
 
+let keyring;
+try {
+  const loaded = loadKeyring({ configured: config.encryptionKeys, databaseKind: database.kind, dataDir: config.dataDir });
+  keyring = loaded.keyring;
+  if (loaded.source.kind === "data-dir" && loaded.source.generated) {
+    console.log(`\n  Tollgate generated an encryption key for secrets at rest in ${loaded.source.path} (mode 0600).\n  Back it up with the data dir: without it, stored provider credentials cannot be read.\n`);
+  } else if (loaded.source.kind === "none") {
+    log.info("no TOLLGATE_ENCRYPTION_KEY: features that store secrets (BYOK, OIDC signing keys) are off until it is set");
+  }
+} catch (err) {
+  console.error(`Cannot load the encryption key: ${(err as Error).message}`);
+  process.exit(1);
+}
+
 const gateway = await startGatewayState(database);
-const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state });
+const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info("listening", {
     url: `http://localhost:${info.port}`,

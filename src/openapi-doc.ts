@@ -14,6 +14,7 @@ export function generateOpenApiDocument() {
     clock: systemClock,
     log: createLogger("silent"),
     gateway: new GatewayState(null as unknown as Db, { cache: false }),
+    keyring: null,
   });
   return app.getOpenAPI31Document(openApiConfig());
 }

@@ -17,7 +17,7 @@ describe("first start", () => {
       expect(created).toMatchObject({ email: "admin@localhost", teamSlug: "default" });
       expect(await bootstrapFirstUser(database.db, Date.now())).toBeNull();
       const gateway = new GatewayState(database.db, { cache: false });
-      const app = createApp({ db: database.db, config: loadConfig({}), clock: systemClock, log: createLogger("silent"), gateway });
+      const app = createApp({ db: database.db, config: loadConfig({}), clock: systemClock, log: createLogger("silent"), gateway, keyring: null });
       const me = await app.request("/v1/user", { headers: { authorization: `Bearer ${created!.bearerToken}` } });
       expect(me.status).toBe(200);
       expect((await me.json()).teams).toEqual([expect.objectContaining({ slug: "default", role: "OWNER" })]);

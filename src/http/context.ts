@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { GatewayState } from "../gateway/state.js";
 import type { Clock } from "../lib/clock.js";
+import type { Keyring } from "../lib/keyring.js";
 import type { Logger } from "../lib/logger.js";
 
 /** Everything a handler needs, injected through the Hono context (never imported as a global). */
@@ -13,6 +14,11 @@ export type Deps = {
   log: Logger;
   /** The authorize path's cache, kept current by change notifications. */
   gateway: GatewayState;
+  /**
+   * Encryption at rest (src/lib/keyring.ts); null on Postgres without TOLLGATE_ENCRYPTION_KEY, where
+   * features that must encrypt answer an error naming the variable.
+   */
+  keyring: Keyring | null;
 };
 
 export type UserPrincipal = {

@@ -19,10 +19,10 @@ const url = process.env.DATABASE_URL;
 type Instance = { name: string; app: App; state: GatewayState; database: Database; close(): Promise<void> };
 
 async function startInstance(name: string, listenUrl?: string): Promise<Instance> {
-  const { config } = await getHarness();
+  const { config, keyring } = await getHarness();
   const database = await openDatabase({ databaseUrl: url!, listenUrl, poolSize: 5, applicationName: name });
   const gw = await startGatewayState(database);
-  const app = createApp({ db: database.db, config, clock: systemClock, log: createLogger("silent"), gateway: gw.state });
+  const app = createApp({ db: database.db, config, clock: systemClock, log: createLogger("silent"), gateway: gw.state, keyring });
   return {
     name,
     app,

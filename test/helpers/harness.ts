@@ -6,9 +6,12 @@ import type { App } from "../../src/http/context.js";
 import { GatewayState, startGatewayState } from "../../src/gateway/state.js";
 import { systemClock, type Clock } from "../../src/lib/clock.js";
 import { createLogger, type Logger } from "../../src/lib/logger.js";
+import { Keyring, parseEncryptionKeys } from "../../src/lib/keyring.js";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const GATEWAY_TOKEN = "test-gateway-token-0123456789";
+/** The tests' encryption key (TOLLGATE_ENCRYPTION_KEY), id "test1". */
+export const ENCRYPTION_KEY = "test1:" + Buffer.alloc(32, 7).toString("base64");
 
 /** Every log line any test app wrote (asserted on by the "no secret in a log" tests). */
 export const logLines: string[] = [];
@@ -18,8 +21,9 @@ export type Harness = {
   config: Config;
   app: App;
   gateway: GatewayState;
+  keyring: Keyring;
   /** Another app on the same database, e.g. with a manual clock. */
-  makeApp(opts?: { clock?: Clock; config?: Partial<Config>; log?: Logger }): App;
+  makeApp(opts?: { clock?: Clock; config?: Partial<Config>; log?: Logger; keyring?: Keyring | null }): App;
 };
 
 let harness: Promise<Harness> | undefined;
@@ -37,13 +41,22 @@ export function getHarness(): Promise<Harness> {
       TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
       TOLLGATE_GATEWAY_TOKEN: GATEWAY_TOKEN,
       TOLLGATE_PUBLIC_URL: "http://tollgate.test",
+      TOLLGATE_ENCRYPTION_KEY: ENCRYPTION_KEY,
     });
+    const keyring = new Keyring(parseEncryptionKeys(ENCRYPTION_KEY));
     const log = createLogger("debug", (l) => logLines.push(l));
     // The cached authorize state, kept current by change notifications, as `npm start` runs it.
     const gateway = await startGatewayState(database);
-    const makeApp = (opts: { clock?: Clock; config?: Partial<Config>; log?: Logger } = {}) =>
-      createApp({ db: database.db, config: { ...config, ...opts.config }, clock: opts.clock ?? systemClock, log: opts.log ?? log, gateway: gateway.state });
-    return { database, config, gateway: gateway.state, app: makeApp(), makeApp };
+    const makeApp = (opts: { clock?: Clock; config?: Partial<Config>; log?: Logger; keyring?: Keyring | null } = {}) =>
+      createApp({
+        db: database.db,
+        config: { ...config, ...opts.config },
+        clock: opts.clock ?? systemClock,
+        log: opts.log ?? log,
+        gateway: gateway.state,
+        keyring: opts.keyring === undefined ? keyring : opts.keyring,
+      });
+    return { database, config, gateway: gateway.state, keyring, app: makeApp(), makeApp };
   })();
   return harness;
 }

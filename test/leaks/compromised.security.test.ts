@@ -30,7 +30,7 @@ async function countingApp() {
       };
     },
   }) as Db;
-  const app = createApp({ db, config: { ...h.config, trustProxy: true }, clock: systemClock, log: createLogger("silent"), gateway: h.gateway });
+  const app = createApp({ db, config: { ...h.config, trustProxy: true }, clock: systemClock, log: createLogger("silent"), gateway: h.gateway, keyring: h.keyring });
   return { app, calls };
 }
 

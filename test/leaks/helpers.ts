@@ -29,7 +29,7 @@ export async function leakApp(config: Partial<Config> = {}, clock?: Clock): Prom
 export async function otherInstance(): Promise<{ app: App; close(): Promise<void> }> {
   const h = await getHarness();
   const gateway = await startGatewayState(h.database);
-  const app = createApp({ db: h.database.db, config: h.config, clock: systemClock, log: createLogger("silent"), gateway: gateway.state });
+  const app = createApp({ db: h.database.db, config: h.config, clock: systemClock, log: createLogger("silent"), gateway: gateway.state, keyring: h.keyring });
   return { app, close: gateway.close };
 }
 
