@@ -210,6 +210,11 @@ export const spendCounters = pgTable(
     /** Alert thresholds (percent) already reported in this period. */
     alertsSent: jsonb("alerts_sent").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
     updatedAt: ms("updated_at").notNull(),
+    /**
+     * Bumped by every write of the row (row locks order them), and carried by its change
+     * notifications: a cache applies a counter's notifications only in increasing version.
+     */
+    version: bigint("version", { mode: "number" }).notNull().default(sql`0`),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.scopeType, t.scopeId] })],
 );

@@ -25,6 +25,8 @@ export type Change =
       spendMicros: number;
       byokSpendMicros: number;
       alertsSent: number[];
+      /** The counter row's version: a cache keeps the highest it has seen. */
+      version: number;
     };
 
 /**

@@ -148,8 +148,9 @@ export class GatewayState {
         if (!this.trusted) return;
         const k = counterKey(change.teamId, change.scopeType, change.scopeId);
         const cur = this.counters.get(k);
-        // Notifications come in commit order; never step back to an older period.
-        if (cur && cur.periodStart > change.periodStart) return;
+        // Each instance's notifications come in commit order, but this instance applies its own
+        // writes before their notifications arrive: keep the highest version of the row seen.
+        if (cur && cur.version >= change.version) return;
         this.counters.set(k, {
           teamId: change.teamId,
           scopeType: change.scopeType,
@@ -160,6 +161,7 @@ export class GatewayState {
           byokSpendMicros: change.byokSpendMicros,
           alertsSent: change.alertsSent,
           updatedAt: 0,
+          version: change.version,
         });
         return;
       }

@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { ApiKeyQuota } from "../api-keys/schemas.js";
 import type { Db } from "../db/client.js";
 import { budgets, spendCounters, type BudgetScope } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
 import { microsToDollars, usdAmountSchema } from "./money.js";
 import { currentPeriod, REFRESH_PERIODS, type RefreshPeriod } from "./period.js";
-import { quotaEntityId, stateOf, type Budget, type Entity, type QuotaState } from "./state.js";
+import { DEFAULT_SCOPE_ID, pickBudgets, quotaEntityId, stateOf, type Budget, type Entity, type QuotaState } from "./state.js";
 
 export const ALERT_THRESHOLDS = [50, 75, 100] as const;
 export const DEFAULT_ALERT_THRESHOLDS = [50, 75, 100];
@@ -55,8 +55,8 @@ export async function findBudget(db: Db, teamId: string, scopeType: BudgetScope,
 /**
  * Creates or edits a budget in `tx`. Editing keeps the spend counted in the current period: when
  * the refresh period changes, the entity's counter moves to the new current period with its
- * spend. `limitMicros` is required when there is no budget yet (the caller checks).
- * Returns the budget before (if any) and after.
+ * spend (see `changeBudgets`). `limitMicros` is required when there is no budget yet (the caller
+ * checks). Returns the budget before (if any) and after.
  */
 export async function upsertBudget(
   tx: Db,
@@ -65,29 +65,29 @@ export async function upsertBudget(
   patch: BudgetPatch,
   now: number,
 ): Promise<{ before: Budget | undefined; after: Budget }> {
-  const before = await findBudget(tx, teamId, entity.scopeType, entity.scopeId);
-  let after: Budget;
-  if (!before) {
-    const [row] = await tx
-      .insert(budgets)
-      .values({
-        id: newId("budget"),
-        teamId,
-        scopeType: entity.scopeType,
-        scopeId: entity.scopeId,
-        limitMicros: patch.limitMicros!,
-        refreshPeriod: patch.refreshPeriod ?? "none",
-        periodAnchor: now,
-        includeByok: patch.includeByok ?? false,
-        alertThresholds: patch.alertThresholds ?? DEFAULT_ALERT_THRESHOLDS,
-        active: patch.active ?? true,
-        archived: patch.archived ?? false,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    after = row!;
-  } else {
+  return changeBudgets(tx, teamId, entity, now, async () => {
+    const before = await findBudget(tx, teamId, entity.scopeType, entity.scopeId);
+    if (!before) {
+      const [row] = await tx
+        .insert(budgets)
+        .values({
+          id: newId("budget"),
+          teamId,
+          scopeType: entity.scopeType,
+          scopeId: entity.scopeId,
+          limitMicros: patch.limitMicros!,
+          refreshPeriod: patch.refreshPeriod ?? "none",
+          periodAnchor: now,
+          includeByok: patch.includeByok ?? false,
+          alertThresholds: patch.alertThresholds ?? DEFAULT_ALERT_THRESHOLDS,
+          active: patch.active ?? true,
+          archived: patch.archived ?? false,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      return { before, after: row! };
+    }
     const refreshPeriod = patch.refreshPeriod ?? before.refreshPeriod;
     const periodAnchor = refreshPeriod === "none" && before.refreshPeriod !== "none" ? now : before.periodAnchor;
     const [row] = await tx
@@ -104,32 +104,65 @@ export async function upsertBudget(
       })
       .where(eq(budgets.id, before.id))
       .returning();
-    after = row!;
-    if (entity.scopeId !== "*" && (after.refreshPeriod !== before.refreshPeriod || after.periodAnchor !== before.periodAnchor)) {
-      await carrySpend(tx, teamId, entity, before, after, now);
-    }
-  }
-  return { before, after };
+    return { before, after: row! };
+  });
 }
 
-/** Moves the spend of the old current period into the new current period (same entity). */
-async function carrySpend(tx: Db, teamId: string, entity: Entity, before: Budget, after: Budget, now: number) {
-  const where = and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId));
-  const [counter] = await tx.select().from(spendCounters).where(where).for("update");
-  if (!counter) return;
-  const old = stateOf(entity, before, counter, now);
-  const p = currentPeriod(after.refreshPeriod, now, after.periodAnchor);
-  await tx
-    .update(spendCounters)
-    .set({
-      periodStart: p.start,
-      periodEnd: p.end,
-      spendMicros: old.spendMicros,
-      byokSpendMicros: old.byokSpendMicros,
-      alertsSent: old.alertsSent,
-      updatedAt: now,
-    })
-    .where(where);
+/**
+ * Runs `change` (a write of one budget: create, edit, archive, delete) so that spend keeps being
+ * counted across it. The team's budgets of the entity's scope type are locked first (the usage
+ * statement reads them `for key share`, so usage and budget edits serialize); after the change,
+ * every counter the change concerns (the entity's, or for a team default `*` every counter of
+ * that scope type) is moved into the current period of the budget that applies to it now, with
+ * the spend it had in the current period of the budget that applied before (no budget before:
+ * from zero; no budget after: left as it is, since nothing is counted then).
+ */
+export async function changeBudgets<T>(tx: Db, teamId: string, entity: Entity, now: number, change: () => Promise<T>): Promise<T> {
+  const scope = and(eq(budgets.teamId, teamId), eq(budgets.scopeType, entity.scopeType));
+  const before = await tx.select().from(budgets).where(scope).orderBy(budgets.id).for("update");
+  const result = await change();
+  const after = await tx.select().from(budgets).where(scope);
+  const counters = await tx
+    .select()
+    .from(spendCounters)
+    .where(
+      and(
+        eq(spendCounters.teamId, teamId),
+        eq(spendCounters.scopeType, entity.scopeType),
+        entity.scopeId === DEFAULT_SCOPE_ID ? undefined : eq(spendCounters.scopeId, entity.scopeId),
+      ),
+    )
+    .orderBy(spendCounters.scopeId)
+    .for("update");
+  const moved: object[] = [];
+  for (const counter of counters) {
+    const e: Entity = { scopeType: entity.scopeType, scopeId: counter.scopeId };
+    const was = pickBudgets([e], before)[0]?.budget;
+    const now_ = pickBudgets([e], after)[0]?.budget;
+    if (!now_) continue;
+    if (was && was.id === now_.id && was.refreshPeriod === now_.refreshPeriod && was.periodAnchor === now_.periodAnchor) continue;
+    const old = was ? stateOf(e, was, counter, now) : undefined;
+    const p = currentPeriod(now_.refreshPeriod, now, now_.periodAnchor);
+    moved.push({
+      scope_id: counter.scopeId,
+      period_start: p.start,
+      period_end: p.end,
+      spend_micros: old?.spendMicros ?? 0,
+      byok_spend_micros: old?.byokSpendMicros ?? 0,
+      alerts_sent: old?.alertsSent ?? [],
+    });
+  }
+  if (moved.length > 0) {
+    await tx.execute(sql`
+      update spend_counters c
+         set period_start = m.period_start, period_end = m.period_end, spend_micros = m.spend_micros,
+             byok_spend_micros = m.byok_spend_micros, alerts_sent = m.alerts_sent, updated_at = ${now}::bigint,
+             version = c.version + 1
+        from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb)
+          as m(scope_id text, period_start bigint, period_end bigint, spend_micros bigint, byok_spend_micros bigint, alerts_sent jsonb)
+       where c.team_id = ${teamId} and c.scope_type = ${entity.scopeType} and c.scope_id = m.scope_id`);
+  }
+  return result;
 }
 
 /** The key's quota in the ApiKeyQuota shape. */

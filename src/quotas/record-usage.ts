@@ -114,6 +114,7 @@ type CounterJson = {
   spend_micros: number;
   byok_spend_micros: number;
   alerts_sent: number[];
+  version: number;
 };
 
 const toCounter = (j: CounterJson): Counter => ({
@@ -126,6 +127,7 @@ const toCounter = (j: CounterJson): Counter => ({
   byokSpendMicros: Number(j.byok_spend_micros),
   alertsSent: j.alerts_sent,
   updatedAt: 0,
+  version: Number(j.version),
 });
 
 const spendChange = (c: Counter): Change => ({
@@ -138,7 +140,19 @@ const spendChange = (c: Counter): Change => ({
   spendMicros: c.spendMicros,
   byokSpendMicros: c.byokSpendMicros,
   alertsSent: c.alertsSent,
+  version: c.version,
 });
+
+/** Counters saturate here: spend past 2^53 micro-dollars could not be read back exactly. */
+export const MAX_COUNTER_MICROS = Number.MAX_SAFE_INTEGER;
+
+// The counter upsert's cases (c: the stored counter; excluded: this batch's, in the period the
+// budget has now). SAME or INSIDE is what counterInPeriod() (quotas/state.ts) reads as current.
+const SAME_SQL = `c.period_start = excluded.period_start`;
+const INSIDE_SQL = `(c.period_start > excluded.period_start and (excluded.period_end is null or c.period_start < excluded.period_end))`;
+const RESET_SQL = `(not (${SAME_SQL}) and not ${INSIDE_SQL} and c.period_end is not null and c.period_end <= excluded.updated_at)`;
+const RESET = sql.raw(RESET_SQL);
+const MOVE = sql.raw(`(${INSIDE_SQL} or ${RESET_SQL})`);
 
 /** The one statement that records a batch of usage events and adds their cost (see recordUsage). */
 export function recordUsageSql(events: object[], subjects: object[], now: number) {
@@ -176,6 +190,9 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
                and (b.scope_id = e.scope_id or (b.scope_id = '*' and not b.archived and e.scope_type in ('project', 'user')))
              order by case when b.scope_id = e.scope_id and not b.archived then 1 when b.scope_id = '*' then 2 else 3 end
              limit 1
+             -- A budget edit in flight (it holds the row FOR UPDATE) finishes first, and this
+             -- statement then reads the budget as edited; an edit waits for this statement.
+             for key share
           ) b
       ),
       -- Its current period at UTC boundaries, as currentPeriod() (see periodStartSql).
@@ -195,23 +212,31 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
          group by t.team_id, t.scope_type, t.scope_id, t.period_start, t.period_end
       ),
       up as (
-        insert into spend_counters as c (team_id, scope_type, scope_id, period_start, period_end, spend_micros, byok_spend_micros, alerts_sent, updated_at)
-        select team_id, scope_type, scope_id, period_start, period_end, spend, byok, '[]'::jsonb, ${now}::bigint
+        insert into spend_counters as c (team_id, scope_type, scope_id, period_start, period_end, spend_micros, byok_spend_micros, alerts_sent, updated_at, version)
+        select team_id, scope_type, scope_id, period_start, period_end, spend, byok, '[]'::jsonb, ${now}::bigint, 1
           from sums
          order by team_id, scope_type, scope_id
+        -- Every report is counted; which period it lands in:
+        -- the same period: added; a counter that began inside this period (the budget's period
+        -- changed): moved into it with its spend; a counter whose period has ended: reset to this
+        -- one; otherwise (a live counter of another period, e.g. a budget edit this statement
+        -- did not see): added, its period kept. Spend saturates below 2^53.
         on conflict (team_id, scope_type, scope_id) do update set
-          spend_micros = case when c.period_start = excluded.period_start then c.spend_micros + excluded.spend_micros else excluded.spend_micros end,
-          byok_spend_micros = case when c.period_start = excluded.period_start then c.byok_spend_micros + excluded.byok_spend_micros else excluded.byok_spend_micros end,
-          alerts_sent = case when c.period_start = excluded.period_start then c.alerts_sent else '[]'::jsonb end,
-          period_start = excluded.period_start,
-          period_end = excluded.period_end,
-          updated_at = excluded.updated_at
-        where c.period_start <= excluded.period_start
-        returning c.team_id, c.scope_type, c.scope_id, c.period_start, c.period_end, c.spend_micros, c.byok_spend_micros, c.alerts_sent,
+          spend_micros = case when ${RESET} then excluded.spend_micros else least(c.spend_micros + excluded.spend_micros, ${MAX_COUNTER_MICROS}::bigint) end,
+          byok_spend_micros = case when ${RESET} then excluded.byok_spend_micros else least(c.byok_spend_micros + excluded.byok_spend_micros, ${MAX_COUNTER_MICROS}::bigint) end,
+          alerts_sent = case when ${RESET} then '[]'::jsonb else c.alerts_sent end,
+          period_start = case when ${MOVE} then excluded.period_start else c.period_start end,
+          period_end = case when ${MOVE} then excluded.period_end else c.period_end end,
+          updated_at = excluded.updated_at,
+          version = c.version + 1
+        -- A writer whose clock is behind the counter's period (another instance already rolled
+        -- it over) is reporting for a period that has ended: not counted against the new one.
+        where c.period_start <= excluded.updated_at
+        returning c.team_id, c.scope_type, c.scope_id, c.period_start, c.period_end, c.spend_micros, c.byok_spend_micros, c.alerts_sent, c.version,
                   pg_notify(${CHANGES_CHANNEL}, json_build_object(
                     't', 'spend', 'teamId', c.team_id, 'scopeType', c.scope_type, 'scopeId', c.scope_id,
                     'periodStart', c.period_start, 'periodEnd', c.period_end, 'spendMicros', c.spend_micros,
-                    'byokSpendMicros', c.byok_spend_micros, 'alertsSent', c.alerts_sent)::text) as notified
+                    'byokSpendMicros', c.byok_spend_micros, 'alertsSent', c.alerts_sent, 'version', c.version)::text) as notified
       )
       select (select coalesce(json_agg(request_id), '[]'::json) from ins) as recorded,
              (select coalesce(json_agg(up), '[]'::json) from up) as counters,
@@ -307,7 +332,7 @@ async function reportThresholds(deps: Deps, states: [string, QuotaState][], now:
       for (const threshold of thresholds) {
         const [row] = await tx
           .update(spendCounters)
-          .set({ alertsSent: sql`${spendCounters.alertsSent} || ${JSON.stringify([threshold])}::jsonb` })
+          .set({ alertsSent: sql`${spendCounters.alertsSent} || ${JSON.stringify([threshold])}::jsonb`, version: sql`${spendCounters.version} + 1` })
           .where(
             and(
               eq(spendCounters.teamId, st.budget.teamId),

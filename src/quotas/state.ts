@@ -56,16 +56,26 @@ function periodOf(budget: Budget, now: number) {
   return fresh;
 }
 
+/**
+ * Whether a stored counter counts in a budget's current period: it is that period's, or it began
+ * inside it (the budget's period was changed, e.g. none → daily, and the counter was not moved
+ * yet). The usage statement's upsert moves such a counter into the period (record-usage.ts).
+ */
+export function counterInPeriod(counter: Counter, p: { start: number; end: number | null }): boolean {
+  return counter.periodStart === p.start || (counter.periodStart > p.start && (p.end === null || counter.periodStart < p.end));
+}
+
 export function stateOf(entity: Entity, budget: Budget, counter: Counter | undefined, now: number): QuotaState {
   const p = periodOf(budget, now);
-  const same = counter !== undefined && counter.periodStart === p.start;
+  const same = counter !== undefined && counterInPeriod(counter, p);
   return {
     entity,
     budget,
     periodStart: p.start,
     periodEnd: p.end,
-    spendMicros: same ? counter.spendMicros : 0,
-    byokSpendMicros: same ? counter.byokSpendMicros : 0,
+    // Counters saturate below 2^53 (record-usage.ts); one stored before that was capped is read capped.
+    spendMicros: same ? Math.min(counter.spendMicros, Number.MAX_SAFE_INTEGER) : 0,
+    byokSpendMicros: same ? Math.min(counter.byokSpendMicros, Number.MAX_SAFE_INTEGER) : 0,
     alertsSent: same ? counter.alertsSent : [],
   };
 }

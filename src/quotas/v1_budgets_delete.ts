@@ -9,6 +9,7 @@ import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
 import { BudgetScopeTypeSchema } from "./budget-schemas.js";
+import { changeBudgets } from "./budgets.js";
 import { budgetEntity } from "./v1_budgets_put.js";
 
 export const DeleteBudgetQuery = TeamQuerySchema.extend({
@@ -38,10 +39,12 @@ export const registerDeleteBudget = (app: App) =>
     const entity = await budgetEntity(db, scope.team.id, q);
     const now = clock.now();
     const deleted = await transact(deps, async (tx, publish) => {
-      const rows = await tx
-        .delete(budgets)
-        .where(and(eq(budgets.teamId, scope.team.id), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
-        .returning({ id: budgets.id });
+      const rows = await changeBudgets(tx, scope.team.id, entity, now, () =>
+        tx
+          .delete(budgets)
+          .where(and(eq(budgets.teamId, scope.team.id), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
+          .returning({ id: budgets.id }),
+      );
       if (rows.length === 0) return false;
       await publish({ t: "budgets", teamId: scope.team.id });
       await writeAudit(tx, {

@@ -154,6 +154,41 @@ describe.skipIf(!url)("two instances on one Postgres", () => {
     for (const inst of [A, B]) expect((await authorize(k.apiKeyString, "openai/gpt-5", inst.app)).status).toBe(402);
   });
 
+  it("budget period edits racing 16 usage writers on A and B lose no spend (security review)", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 1000, refreshPeriod: "none" } });
+    const put = (refreshPeriod: string) =>
+      call("PUT", `/v1/ai-gateway/budgets?teamId=${team.id}`, { token: team.owner.token, app: A.app, body: { scopeType: "user", limitAmount: 1000, refreshPeriod } });
+    await put("none");
+    const writers = 16;
+    const each = 15;
+    let done = 0;
+    const usage = Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < each; i++) expect((await report(k.apiKey.id, 0.01, { app: w % 2 ? B.app : A.app })).status).toBe(202);
+        done++;
+      }),
+    );
+    const periods = ["daily", "weekly", "none", "monthly", "daily", "none"];
+    for (let i = 0; done < writers; i++) {
+      const refreshPeriod = periods[i % periods.length]!;
+      const app = i % 2 ? B.app : A.app;
+      expect((await call("PATCH", `/v1/api-keys/${k.apiKey.id}/quota`, { token: team.owner.token, app, body: { refreshPeriod } })).status).toBe(200);
+      expect((await put(refreshPeriod)).status).toBe(200);
+    }
+    await usage;
+    const total = writers * each * 0.01;
+    const got = await call("GET", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token });
+    expect(got.body.apiKey.quota.currentSpend).toBeCloseTo(total, 9);
+    for (const inst of [A, B]) {
+      const seen = await until(async () => {
+        const quotas = (await authorize(k.apiKeyString, "openai/gpt-5", inst.app)).body.quotas as { scope: string; currentSpend: number }[];
+        return quotas.every((q) => q.scope === "team" || Math.abs(q.currentSpend - total) < 1e-9);
+      }, 1000);
+      expect(seen, inst.name).toBeLessThan(100);
+    }
+  });
+
   it("when B's listen connection is killed, B stops trusting its cache and reads the database", async () => {
     const team = await createTeamFx();
     const k = await createKeyFx(team);

@@ -1,0 +1,1 @@
+ALTER TABLE "spend_counters" ADD COLUMN "version" bigint DEFAULT 0 NOT NULL;
