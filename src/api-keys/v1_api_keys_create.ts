@@ -2,13 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { apiKeys, projects } from "../db/schema.js";
-import { resolveTeamScope } from "../http/auth.js";
+import { resolveTeamScope, roleAllows, roleError } from "../http/auth.js";
 import type { App } from "../http/context.js";
-import { badRequest, errorResponses } from "../http/errors.js";
+import { badRequest, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
+import { lockOwnMembership } from "../teams/members.js";
 import { transact } from "../events/transact.js";
 import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros } from "../quotas/money.js";
@@ -78,6 +79,10 @@ export const registerCreateApiKey = (app: App) =>
     }
     const apiKeyString = generateSecret("tgk");
     const row = await transact(deps, async (tx, publish) => {
+      // Serializes with the creator's removal (which deactivates their keys): once removed, no key.
+      const membership = await lockOwnMembership(tx, scope.team.id, scope.principal.user.id);
+      if (!membership) throw forbidden("You are not a member of this team, or this token is scoped to another team.");
+      if (!roleAllows(membership.role, "write")) throw roleError(membership.role, "write");
       const [row] = await tx
         .insert(apiKeys)
         .values({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { apiKeys, memberships } from "../db/schema.js";
 import { Millis } from "../http/schemas.js";
@@ -30,14 +30,33 @@ export const MemberSchema = z
   })
   .openapi("TeamMember");
 
-/** Counts the team's OWNERs, locking their rows so two concurrent demotions cannot both pass. */
-export async function countOwners(tx: Db, teamId: string): Promise<number> {
-  const rows = await tx
-    .select({ userId: memberships.userId })
+/**
+ * Locks, in one statement and in user id order, the memberships a role change or removal reads:
+ * the team's OWNERs, the target and the actor. Two OWNERs demoting or removing each other then
+ * queue instead of deadlocking, and each sees the other's committed change (the actor may have
+ * lost OWNER meanwhile). Returns the locked rows.
+ */
+export async function lockMemberships(tx: Db, teamId: string, userIds: string[]) {
+  return tx
+    .select()
     .from(memberships)
-    .where(and(eq(memberships.teamId, teamId), eq(memberships.role, "OWNER")))
+    .where(and(eq(memberships.teamId, teamId), or(eq(memberships.role, "OWNER"), inArray(memberships.userId, userIds))))
+    .orderBy(memberships.userId)
     .for("update");
-  return rows.length;
+}
+
+/**
+ * The user's membership, locked `FOR SHARE` until the transaction ends: a write that depends on
+ * being a member (a key created by them) and their removal serialize, so a key is never created
+ * after the removal that should have deactivated it.
+ */
+export async function lockOwnMembership(tx: Db, teamId: string, userId: string) {
+  const [m] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)))
+    .for("share");
+  return m;
 }
 
 /** Deactivates every live gateway key the user created in the team; returns their ids and digests. */

@@ -2,12 +2,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { memberships } from "../db/schema.js";
-import { resolveTeamScope } from "../http/auth.js";
+import { resolveTeamScope, roleError } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { conflict, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { transact } from "../events/transact.js";
-import { countOwners, deactivateKeysCreatedBy, MemberPathSchema, teamRef } from "./members.js";
+import { deactivateKeysCreatedBy, lockMemberships, MemberPathSchema, teamRef } from "./members.js";
 
 export const route = createRoute({
   operationId: "removeTeamMember",
@@ -30,9 +30,12 @@ export const registerRemoveMember = (app: App) =>
     const now = deps.clock.now();
     await transact(deps, async (tx, publish) => {
       const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
-      const [current] = await tx.select().from(memberships).where(where).for("update");
+      const locked = await lockMemberships(tx, scope.team.id, [params.userId, scope.principal.user.id]);
+      const actor = locked.find((m) => m.userId === scope.principal.user.id);
+      if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
+      const current = locked.find((m) => m.userId === params.userId);
       if (!current) throw notFound("Member");
-      if (current.role === "OWNER" && (await countOwners(tx, scope.team.id)) <= 1) {
+      if (current.role === "OWNER" && locked.filter((m) => m.role === "OWNER").length <= 1) {
         throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
       }
       await tx.delete(memberships).where(where);
