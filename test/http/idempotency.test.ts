@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { apiKeys } from "../../src/db/schema.js";
+import { apiKeys, idempotencyKeys } from "../../src/db/schema.js";
+import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from "../../src/http/idempotency.js";
 import { createTeamFx } from "../helpers/fixtures.js";
-import { call, getHarness } from "../helpers/harness.js";
+import { ADMIN_TOKEN, call, getHarness } from "../helpers/harness.js";
 
 describe("Idempotency-Key", () => {
   it("two creates with the same key and body return the same key, and create one", async () => {
@@ -69,5 +70,44 @@ describe("Idempotency-Key", () => {
       headers: { "idempotency-key": "x".repeat(256) },
     });
     expect(r.status).toBe(400);
+  });
+});
+
+describe("Idempotency-Key: no secret at rest (security review)", () => {
+  it("saved answers of key, token and user creations hold no secret in clear, and still replay", async () => {
+    const { database } = await getHarness();
+    const team = await createTeamFx();
+    const key = `secret-${Math.random()}`;
+    const made = [
+      await call("POST", `/v1/api-keys?teamId=${team.id}`, { token: team.owner.token, body: { purpose: "ai-gateway" }, headers: { "idempotency-key": key } }),
+      await call("POST", "/v1/user/tokens", { token: team.owner.token, body: { name: "ci" }, headers: { "idempotency-key": `${key}-t` } }),
+      await call("POST", "/v1/admin/users", { token: ADMIN_TOKEN, body: { email: `${key}@example.test` }, headers: { "idempotency-key": key } }),
+    ];
+    const secrets = [made[0]!.body.apiKeyString, made[1]!.body.bearerToken, made[2]!.body.bearerToken] as string[];
+    expect(made.map((m) => m.status), JSON.stringify(made.map((m) => m.body))).toEqual([200, 201, 201]);
+    for (const s of secrets) expect(s).toMatch(/^tg[kp]_/);
+    const rows = await database.db.select().from(idempotencyKeys).where(inArray(idempotencyKeys.key, [key, `${key}-t`]));
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row.body).not.toBeNull();
+      for (const s of secrets) expect(row.body).not.toContain(s);
+      expect(row.body).not.toContain("apiKeyString");
+      expect(row.body).not.toContain("bearerToken");
+    }
+    const replay = await call("POST", "/v1/user/tokens", { token: team.owner.token, body: { name: "ci" }, headers: { "idempotency-key": `${key}-t` } });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(made[1]!.body);
+  });
+
+  it("rows past their 24 h window are purged, whichever key they had", async () => {
+    const { database, makeApp } = await getHarness();
+    const team = await createTeamFx();
+    const past = Date.now() - IDEMPOTENCY_TTL_MS - 60_000;
+    const old = makeApp({ clock: { now: () => past } });
+    const key = `old-${Math.random()}`;
+    await call("POST", `/v1/api-keys?teamId=${team.id}`, { app: old, token: team.owner.token, body: { purpose: "ai-gateway" }, headers: { "idempotency-key": key } });
+    expect(await database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toHaveLength(1);
+    expect(await purgeExpiredIdempotencyKeys(database.db, Date.now())).toBeGreaterThanOrEqual(1);
+    expect(await database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toHaveLength(0);
   });
 });
