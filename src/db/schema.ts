@@ -236,5 +236,6 @@ export const usageEvents = pgTable(
     outputTokens: integer("output_tokens"),
     createdAt: ms("created_at").notNull(),
   },
-  (t) => [uniqueIndex("usage_request_uq").on(t.requestId), index("usage_team_idx").on(t.teamId, t.id)],
+  // A `requestId` is unique per team: another team's report can never shadow this team's.
+  (t) => [uniqueIndex("usage_team_request_uq").on(t.teamId, t.requestId), index("usage_team_idx").on(t.teamId, t.id)],
 );

@@ -4,7 +4,7 @@ import { recordUsage, type UsageReport } from "../quotas/record-usage.js";
 import type { QuotaState } from "../quotas/state.js";
 import type { GatewayState } from "./state.js";
 
-export type UsageResult = { recorded: boolean; states: QuotaState[] };
+export type UsageResult = { recorded: boolean; conflict: boolean; states: QuotaState[] };
 
 type Pending = UsageReport & { resolve(r: UsageResult): void; reject(e: unknown): void };
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { dataPlaneRoute } from "../http/data-plane.js";
-import { badRequest, errorResponses, notFound } from "../http/errors.js";
+import { ApiError, badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
 import { quotaSummary } from "../quotas/state.js";
@@ -41,10 +41,10 @@ export const route = createRoute({
   tags: ["Gateway"],
   summary: "Report what a request cost",
   description:
-    "For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId`: a repeat adds nothing and answers `recorded: false`. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.",
+    "For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId` within the team: a retry (the same key, cost and byok flag) adds nothing and answers 202 `recorded: false`, so a report can be retried safely after a timeout or a 503; the same `requestId` with another key, cost or byok flag is 409 `request_id_reused` and adds nothing. Another team's request ids never affect this team's. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.",
   security: bearerSecurity,
   request: { body: jsonBody(UsageRequest) },
-  responses: { 202: json(UsageResponse, "Recorded (or already recorded)."), ...errorResponses(400, 401, 403, 404, 413) },
+  responses: { 202: json(UsageResponse, "Recorded (or already recorded)."), ...errorResponses(400, 401, 403, 404, 409, 413) },
 });
 
 /** Dollars to micro-dollars, exact up to 6 decimals and rounded to the nearest micro-dollar beyond. */
@@ -73,6 +73,13 @@ export const gatewayUsage = dataPlaneRoute({
       outputTokens: body.outputTokens ?? null,
       createdAt: now,
     });
+    if (result.conflict) {
+      throw new ApiError(
+        409,
+        "request_id_reused",
+        "This requestId was already reported with another key, cost or byok flag: give each gateway request its own requestId.",
+      );
+    }
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
   },
 });

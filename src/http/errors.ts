@@ -12,6 +12,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "idempotency_key_reused"
   | "idempotency_key_in_use"
+  | "request_id_reused"
   | "quota_for_entity_exceeded"
   | "rule_chain_invalid"
   | "rate_limited"
@@ -68,7 +69,7 @@ const DESCRIPTIONS: Record<number, string> = {
   402: "A budget in scope is spent (`quota_for_entity_exceeded`).",
   403: "Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`).",
   404: "Not found, or it belongs to a team the caller cannot see (`not_found`).",
-  409: "Conflicts with the current state (`conflict`, or `idempotency_key_in_use` while the first request with that key is still running).",
+  409: "Conflicts with the current state (`conflict`; `idempotency_key_in_use` while the first request with that key is still running; `request_id_reused` for a usage `requestId` reported before with another key or cost).",
   413: "Request body over 64 KiB (`payload_too_large`).",
   422: "The `Idempotency-Key` was already used with a different request (`idempotency_key_reused`).",
   429: "Rate limited (`rate_limited`); see `Retry-After`.",

@@ -1,8 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { executePrepared, type Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
-import { spendCounters } from "../db/schema.js";
+import { spendCounters, usageEvents } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { transact } from "../events/transact.js";
 import type { GatewayState } from "../gateway/state.js";
@@ -49,10 +49,27 @@ const entityKey = (teamId: string, e: Entity) => `${teamId}\u0000${e.scopeType}\
  * period, with the counter's `alerts_sent` (a conditional update decides which writer reports).
  * Returns, per report, whether it was recorded now and its budgets' states afterwards.
  */
-export async function recordUsage(deps: Deps, reports: UsageReport[], now: number): Promise<{ recorded: boolean; states: QuotaState[] }[]> {
+export type UsageOutcome = {
+  recorded: boolean;
+  /** The request id was reported before (or earlier in the batch) with another key, cost or BYOK flag. */
+  conflict: boolean;
+  states: QuotaState[];
+};
+
+const requestKey = (teamId: string, requestId: string) => `${teamId}\u0000${requestId}`;
+
+/** Whether two reports of one request id are the same report (a retry), or a different one. */
+const sameReport = (a: { keyId: string | null; micros: number; byok: boolean }, b: { keyId: string | null; micros: number; byok: boolean }) =>
+  a.keyId === b.keyId && a.micros === b.micros && a.byok === b.byok;
+
+export async function recordUsage(deps: Deps, reports: UsageReport[], now: number): Promise<UsageOutcome[]> {
   const { db } = deps;
+  // Request ids are unique per team.
   const firsts = new Map<string, UsageReport>();
-  for (const r of reports) if (!firsts.has(r.requestId)) firsts.set(r.requestId, r);
+  for (const r of reports) {
+    const k = requestKey(r.subject.teamId, r.requestId);
+    if (!firsts.has(k)) firsts.set(k, r);
+  }
 
   const events = [...firsts.values()].map((r) => ({
     id: newId("usage"),
@@ -69,7 +86,7 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     created_at: r.createdAt,
   }));
   const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
-  const [result] = rowsOf<{ recorded: string[]; counters: CounterJson[]; budgets: BudgetJson[] }>(
+  const [result] = rowsOf<{ recorded: [string, string][]; counters: CounterJson[]; budgets: BudgetJson[] }>(
     await executePrepared(db, recordUsageSql(events, subjects, now)),
   );
 
@@ -80,7 +97,18 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     targets.set(entityKey(j.team_id, entity), { teamId: j.team_id, entity, budget: toBudget(j.budget) });
   }
 
-  const recorded = new Set(result!.recorded);
+  const recorded = new Set(result!.recorded.map(([teamId, requestId]) => requestKey(teamId, requestId)));
+  // Repeats: the report already stored for each (a retry must be the same report).
+  const repeats = [...firsts.entries()].filter(([k]) => !recorded.has(k)).map(([, r]) => r);
+  const stored = new Map<string, { keyId: string | null; micros: number; byok: boolean }>();
+  if (repeats.length > 0) {
+    const rows = await db
+      .select({ teamId: usageEvents.teamId, requestId: usageEvents.requestId, keyId: usageEvents.keyId, micros: usageEvents.costMicros, byok: usageEvents.byok })
+      .from(usageEvents)
+      .where(or(...repeats.map((r) => and(eq(usageEvents.teamId, r.subject.teamId), eq(usageEvents.requestId, r.requestId)))));
+    for (const row of rows) stored.set(requestKey(row.teamId, row.requestId), row);
+  }
+
   const after = new Map<string, QuotaState>();
   for (const j of result!.counters) {
     const target = targets.get(entityKey(j.team_id, { scopeType: j.scope_type, scopeId: j.scope_id } as Entity));
@@ -91,16 +119,24 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   }
   await reportThresholds(deps, [...after.entries()], now);
 
-  const out: { recorded: boolean; states: QuotaState[] }[] = [];
+  const out: UsageOutcome[] = [];
   for (const r of reports) {
-    const isNew = recorded.has(r.requestId) && firsts.get(r.requestId) === r;
+    const k = requestKey(r.subject.teamId, r.requestId);
+    const first = firsts.get(k)!;
+    const isNew = recorded.has(k) && first === r;
+    const original = recorded.has(k) ? { keyId: first.subject.keyId, micros: first.micros, byok: first.byok } : stored.get(k);
+    const mine = { keyId: r.subject.keyId, micros: r.micros, byok: r.byok };
+    if (!isNew && original && !sameReport(original, mine)) {
+      out.push({ recorded: false, conflict: true, states: [] });
+      continue;
+    }
     const list = entitiesOf(r.subject)
       .map((entity) => targets.get(entityKey(r.subject.teamId, entity)))
       .filter((x) => x !== undefined);
     const states = isNew
       ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
       : await statesFor(db, r.subject.teamId, list, now); // a repeat changes nothing: the counters as they are
-    out.push({ recorded: isNew, states });
+    out.push({ recorded: isNew, conflict: false, states });
   }
   return out;
 }
@@ -163,8 +199,8 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
           from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as r(
             id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
             cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer, created_at bigint)
-         order by request_id
-        on conflict (request_id) do nothing
+         order by team_id, request_id
+        on conflict (team_id, request_id) do nothing
         returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok
       ),
       subj as (
@@ -238,7 +274,7 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
                     'periodStart', c.period_start, 'periodEnd', c.period_end, 'spendMicros', c.spend_micros,
                     'byokSpendMicros', c.byok_spend_micros, 'alertsSent', c.alerts_sent, 'version', c.version)::text) as notified
       )
-      select (select coalesce(json_agg(request_id), '[]'::json) from ins) as recorded,
+      select (select coalesce(json_agg(json_build_array(team_id, request_id)), '[]'::json) from ins) as recorded,
              (select coalesce(json_agg(up), '[]'::json) from up) as counters,
              (select coalesce(json_agg(json_build_object('team_id', t.team_id, 'scope_type', t.scope_type, 'scope_id', t.scope_id,
                        'period_start', t.period_start, 'budget', t.budget)), '[]'::json)
