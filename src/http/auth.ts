@@ -57,7 +57,7 @@ async function personalToken({ db, clock }: Pick<Deps, "db" | "clock">, secret: 
     kind: "user",
     id: row.token.id,
     user: { id: row.user.id, email: row.user.email, name: row.user.name },
-    token: { id: row.token.id, teamId: row.token.teamId },
+    token: { id: row.token.id, teamId: row.token.teamId, expiresAt: row.token.expiresAt },
   };
 }
 

@@ -26,7 +26,8 @@ export type UserPrincipal = {
   /** Idempotency keys are scoped per token. */
   id: string;
   user: { id: string; email: string; name: string | null };
-  token: { id: string; teamId: string | null };
+  /** The personal token used; a team-scoped token acts only in its team and mints nothing that outlives it. */
+  token: { id: string; teamId: string | null; expiresAt: number | null };
 };
 
 export type Principal =

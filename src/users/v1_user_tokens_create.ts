@@ -33,7 +33,7 @@ export const route = createRoute({
   tags: ["User"],
   summary: "Create a personal access token",
   description:
-    "A team-scoped token can only create tokens scoped to its own team. `teamId` must be a team you belong to (403 otherwise).",
+    "A team-scoped token can only create tokens scoped to its own team. `teamId` must be a team you belong to (403 otherwise). A token with an expiry cannot create one that expires later (403); without `expiresAt`, the new token expires when the token creating it does.",
   security: bearerSecurity,
   request: { headers: IdempotencyHeaderSchema, body: jsonBody(CreateTokenRequest) },
   responses: { 201: json(CreateTokenResponse, "The token and its secret."), ...errorResponses(400, 401, 403, 413, 422) },
@@ -50,6 +50,11 @@ export const registerCreateToken = (app: App) =>
     }
     const teamId = body.teamId ?? p.token.teamId;
     if (p.token.teamId && teamId !== p.token.teamId) throw forbidden("A team-scoped token can only create tokens for its own team.");
+    // A token never mints one that outlives it: by default the new one expires with it.
+    const expiresAt = body.expiresAt ?? p.token.expiresAt;
+    if (p.token.expiresAt !== null && expiresAt !== null && expiresAt > p.token.expiresAt) {
+      throw forbidden("A token that expires cannot create a token that expires later than itself.");
+    }
     if (teamId) {
       const [m] = await db
         .select()
@@ -58,7 +63,7 @@ export const registerCreateToken = (app: App) =>
       if (!m) throw forbidden("You are not a member of this team.");
     }
     const result = await db.transaction(async (tx) => {
-      const created = await createToken(tx, { userId: p.user.id, name: body.name, teamId: teamId ?? null, expiresAt: body.expiresAt ?? null, now });
+      const created = await createToken(tx, { userId: p.user.id, name: body.name, teamId: teamId ?? null, expiresAt: expiresAt ?? null, now });
       await writeAudit(tx, {
         teamId: teamId ?? null,
         actor: { type: "user", id: p.user.id },

@@ -14,7 +14,7 @@ export const route = createRoute({
   path: "/v1/user/tokens/{id}",
   tags: ["User"],
   summary: "Revoke a personal access token",
-  description: "The token stops working at once. Another user's token is 404.",
+  description: "The token stops working at once. Another user's token is 404, and so is, for a team-scoped token, a token not scoped to its team.",
   security: bearerSecurity,
   request: { params: IdParamSchema("tok", "tok_01jd7y2m3n4p5q6r7s8t9v0w1x") },
   responses: { 204: noContent("Revoked."), ...errorResponses(400, 401, 403, 404) },
@@ -28,7 +28,7 @@ export const registerDeleteToken = (app: App) =>
     const deleted = await db.transaction(async (tx) => {
       const rows = await tx
         .delete(tokens)
-        .where(and(eq(tokens.id, id), eq(tokens.userId, p.user.id)))
+        .where(and(eq(tokens.id, id), eq(tokens.userId, p.user.id), p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined))
         .returning({ id: tokens.id, teamId: tokens.teamId });
       if (rows.length === 0) return false;
       await writeAudit(tx, {

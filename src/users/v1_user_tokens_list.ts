@@ -18,7 +18,7 @@ export const route = createRoute({
   path: "/v1/user/tokens",
   tags: ["User"],
   summary: "List your personal access tokens",
-  description: "Newest first. Secrets are never returned.",
+  description: "Newest first. Secrets are never returned. A team-scoped token lists only the tokens scoped to its team.",
   security: bearerSecurity,
   request: { query: PageQuerySchema },
   responses: { 200: json(ListTokensResponse, "A page of tokens."), ...errorResponses(400, 401, 403) },
@@ -33,7 +33,13 @@ export const registerListTokens = (app: App) =>
       .get("deps")
       .db.select()
       .from(tokens)
-      .where(and(eq(tokens.userId, p.user.id), cursor ? lt(tokens.id, cursor) : undefined))
+      .where(
+        and(
+          eq(tokens.userId, p.user.id),
+          p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined,
+          cursor ? lt(tokens.id, cursor) : undefined,
+        ),
+      )
       .orderBy(desc(tokens.id))
       .limit(q.limit + 1);
     const { page, pagination } = paginate(rows, q.limit);
