@@ -18,17 +18,17 @@ export async function findLiveKey(db: Db, id: string): Promise<ApiKeyRow | undef
 
 /**
  * Loads a key addressed by id for the caller: 404 when it does not exist, is deleted, belongs to
- * a team the caller cannot see (or another team than `?teamId=`); 403 when the caller's role is
+ * a team the caller cannot see (or another team than `?teamId=`/`?slug=`); 403 when the caller's role is
  * too weak for `need`.
  */
 export async function loadKeyForCaller(
   c: Context<AppEnv>,
   id: string,
-  teamId: string | undefined,
+  named: { teamId?: string | undefined; slug?: string | undefined },
   need: Permission,
 ): Promise<ApiKeyRow> {
   const key = await findLiveKey(c.get("deps").db, id);
-  const role = key && (!teamId || teamId === key.teamId) ? await roleInTeam(c, key.teamId) : null;
+  const role = key ? await roleInTeam(c, key.teamId, named) : null;
   if (!key || !role) throw notFound("API key");
   if (!roleAllows(role, need)) throw roleError(role, need);
   return key;

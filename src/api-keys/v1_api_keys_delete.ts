@@ -26,7 +26,7 @@ export const route = createRoute({
 export const registerDeleteApiKey = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const key = await loadKeyForCaller(c, id, c.req.valid("query").teamId, "write");
+    const key = await loadKeyForCaller(c, id, c.req.valid("query"), "write");
     const deps = c.get("deps");
     const now = deps.clock.now();
     const deleted = await transact(deps, async (tx, publish) => {

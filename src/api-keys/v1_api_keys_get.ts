@@ -26,7 +26,7 @@ export const route = createRoute({
 
 export const registerGetApiKey = (app: App) =>
   app.openapi(route, async (c) => {
-    const key = await loadKeyForCaller(c, c.req.valid("param").id, c.req.valid("query").teamId, "read");
+    const key = await loadKeyForCaller(c, c.req.valid("param").id, c.req.valid("query"), "read");
     const { db, clock } = c.get("deps");
     const now = clock.now();
     const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);

@@ -50,7 +50,7 @@ export const route = createRoute({
 export const registerUpdateApiKeyQuota = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const key = await loadKeyForCaller(c, id, c.req.valid("query").teamId, "write");
+    const key = await loadKeyForCaller(c, id, c.req.valid("query"), "write");
     const body = c.req.valid("json");
     const deps = c.get("deps");
     const { db, clock } = deps;

@@ -138,14 +138,22 @@ export function roleError(role: Role, need: Permission): ApiError {
  * For a resource addressed by id: the caller's role in the resource's team, or null when the
  * caller cannot see that team (the route then answers 404, never leaking the resource).
  */
-export async function roleInTeam(c: Context<AppEnv>, teamId: string): Promise<Role | null> {
+export async function roleInTeam(
+  c: Context<AppEnv>,
+  teamId: string,
+  named: { teamId?: string | undefined; slug?: string | undefined } = {},
+): Promise<Role | null> {
   const principal = requireUser(c);
   if (principal.token.teamId && principal.token.teamId !== teamId) return null;
+  // `?teamId=` or `?slug=` naming another team than the resource's: as if it did not exist.
+  if (named.teamId !== undefined && named.teamId !== teamId) return null;
   const { db } = c.get("deps");
   const [m] = await db
-    .select({ role: memberships.role })
+    .select({ role: memberships.role, slug: teams.slug })
     .from(memberships)
+    .innerJoin(teams, eq(teams.id, memberships.teamId))
     .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, principal.user.id)))
     .limit(1);
+  if (m && named.slug !== undefined && named.slug !== m.slug) return null;
   return m?.role ?? null;
 }

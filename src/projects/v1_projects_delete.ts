@@ -26,7 +26,7 @@ export const registerDeleteProject = (app: App) =>
     const q = c.req.valid("query");
     const { db, clock } = c.get("deps");
     const [project] = await db.select().from(projects).where(eq(projects.id, id));
-    const role = project && (!q.teamId || q.teamId === project.teamId) ? await roleInTeam(c, project.teamId) : null;
+    const role = project ? await roleInTeam(c, project.teamId, q) : null;
     if (!project || !role) throw notFound("Project");
     if (!roleAllows(role, "write")) throw roleError(role, "write");
     const deleted = await db.transaction(async (tx) => {
