@@ -10,7 +10,8 @@ export const CHANGES_CHANNEL = "tollgate_changes";
  * value (so other instances update in place); the others invalidate.
  */
 export type Change =
-  | { t: "key"; digest: string }
+  /** A key changed; `keyId` when the change also concerns whose spend it counts against (its project). */
+  | { t: "key"; digest: string; keyId?: string }
   | { t: "rules"; teamId: string }
   | { t: "budgets"; teamId: string }
   /** An instance's heartbeat to itself: proof its listening connection still delivers. */

@@ -134,6 +134,7 @@ export class GatewayState {
       case "key":
         this.gen.keys++;
         this.keys.delete(change.digest);
+        if (change.keyId !== undefined) this.subjects.delete(change.keyId);
         return;
       case "rules":
         this.gen.rules++;
@@ -223,7 +224,8 @@ export class GatewayState {
 
   /**
    * The budget subject (team, project, creator) of a key by id, deleted keys included: usage of a
-   * request admitted before the key was deleted still counts. These fields never change.
+   * request admitted before the key was deleted still counts. Only a project's deletion changes
+   * one (its keys' project becomes null), and it publishes a key change naming each key.
    */
   subjectOfKey(keyId: string): Subject | undefined | Promise<Subject | undefined> {
     return this.subjects.get(keyId) ?? this.loadSubject(eq(apiKeys.id, keyId));

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { projects } from "../db/schema.js";
+import { apiKeys, projects } from "../db/schema.js";
+import { transact } from "../events/transact.js";
 import { requireUser, roleAllows, roleError, roleInTeam } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
@@ -29,9 +30,13 @@ export const registerDeleteProject = (app: App) =>
     const role = project ? await roleInTeam(c, project.teamId, q) : null;
     if (!project || !role) throw notFound("Project");
     if (!roleAllows(role, "write")) throw roleError(role, "write");
-    const deleted = await db.transaction(async (tx) => {
+    const deleted = await transact(c.get("deps"), async (tx, publish) => {
+      // Its keys keep working without a project: every instance forgets their cached rows and
+      // budget subjects, so the project's budget is no longer charged or enforced.
+      const keys = await tx.update(apiKeys).set({ projectId: null }).where(eq(apiKeys.projectId, id)).returning({ id: apiKeys.id, digest: apiKeys.digest });
       const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
       if (rows.length === 0) return false;
+      for (const k of keys) await publish({ t: "key", digest: k.digest, keyId: k.id });
       await writeAudit(tx, {
         teamId: project.teamId,
         actor: { type: "user", id: requireUser(c).user.id },
