@@ -8,7 +8,7 @@ import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
-import { loadKeyForCaller } from "./queries.js";
+import { loadKeyForCaller } from "./access.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 
 export const route = createRoute({

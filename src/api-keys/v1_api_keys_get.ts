@@ -4,7 +4,7 @@ import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
-import { loadKeyForCaller } from "./queries.js";
+import { loadKeyForCaller } from "./access.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
 
 export const GetApiKeyResponse = z.object({ apiKey: ApiKeySchema }).openapi("GetApiKeyResponse");

@@ -9,7 +9,7 @@ import { AlertThresholdsSchema, findBudget, loadKeyQuotas, RefreshPeriodSchema, 
 import { dollarsToMicros, usdAmountSchema } from "../quotas/money.js";
 import { loadQuotaStates } from "../quotas/state.js";
 import { transact } from "../events/transact.js";
-import { loadKeyForCaller } from "./queries.js";
+import { loadKeyForCaller } from "./access.js";
 import { ApiKeyQuotaSchema, ApiKeySchema, toApiKey } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 

@@ -7,7 +7,7 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
 import { effectiveSpend, quotaEntityId } from "../quotas/state.js";
 import { MODEL_ID_RE, modelIdSchema } from "../rules/model-id.js";
-import { ruleChainError } from "../rules/queries.js";
+import { ruleChainError } from "../rules/access.js";
 import { resolveModelCached, RuleChainInvalidError, type CompiledRules, type Resolution } from "../rules/resolve.js";
 import type { QuotaView } from "./state.js";
 import { QuotaSummarySchema } from "./schemas.js";

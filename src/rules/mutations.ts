@@ -7,7 +7,7 @@ import { rules } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
-import { guardedRuleWrite, loadRuleForCaller, rethrowEnabledConflict } from "./queries.js";
+import { guardedRuleWrite, loadRuleForCaller, rethrowEnabledConflict } from "./access.js";
 import type { RuleActionInput, RulePatch, RuleRow, RuleType } from "./schemas.js";
 
 type TeamRef = { teamId?: string | undefined; slug?: string | undefined };

@@ -10,7 +10,7 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { checkAction } from "./mutations.js";
-import { guardedRuleWrite, rethrowEnabledConflict } from "./queries.js";
+import { guardedRuleWrite, rethrowEnabledConflict } from "./access.js";
 import {
   chainError400,
   DescriptionSchema,

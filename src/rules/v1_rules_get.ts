@@ -3,7 +3,7 @@ import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
-import { loadRuleForCaller } from "./queries.js";
+import { loadRuleForCaller } from "./access.js";
 import { RuleIdParam, RuleSchema, toRule } from "./schemas.js";
 
 export const route = createRoute({

@@ -5,7 +5,8 @@ import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { modelIdSchema } from "./model-id.js";
-import { loadTeamRules, ruleChainError } from "./queries.js";
+import { ruleChainError } from "./access.js";
+import { loadTeamRules } from "./queries.js";
 import { resolveModel, RuleChainInvalidError } from "./resolve.js";
 import { chainError400 } from "./schemas.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
-import { loadTeamRules, ruleChainError } from "../../src/rules/queries.js";
+import { ruleChainError } from "../../src/rules/access.js";
+import { loadTeamRules } from "../../src/rules/queries.js";
 import { resolveModel, RuleChainInvalidError } from "../../src/rules/resolve.js";
 import { createRuleFx, createTeamFx, freshModel } from "../helpers/fixtures.js";
 import { call, getHarness, uniq } from "../helpers/harness.js";
