@@ -1,15 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { budgets, spendCounters } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
-import { TeamQuerySchema } from "../http/schemas.js";
+import { decodeCursor, paginate } from "../http/pagination.js";
+import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { BudgetSchema, toBudget } from "./budget-schemas.js";
 import { DEFAULT_SCOPE_ID, stateOf } from "./state.js";
 
-export const ListBudgetsResponse = z.object({ budgets: z.array(BudgetSchema) }).openapi("ListBudgetsResponse");
+export const ListBudgetsResponse = z.object({ budgets: z.array(BudgetSchema), pagination: PaginationSchema }).openapi("ListBudgetsResponse");
 export type ListBudgetsResponse = z.infer<typeof ListBudgetsResponse>;
 
 export const route = createRoute({
@@ -18,29 +19,41 @@ export const route = createRoute({
   path: "/v1/ai-gateway/budgets",
   tags: ["Budgets"],
   summary: "List team, project and user budgets",
-  description: "Any member. Oldest first, with the spend of the current period. Key quotas are on the keys themselves.",
+  description:
+    "Any member. Oldest first, with the spend of the current period, paginated like every list (`limit`, and `until` = the `pagination.next` of the previous page, which continues after it). Key quotas are on the keys themselves.",
   security: bearerSecurity,
-  request: { query: TeamQuerySchema },
+  request: { query: TeamQuerySchema.extend(PageQuerySchema.shape) },
   responses: { 200: json(ListBudgetsResponse, "The team's budgets."), ...errorResponses(400, 401, 403) },
 });
 
 export const registerListBudgets = (app: App) =>
   app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "read");
+    const q = c.req.valid("query");
+    const scope = await resolveTeamScope(c, q, "read");
+    const cursor = decodeCursor(q.until);
     const { db, clock } = c.get("deps");
     const now = clock.now();
     const teamId = scope.team.id;
     const rows = await db
       .select()
       .from(budgets)
-      .where(and(eq(budgets.teamId, teamId), ne(budgets.scopeType, "api_key"), eq(budgets.archived, false)))
-      .orderBy(asc(budgets.id));
-    const counters = await db.select().from(spendCounters).where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key")));
-    const out = rows.map((b) => {
+      .where(and(eq(budgets.teamId, teamId), ne(budgets.scopeType, "api_key"), eq(budgets.archived, false), cursor ? gt(budgets.id, cursor) : undefined))
+      .orderBy(asc(budgets.id))
+      .limit(q.limit + 1);
+    const { page, pagination } = paginate(rows, q.limit);
+    const ids = page.filter((b) => b.scopeId !== DEFAULT_SCOPE_ID).map((b) => b.scopeId);
+    const counters =
+      ids.length === 0
+        ? []
+        : await db
+            .select()
+            .from(spendCounters)
+            .where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key"), inArray(spendCounters.scopeId, ids)));
+    const out = page.map((b) => {
       if (b.scopeId === DEFAULT_SCOPE_ID) return toBudget(b, null);
       const entity = { scopeType: b.scopeType, scopeId: b.scopeId };
       const counter = counters.find((x) => x.scopeType === b.scopeType && x.scopeId === b.scopeId);
       return toBudget(b, stateOf(entity, b, counter, now));
     });
-    return c.json({ budgets: out }, 200);
+    return c.json({ budgets: out, pagination }, 200);
   });

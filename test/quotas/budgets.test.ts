@@ -214,3 +214,28 @@ describe("team, project and user budgets", () => {
     }
   });
 });
+
+describe("GET /v1/ai-gateway/budgets pagination", () => {
+  it("pages with ?limit= and ?until=, oldest first, like every list", async () => {
+    const team = await createTeamFx();
+    const projects = [];
+    for (let i = 0; i < 5; i++) projects.push(await createProjectFx(team));
+    for (const p of projects) {
+      await call("PUT", `/v1/ai-gateway/budgets?teamId=${team.id}`, { token: team.owner.token, body: { scopeType: "project", projectId: p.id, limitAmount: 1, refreshPeriod: "daily" } });
+    }
+    const seen: string[] = [];
+    let until: string | null = null;
+    for (let n = 0; n < 4; n++) {
+      const r: { status: number; body: any } = await call("GET", `/v1/ai-gateway/budgets?teamId=${team.id}&limit=2${until ? `&until=${until}` : ""}`, { token: team.developer.token });
+      expect(r.status).toBe(200);
+      expect(r.body.pagination.count).toBe(r.body.budgets.length);
+      seen.push(...r.body.budgets.map((b: { projectId: string }) => b.projectId));
+      until = r.body.pagination.next;
+      if (!until) break;
+    }
+    expect(seen).toEqual(projects.map((p) => p.id));
+    expect((await call("GET", `/v1/ai-gateway/budgets?teamId=${team.id}&limit=0`, { token: team.owner.token })).status).toBe(400);
+    const all = await call("GET", `/v1/ai-gateway/budgets?teamId=${team.id}`, { token: team.owner.token });
+    expect(all.body.pagination).toEqual({ count: 5, next: null, prev: null });
+  });
+});
