@@ -29,6 +29,7 @@ export class RateLimits {
     private readonly tokens: RateLimiterAbstract,
     private readonly log: Logger | undefined,
     private readonly closeStore: () => Promise<void>,
+    private readonly isReady: () => boolean,
     /** "redis" or "memory" (shown in logs and the bench). */
     readonly store: "redis" | "memory",
   ) {}
@@ -39,6 +40,7 @@ export class RateLimits {
       new RateLimiterMemory({ keyPrefix: "tpm", points: UNBOUNDED, duration: WINDOW_S }),
       undefined,
       async () => {},
+      () => true,
       "memory",
     );
   }
@@ -67,7 +69,19 @@ export class RateLimits {
         rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}:${kind}`, points: UNBOUNDED, duration: WINDOW_S }),
       });
-    return new RateLimits(make("rpm"), make("tpm"), opts.log, async () => void (await client.quit().catch(() => client.disconnect())), "redis");
+    return new RateLimits(
+      make("rpm"),
+      make("tpm"),
+      opts.log,
+      async () => void (await client.quit().catch(() => client.disconnect())),
+      () => client.status === "ready",
+      "redis",
+    );
+  }
+
+  /** False while the Redis connection is not up (counts then go to the per-instance fallback). */
+  get ready(): boolean {
+    return this.isReady();
   }
 
   /** In Redis when a URL is given, else in memory. */
