@@ -1,6 +1,8 @@
 /**
  * `npm run bench` — authorize against the ceiling of a bare Hono JSON route, in one run.
  * `npm run bench -- --usage` — the same for usage reports, then checks the recorded total is exact.
+ * `npm run bench -- --rate-limited` — authorize with a key that has a rate limit (high enough never
+ * to refuse: the cost of counting), in memory; add `--redis redis://127.0.0.1:6379/5` for Redis.
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -23,6 +25,8 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
     rounds: { type: "string", default: "5" },
+    "rate-limited": { type: "boolean", default: false },
+    redis: { type: "string" },
   },
 });
 const DURATION = Number(args.duration);
@@ -179,6 +183,7 @@ async function main() {
     TOLLGATE_ADMIN_TOKEN: ADMIN,
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
     TOLLGATE_LOG_LEVEL: "error",
+    ...(args.redis ? { REDIS_URL: args.redis } : {}),
   });
   const bare = await start("bench/bare-server.ts", {});
   const tollgate = tollgateServer.url;
@@ -191,6 +196,7 @@ async function main() {
     purpose: "ai-gateway",
     name: "bench",
     aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
+    ...(args["rate-limited"] ? { rateLimit: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000 } } : {}),
   });
   await api(tollgate, "POST", `/v1/ai-gateway/rules?teamId=${team.id}`, bearerToken, {
     type: "rewrite",
@@ -204,6 +210,7 @@ async function main() {
   let n = 0;
   const usageBody = () => JSON.stringify({ keyId: key.apiKey.id, requestId: `bench-${tag}-${n++}`, model: "openai/gpt-5-mini", costUsd: 0.01 });
   const target = args.usage ? "usage" : "authorize";
+  if (args["rate-limited"]) console.log(`rate-limited key (requests and tokens per minute), counters ${args.redis ? "in Redis" : "in memory"}`);
   const [ceiling, measured] = await compare(
     { server: bare, path: "/echo", body: () => authorizeBody },
     { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? usageBody : () => authorizeBody },

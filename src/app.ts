@@ -12,6 +12,7 @@ import { idempotency } from "./http/idempotency.js";
 import { rejectUnstorableText } from "./http/text-guard.js";
 import { randomUUID } from "node:crypto";
 import { UsageBatcher } from "./gateway/usage-batcher.js";
+import { RateLimits } from "./ratelimit/limits.js";
 import { registerRoutes } from "./routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -97,7 +98,7 @@ export function createApp(deps: Deps): App {
 
   // The gateway's data plane (authorize, usage) is served ahead of everything below.
   const dataPlane = new DataPlane(app, {
-    deps: { ...deps, usage: new UsageBatcher(deps) },
+    deps: { ...deps, usage: new UsageBatcher(deps), rateLimits: deps.rateLimits ?? RateLimits.memory() },
     principal,
     limit,
     onError,

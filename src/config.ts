@@ -62,6 +62,7 @@ const envSchema = z.object({
   TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
   TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
   TOLLGATE_ENCRYPTION_KEY: encryptionKeysSchema.optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
 });
 
 export type Config = {
@@ -81,6 +82,8 @@ export type Config = {
   githubSecretScanningKeys: GithubPublicKey[] | null;
   /** Keys for encryption at rest, newest first; null: generated into the data dir on PGlite, none on Postgres. */
   encryptionKeys: EncryptionKey[] | null;
+  /** Per-key rate limit counters shared by every instance; unset: counted per instance, in memory. */
+  redisUrl: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -109,5 +112,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TOLLGATE_TRUST_PROXY === "true",
     githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
     encryptionKeys: e.TOLLGATE_ENCRYPTION_KEY ?? null,
+    redisUrl: e.REDIS_URL,
   };
 }

@@ -7,6 +7,7 @@ import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
+import { RateLimits } from "./ratelimit/limits.js";
 
 let config;
 try {
@@ -56,7 +57,8 @@ try {
 }
 
 const gateway = await startGatewayState(database);
-const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring });
+const rateLimits = RateLimits.fromConfig(config.redisUrl, log);
+const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring, rateLimits });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info("listening", {
     url: `http://localhost:${info.port}`,
@@ -68,6 +70,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 const shutdown = () => {
   server.close(async () => {
     await gateway.close();
+    await rateLimits.close();
     await database.close();
     process.exit(0);
   });

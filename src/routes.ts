@@ -3,6 +3,8 @@ import { registerCreateApiKey } from "./api-keys/v1_api_keys_create.js";
 import { registerDeleteApiKey } from "./api-keys/v1_api_keys_delete.js";
 import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
+import { registerRollApiKey } from "./api-keys/v1_api_keys_roll.js";
+import { registerUpdateApiKey } from "./api-keys/v1_api_keys_update.js";
 import type { App, Deps } from "./http/context.js";
 import type { DataPlane } from "./http/data-plane.js";
 import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
@@ -56,6 +58,8 @@ export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void
   registerListApiKeys(app);
   registerGetApiKey(app);
   registerDeleteApiKey(app);
+  registerUpdateApiKey(app);
+  registerRollApiKey(app);
   registerCompromisedSecret(app, deps.config);
   registerGithubSecretScanning(app, deps.config);
   registerUpdateApiKeyQuota(app);

@@ -102,6 +102,20 @@ export const ROUTES: RouteCase[] = [
   },
   {
     method: "PATCH",
+    route: "/v1/api-keys/{id}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/api-keys/${(await createKeyFx(t)).apiKey.id}`, body: { name: "renamed" } }),
+  },
+  {
+    method: "POST",
+    route: "/v1/api-keys/{id}/roll",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/api-keys/${(await createKeyFx(t)).apiKey.id}/roll`, body: { gracePeriodMs: 1000 } }),
+  },
+  {
+    method: "PATCH",
     route: "/v1/api-keys/{id}/quota",
     scope: "resource",
     write: true,

@@ -14,7 +14,7 @@ import { transact } from "../events/transact.js";
 import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros } from "../quotas/money.js";
 import { modelIdSchema } from "../rules/model-id.js";
-import { ApiKeySchema, toApiKey } from "./schemas.js";
+import { ApiKeySchema, MetadataSchema, RateLimitSchema, toApiKey } from "./schemas.js";
 
 export const CreateApiKeyRequest = z
   .strictObject({
@@ -30,11 +30,8 @@ export const CreateApiKeyRequest = z
     aiGatewayQuota: KeyQuotaInputSchema.optional().openapi({
       description: "A spending budget for this key (see `PATCH /v1/api-keys/{id}/quota` to change it later).",
     }),
-    metadata: z
-      .record(z.string().min(1).max(128), z.unknown())
-      .refine((m) => Object.keys(m).length <= 50, "at most 50 keys")
-      .optional()
-      .openapi({ description: "Free-form JSON object, returned as given (at most 50 keys)." }),
+    metadata: MetadataSchema.optional(),
+    rateLimit: RateLimitSchema.optional().openapi({ description: "Per-key rate limits (authorize answers 429 `rate_limit_exceeded` past one)." }),
   })
   .openapi("CreateApiKeyRequest");
 
@@ -99,6 +96,8 @@ export const registerCreateApiKey = (app: App) =>
           activeAt: now,
           models: [...new Set(body.models ?? [])],
           metadata: body.metadata ?? {},
+          rateLimitRpm: body.rateLimit?.requestsPerMinute ?? null,
+          rateLimitTpm: body.rateLimit?.tokensPerMinute ?? null,
         })
         .returning();
       const q = body.aiGatewayQuota;
@@ -122,7 +121,7 @@ export const registerCreateApiKey = (app: App) =>
         actor: { type: "user", id: scope.principal.user.id },
         action: "api_key.create",
         target: { type: "api_key", id: row!.id },
-        data: { name: row!.name, projectId: row!.projectId, quota: q ?? null },
+        data: { name: row!.name, projectId: row!.projectId, quota: q ?? null, rateLimit: body.rateLimit ?? null },
         at: now,
       });
       return row!;

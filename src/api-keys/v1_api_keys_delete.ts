@@ -9,6 +9,7 @@ import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
 import { loadKeyForCaller } from "./access.js";
+import { keyChanges } from "./queries.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 
 export const route = createRoute({
@@ -17,7 +18,8 @@ export const route = createRoute({
   path: "/v1/api-keys/{id}",
   tags: ["API keys"],
   summary: "Delete a gateway API key",
-  description: "OWNER or MEMBER. The key fails authorization on the very next request; a second DELETE is 404.",
+  description:
+    "OWNER or MEMBER. The key fails authorization on the very next request; a second DELETE is 404. The 204 carries `Content-Type: application/json` (as Vercel's API answers).",
   security: bearerSecurity,
   request: { params: KeyIdParam, query: TeamQuerySchema },
   responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
@@ -36,7 +38,7 @@ export const registerDeleteApiKey = (app: App) =>
         .where(and(eq(apiKeys.id, id), isNull(apiKeys.deletedAt)))
         .returning({ id: apiKeys.id });
       if (rows.length === 0) return false;
-      await publish({ t: "key", digest: key.digest });
+      for (const change of keyChanges(key)) await publish(change);
       await writeAudit(tx, {
         teamId: key.teamId,
         actor: { type: "user", id: requireUser(c).user.id },
@@ -48,5 +50,5 @@ export const registerDeleteApiKey = (app: App) =>
       return true;
     });
     if (!deleted) throw notFound("API key");
-    return c.body(null, 204);
+    return c.body(null, 204, { "content-type": "application/json" });
   });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, json, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Milliseconds since the Unix epoch, as the API speaks them. */
 const ms = (name: string) => bigint(name, { mode: "number" });
@@ -98,10 +98,19 @@ export const apiKeys = pgTable(
     leakedUrl: text("leaked_url"),
     deletedAt: ms("deleted_at"),
     models: jsonb("models").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
-    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** `json`, not `jsonb`: returned exactly as sent (key order, duplicate-free `__proto__` included). */
+    metadata: json("metadata").$type<Record<string, unknown>>().notNull().default(sql`'{}'::json`),
+    /** Switched off by `PATCH {enabled:false}` (a member's removal sets `deactivatedAt` instead). */
+    disabledAt: ms("disabled_at"),
+    /** The digest of the secret before the last roll, accepted until `previousDigestExpiresAt`. */
+    previousDigest: text("previous_digest"),
+    previousDigestExpiresAt: ms("previous_digest_expires_at"),
+    rateLimitRpm: integer("rate_limit_rpm"),
+    rateLimitTpm: integer("rate_limit_tpm"),
   },
   (t) => [
     uniqueIndex("api_keys_digest_uq").on(t.digest),
+    index("api_keys_previous_digest_idx").on(t.previousDigest),
     index("api_keys_team_idx").on(t.teamId, t.id),
     index("api_keys_creator_idx").on(t.teamId, t.createdBy),
   ],

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
@@ -64,6 +64,8 @@ export class GatewayState {
   private counters = new Map<string, Counter | null>();
   private gen = { keys: 0, rules: 0, budgets: 0 };
   private lastTouch = new Map<string, number>();
+  /** A key's current digest → its previous secret's digest, for the keys cached under the latter (grace period of a roll). */
+  private previousOf = new Map<string, string>();
   /** By key row: a row is replaced when its key changes or the cache is emptied. */
   private plans = new WeakMap<ApiKeyRow, Plan>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
@@ -114,6 +116,7 @@ export class GatewayState {
 
   clear(): void {
     this.keys.clear();
+    this.previousOf.clear();
     this.rules.clear();
     this.budgets.clear();
     this.counters.clear();
@@ -131,11 +134,18 @@ export class GatewayState {
           this.recheck(this.lastBeat);
         }
         return;
-      case "key":
+      case "key": {
         this.gen.keys++;
         this.keys.delete(change.digest);
         if (change.keyId !== undefined) this.subjects.delete(change.keyId);
+        // Every change of a key names its current digest: drop its previous secret's entry too.
+        const previous = this.previousOf.get(change.digest);
+        if (previous !== undefined) {
+          this.keys.delete(previous);
+          this.previousOf.delete(change.digest);
+        }
         return;
+      }
       case "rules":
         this.gen.rules++;
         this.rules.delete(change.teamId);
@@ -186,7 +196,9 @@ export class GatewayState {
     const digest = sha256Hex(credential);
     if (this.trusted) {
       const hit = this.keys.get(digest);
-      if (hit) return hit; // only stored keys are cached: no checksum needed on a hit
+      // Only stored keys are cached: no checksum needed on a hit. A previous secret (kept after a
+      // roll) is accepted until its grace period ends, to the millisecond, with no notification.
+      if (hit) return hit.digest === digest || hit.previousDigestExpiresAt! > Date.now() ? hit : undefined;
     }
     // The checksum spares the database a lookup for a mistyped or invented key.
     if (!hasValidChecksum(credential, "tgk")) return undefined;
@@ -198,11 +210,17 @@ export class GatewayState {
     const [row] = await this.db
       .select()
       .from(apiKeys)
-      .where(and(eq(apiKeys.digest, digest), isNull(apiKeys.deletedAt)))
+      .where(
+        and(
+          or(eq(apiKeys.digest, digest), and(eq(apiKeys.previousDigest, digest), gt(apiKeys.previousDigestExpiresAt, Date.now()))),
+          isNull(apiKeys.deletedAt),
+        ),
+      )
       .limit(1);
     if (row && this.trusted && gen === this.gen.keys) {
       if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value!);
       this.keys.set(digest, row);
+      if (row.digest !== digest) this.previousOf.set(row.digest, digest);
     }
     return row;
   }
@@ -234,7 +252,9 @@ export class GatewayState {
   /** The same, for a presented credential (checksum-checked first; deleted keys included). */
   subjectOfCredential(credential: string): Subject | undefined | Promise<Subject | undefined> {
     if (!hasValidChecksum(credential, "tgk")) return undefined;
-    return this.loadSubject(eq(apiKeys.digest, sha256Hex(credential)));
+    const digest = sha256Hex(credential);
+    // A previous secret (after a roll) still names its key: usage of requests it was admitted for counts.
+    return this.loadSubject(or(eq(apiKeys.digest, digest), eq(apiKeys.previousDigest, digest))!);
   }
 
   private async loadSubject(where: SQL): Promise<Subject | undefined> {
@@ -349,11 +369,13 @@ export class GatewayState {
   }
 
   /**
-   * Keeps `activeAt` current without a write on every call: at most one write a minute per key
-   * per instance, not awaited by the request.
+   * Keeps `activeAt` current without a write on every call: the first use of a never-used key
+   * (`activeAt` still equal to `createdAt`) is written at once, later uses at most once a minute
+   * per key per instance; never awaited by the request.
    */
   touch(key: ApiKeyRow, now: number, granularityMs: number, log: Logger): void {
-    const last = Math.max(key.activeAt, this.lastTouch.get(key.id) ?? 0);
+    const touched = this.lastTouch.get(key.id);
+    const last = touched ?? (key.activeAt === key.createdAt ? -Infinity : key.activeAt);
     if (now - last < granularityMs) return;
     this.lastTouch.set(key.id, now);
     this.db

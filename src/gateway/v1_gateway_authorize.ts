@@ -9,6 +9,7 @@ import { effectiveSpend, quotaEntityId } from "../quotas/state.js";
 import { MODEL_ID_RE, modelIdSchema } from "../rules/model-id.js";
 import { ruleChainError } from "../rules/access.js";
 import { resolveModelCached, RuleChainInvalidError, type CompiledRules, type Resolution } from "../rules/resolve.js";
+import { RATE_LIMIT_RESPONSE, rateLimitError } from "../ratelimit/errors.js";
 import type { QuotaView } from "./state.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
@@ -50,13 +51,15 @@ export const route = createRoute({
     "its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model",
     "(403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with",
     "`param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any",
-    "is spent). Budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit.",
+    "is spent); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`).",
+    "Budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit.",
   ].join(" "),
   security: bearerSecurity,
   request: { body: jsonBody(AuthorizeRequest) },
   responses: {
     200: json(AuthorizeResponse, "Allowed: which model to call and with which credentials."),
     ...errorResponses(400, 401, 402, 403, 413),
+    429: RATE_LIMIT_RESPONSE,
   },
 });
 
@@ -132,7 +135,7 @@ function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response |
   return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q)) : answer(step, key, resolution, quotas);
 }
 
-function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response {
+function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
   const spent = quotas.exceeded;
   if (spent) {
     throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
@@ -145,6 +148,17 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
       },
     });
   }
+  // Keys without a rate limit pay one test here; a limited key's counters are a promise away.
+  if (key.rateLimitRpm !== null || key.rateLimitTpm !== null) {
+    return deps.rateLimits.check(key, now).then((refused) => {
+      if (refused) throw rateLimitError(refused);
+      return admit(c, deps, key, now, resolution, quotas);
+    });
+  }
+  return admit(c, deps, key, now, resolution, quotas);
+}
+
+function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow, now: number, resolution: Resolution, quotas: QuotaView): Response {
   deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
   return c.body(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, 200, JSON_HEADERS);
 }

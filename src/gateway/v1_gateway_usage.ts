@@ -55,7 +55,7 @@ export function costToMicros(usd: number): number {
 export const gatewayUsage = dataPlaneRoute({
   route,
   body: UsageRequest,
-  async handle(c, body, { gateway, clock, usage }) {
+  async handle(c, body, { gateway, clock, usage, rateLimits }) {
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
@@ -80,6 +80,8 @@ export const gatewayUsage = dataPlaneRoute({
         "This requestId was already reported with another key, cost or byok flag: give each gateway request its own requestId.",
       );
     }
+    // Tokens count towards the key's tokensPerMinute once, when the report is first recorded.
+    if (result.recorded && subject.keyId !== null) rateLimits.countTokens(subject.keyId, (body.inputTokens ?? 0) + (body.outputTokens ?? 0));
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
   },
 });

@@ -5,6 +5,7 @@ import type { GatewayState } from "../gateway/state.js";
 import type { Clock } from "../lib/clock.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Logger } from "../lib/logger.js";
+import type { RateLimits } from "../ratelimit/limits.js";
 
 /** Everything a handler needs, injected through the Hono context (never imported as a global). */
 export type Deps = {
@@ -19,6 +20,8 @@ export type Deps = {
    * features that must encrypt answer an error naming the variable.
    */
   keyring: Keyring | null;
+  /** Per-key rate limit counters (Redis with REDIS_URL); in memory, per app, when not given. */
+  rateLimits?: RateLimits;
 };
 
 export type UserPrincipal = {

@@ -1,15 +1,17 @@
 import type { RouteConfig, z } from "@hono/zod-openapi";
 import { Hono, type Context, type ErrorHandler } from "hono";
 import type { UsageBatcher } from "../gateway/usage-batcher.js";
+import type { RateLimits } from "../ratelimit/limits.js";
 import { requireGateway } from "./auth.js";
 import { requestHeaders, type BodyLimiter, type RequestHeaders } from "./body-limit.js";
 import type { App, AppEnv, Deps, Principal } from "./context.js";
 import { ApiError, badRequest } from "./errors.js";
+import { rejectDeepJson } from "./json-depth.js";
 import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
 
 /** What a data-plane handler works with: the app's dependencies and its usage batcher. */
-export type DataPlaneDeps = Deps & { usage: UsageBatcher };
+export type DataPlaneDeps = Deps & { usage: UsageBatcher; rateLimits: RateLimits };
 
 /**
  * A route of the gateway's data plane (authorize, usage): a POST whose only input is a JSON body,
@@ -49,9 +51,12 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T, acce
   } catch {
     throw badRequest("Invalid request body: Malformed JSON in request body");
   }
+  // JSON.parse itself does not recurse; walking a deep value would. A body `accept` passes is flat.
+  const accepted = accept?.(body) ?? false;
+  if (!accepted) rejectDeepJson(text);
   const unstorable = unstorableInJson(text, body);
   if (unstorable.length > 0) throw badRequest(UNSTORABLE_MESSAGE, unstorable);
-  if (accept?.(body)) return body as z.infer<T>;
+  if (accepted) return body as z.infer<T>;
   const result = schema.safeParse(body);
   if (!result.success) throw new ApiError(400, "bad_request", "Invalid request body.", { params: zodParams(result.error.issues) });
   return result.data;

@@ -16,6 +16,7 @@ export type ErrorCode =
   | "quota_for_entity_exceeded"
   | "rule_chain_invalid"
   | "rate_limited"
+  | "rate_limit_exceeded"
   | "internal_error";
 
 export type ErrorParam = { path: string; message: string };

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./context.js";
 import { badRequest, type ErrorParam } from "./errors.js";
+import { rejectDeepJson } from "./json-depth.js";
 
 /** NUL, or a UTF-16 surrogate without its pair: Postgres cannot store either in text or jsonb. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -61,6 +62,7 @@ export async function rejectUnstorableText(c: Context<AppEnv>): Promise<void> {
     // Read the raw text (kept as sent, e.g. for signature checks) and parse it once: the parsed
     // value is what the validator reads next.
     const text = await c.req.text();
+    rejectDeepJson(text);
     try {
       const body: unknown = JSON.parse(text);
       c.req.bodyCache.json = Promise.resolve(body);

@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { apiKeys } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
@@ -30,6 +30,7 @@ export const keyChange = (digest: string): Change => ({ t: "key", digest });
  *
  * - A key already leaked keeps its first `leakedAt`/`leakedUrl` and gets no second event.
  * - A deleted key is left alone (not resurrected, no event).
+ * - A key's previous secret, in the grace period of a roll, marks the key too.
  * - Unknown digests match nothing.
  *
  * One statement whatever matches: a report of a real key and of an unknown one cost the same
@@ -59,7 +60,8 @@ export async function markLeaked(
       update api_keys as k
          set leaked_at = ${opts.now}::bigint, leaked_url = input.url
         from input
-       where k.digest = input.digest and k.deleted_at is null and k.leaked_at is null
+       where (k.digest = input.digest or (k.previous_digest = input.digest and k.previous_digest_expires_at > ${opts.now}::bigint))
+         and k.deleted_at is null and k.leaked_at is null
       returning k.id, k.team_id, k.digest, k.name, input.url, input.event_id, input.detail
     ),
     audit as (
@@ -82,8 +84,9 @@ export async function markLeaked(
 export async function knownDigests(db: Db, digests: readonly string[]): Promise<Set<string>> {
   if (digests.length === 0) return new Set();
   const rows = await db
-    .select({ digest: apiKeys.digest })
+    .select({ digest: apiKeys.digest, previousDigest: apiKeys.previousDigest })
     .from(apiKeys)
-    .where(inArray(apiKeys.digest, [...new Set(digests)]));
-  return new Set(rows.map((r) => r.digest));
+    .where(or(inArray(apiKeys.digest, [...new Set(digests)]), inArray(apiKeys.previousDigest, [...new Set(digests)])));
+  // A previous secret (in a roll's grace period, or expired: still a real key's) counts as known.
+  return new Set(rows.flatMap((r) => (r.previousDigest !== null ? [r.digest, r.previousDigest] : [r.digest])));
 }

@@ -34,5 +34,5 @@ export const registerDeleteRule = (app: App) =>
   app.openapi(route, async (c) => {
     const { ruleId, ...team } = c.req.valid("query");
     await deleteRuleForCaller(c, ruleId, team);
-    return c.body(null, 204);
+    return c.body(null, 204, { "content-type": "application/json" });
   });

@@ -25,5 +25,5 @@ export const route = createRoute({
 export const registerDeleteRuleById = (app: App) =>
   app.openapi(route, async (c) => {
     await deleteRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"));
-    return c.body(null, 204);
+    return c.body(null, 204, { "content-type": "application/json" });
   });

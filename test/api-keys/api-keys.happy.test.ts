@@ -36,6 +36,8 @@ describe("gateway API keys: happy paths", () => {
       leakedUrl: null,
       models: ["openai/gpt-5"],
       metadata: { env: "prod" },
+      rateLimit: null,
+      previousSecretExpiresAt: null,
       quota: null,
     });
     const { database } = await getHarness();

@@ -253,4 +253,40 @@ describe.skipIf(!url)("two instances on one Postgres", () => {
       B.state.setListening(true);
     }
   });
+
+  it("a key disabled (PATCH enabled:false) through A is refused by B within 100 ms, and re-enabled too", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200); // cached on B
+    const off = await call("PATCH", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token, body: { enabled: false }, app: A.app });
+    expect(off.status).toBe(200);
+    const elapsed = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 403, 1000);
+    expect(elapsed).toBeLessThan(100);
+    await call("PATCH", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token, body: { enabled: true }, app: A.app });
+    expect(await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 200, 1000)).toBeLessThan(100);
+  });
+
+  it("a roll through A: B accepts the new secret at once, the old one through the grace period only, then refuses it", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200); // cached on B
+    const rolled = await call("POST", `/v1/api-keys/${k.apiKey.id}/roll`, { token: team.owner.token, body: { gracePeriodMs: 500 }, app: A.app });
+    expect(rolled.status).toBe(200);
+    const expiresAt: number = rolled.body.apiKey.previousSecretExpiresAt;
+    expect((await authorize(rolled.body.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now())));
+    const elapsed = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 401, 1000);
+    expect(elapsed).toBeLessThan(100);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", A.app)).status).toBe(401);
+  });
+
+  it("a roll without a grace period through A: B refuses the old secret within 100 ms", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    expect((await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status).toBe(200);
+    await call("POST", `/v1/api-keys/${k.apiKey.id}/roll`, { token: team.owner.token, app: A.app });
+    const elapsed = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 401, 1000);
+    expect(elapsed).toBeLessThan(100);
+  });
 });

@@ -7,6 +7,7 @@ import { GatewayState, startGatewayState } from "../../src/gateway/state.js";
 import { systemClock, type Clock } from "../../src/lib/clock.js";
 import { createLogger, type Logger } from "../../src/lib/logger.js";
 import { Keyring, parseEncryptionKeys } from "../../src/lib/keyring.js";
+import type { RateLimits } from "../../src/ratelimit/limits.js";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const GATEWAY_TOKEN = "test-gateway-token-0123456789";
@@ -23,7 +24,7 @@ export type Harness = {
   gateway: GatewayState;
   keyring: Keyring;
   /** Another app on the same database, e.g. with a manual clock. */
-  makeApp(opts?: { clock?: Clock; config?: Partial<Config>; log?: Logger; keyring?: Keyring | null }): App;
+  makeApp(opts?: { clock?: Clock; config?: Partial<Config>; log?: Logger; keyring?: Keyring | null; rateLimits?: RateLimits }): App;
 };
 
 let harness: Promise<Harness> | undefined;
@@ -47,7 +48,7 @@ export function getHarness(): Promise<Harness> {
     const log = createLogger("debug", (l) => logLines.push(l));
     // The cached authorize state, kept current by change notifications, as `npm start` runs it.
     const gateway = await startGatewayState(database);
-    const makeApp = (opts: { clock?: Clock; config?: Partial<Config>; log?: Logger; keyring?: Keyring | null } = {}) =>
+    const makeApp = (opts: { clock?: Clock; config?: Partial<Config>; log?: Logger; keyring?: Keyring | null; rateLimits?: RateLimits } = {}) =>
       createApp({
         db: database.db,
         config: { ...config, ...opts.config },
@@ -55,6 +56,7 @@ export function getHarness(): Promise<Harness> {
         log: opts.log ?? log,
         gateway: gateway.state,
         keyring: opts.keyring === undefined ? keyring : opts.keyring,
+        rateLimits: opts.rateLimits,
       });
     return { database, config, gateway: gateway.state, keyring, app: makeApp(), makeApp };
   })();

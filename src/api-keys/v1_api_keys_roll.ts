@@ -1,0 +1,95 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
+import { writeAudit } from "../audit/write.js";
+import { apiKeys } from "../db/schema.js";
+import { requireUser } from "../http/auth.js";
+import type { App } from "../http/context.js";
+import { badRequest, conflict, errorResponses } from "../http/errors.js";
+import { bearerSecurity, json } from "../http/openapi.js";
+import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
+import { generateSecret, sha256Hex } from "../lib/secrets.js";
+import { loadKeyQuotas } from "../quotas/budgets.js";
+import { transact } from "../events/transact.js";
+import { loadKeyAndRole } from "./access.js";
+import { keyChanges } from "./queries.js";
+import { toApiKey } from "./schemas.js";
+import { CreateApiKeyResponse } from "./v1_api_keys_create.js";
+import { KeyIdParam } from "./v1_api_keys_get.js";
+
+export const MAX_GRACE_PERIOD_MS = 7 * 24 * 3600 * 1000;
+
+export const RollApiKeyRequest = z
+  .strictObject({
+    gracePeriodMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_GRACE_PERIOD_MS)
+      .optional()
+      .openapi({ description: "How long the previous secret keeps working, in ms (0 to 7 days; default 0: refused at once)." }),
+  })
+  .openapi("RollApiKeyRequest");
+
+export const route = createRoute({
+  operationId: "rollApiKey",
+  method: "post",
+  path: "/v1/api-keys/{id}/roll",
+  tags: ["API keys"],
+  summary: "Roll a key's secret, with a grace period for the old one",
+  description: [
+    "OWNER or MEMBER. A new secret for the same key: its id, budget and spend, project, models, metadata and rate limits stay.",
+    "The previous secret is accepted until `apiKey.previousSecretExpiresAt` (now + `gracePeriodMs`) and refused (401) right after, on every instance;",
+    "a secret kept from an earlier roll is refused at once. The body is optional (no body: no grace period).",
+    "A leaked key cannot be rolled back into use (409: create a new key); a deleted key is 404. Audit event `api_key.roll` (never a secret).",
+  ].join(" "),
+  security: bearerSecurity,
+  request: {
+    params: KeyIdParam,
+    query: TeamQuerySchema,
+    headers: IdempotencyHeaderSchema,
+    body: { required: false, content: { "application/json": { schema: RollApiKeyRequest } } },
+  },
+  responses: { 200: json(CreateApiKeyResponse, "The new secret (shown only here) and the key."), ...errorResponses(400, 401, 403, 404, 409, 413, 422) },
+});
+
+export const registerRollApiKey = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    // The body is optional: none means no grace period. A body that is not declared JSON is a 400.
+    if (!/json/i.test(c.req.header("content-type") ?? "") && (await c.req.text()).trim() !== "") {
+      throw badRequest("Content-Type must be application/json.");
+    }
+    const body = (c.req.valid("json") as z.infer<typeof RollApiKeyRequest> | undefined) ?? {};
+    const { key } = await loadKeyAndRole(c, id, c.req.valid("query"), "write", false);
+    if (key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be rolled. Create a new key.");
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const grace = body.gracePeriodMs ?? 0;
+    const apiKeyString = generateSecret("tgk");
+    const row = await transact(deps, async (tx, publish) => {
+      const [row] = await tx
+        .update(apiKeys)
+        .set({
+          digest: sha256Hex(apiKeyString),
+          partialKey: apiKeyString.slice(-4),
+          previousDigest: grace > 0 ? key.digest : null,
+          previousDigestExpiresAt: grace > 0 ? now + grace : null,
+        })
+        .where(and(eq(apiKeys.id, key.id), eq(apiKeys.digest, key.digest), isNull(apiKeys.deletedAt), isNull(apiKeys.leakedAt)))
+        .returning();
+      if (!row) throw conflict("This API key changed meanwhile (deleted, leaked or rolled): retry.");
+      // The old secret (and one kept from an earlier roll) must be looked up again everywhere.
+      for (const change of keyChanges(key)) await publish(change);
+      await writeAudit(tx, {
+        teamId: key.teamId,
+        actor: { type: "user", id: requireUser(c).user.id },
+        action: "api_key.roll",
+        target: { type: "api_key", id: key.id },
+        data: { gracePeriodMs: grace, previousSecretExpiresAt: row.previousDigestExpiresAt, partialKey: row.partialKey },
+        at: now,
+      });
+      return row;
+    });
+    const quotas = await loadKeyQuotas(deps.db, key.teamId, [key.id], now);
+    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(key.id) ?? null) }, 200);
+  });
