@@ -7,6 +7,8 @@ import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
+import { checkSealedColumn } from "./lib/sealed-columns.js";
+import { SEALED_COLUMNS } from "./sealed-columns.js";
 
 let config;
 try {
@@ -53,6 +55,11 @@ try {
 } catch (err) {
   console.error(`Cannot load the encryption key: ${(err as Error).message}`);
   process.exit(1);
+}
+
+// Stored secrets that the configured keys cannot read: said at start, in words (never a 500 later).
+for (const col of SEALED_COLUMNS) {
+  for (const problem of (await checkSealedColumn(database.db, keyring, col)).problems) console.error(`WARNING: ${problem}`);
 }
 
 const gateway = await startGatewayState(database);

@@ -19,6 +19,9 @@ import {
   type Subject,
 } from "../quotas/state.js";
 import type { Logger } from "../lib/logger.js";
+import { TeamByok } from "../byok/cache.js";
+import { loadGatewayCredentials } from "../byok/queries.js";
+import type { Deps } from "../http/context.js";
 import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
@@ -62,7 +65,9 @@ export class GatewayState {
   private rules = new Map<string, CompiledRules>();
   private budgets = new Map<string, Map<string, Budget>>();
   private counters = new Map<string, Counter | null>();
-  private gen = { keys: 0, rules: 0, budgets: 0 };
+  private gen = { keys: 0, rules: 0, budgets: 0, byok: 0 };
+  /** Each team's enabled BYOK credentials, decrypted: the only place decrypted secrets live. */
+  private byok = new Map<string, TeamByok>();
   private lastTouch = new Map<string, number>();
   /** By key row: a row is replaced when its key changes or the cache is emptied. */
   private plans = new WeakMap<ApiKeyRow, Plan>();
@@ -117,6 +122,8 @@ export class GatewayState {
     this.rules.clear();
     this.budgets.clear();
     this.counters.clear();
+    this.byok.clear();
+    this.gen.byok++;
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
@@ -138,6 +145,10 @@ export class GatewayState {
       case "rules":
         this.gen.rules++;
         this.rules.delete(change.teamId);
+        return;
+      case "byok":
+        this.gen.byok++;
+        this.byok.delete(change.teamId);
         return;
       case "budgets":
         this.gen.budgets++;
@@ -217,6 +228,25 @@ export class GatewayState {
     const compiled = await loadTeamRules(this.db, teamId);
     if (this.trusted && gen === this.gen.rules) this.rules.set(teamId, compiled);
     return compiled;
+  }
+
+  /**
+   * The `credentials` array (JSON text) authorize answers: the team's enabled BYOK credentials of
+   * `provider` that key `keyId` may use (null: a caller with no key), decrypted, in order.
+   */
+  byokJson(deps: Pick<Deps, "keyring" | "log">, teamId: string, provider: string, keyId: string | null): string | Promise<string> {
+    if (this.trusted) {
+      const hit = this.byok.get(teamId);
+      if (hit) return hit.json(provider, keyId);
+    }
+    return this.loadByok(deps, teamId).then((t) => t.json(provider, keyId));
+  }
+
+  private async loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {
+    const gen = this.gen.byok;
+    const team = new TeamByok(await loadGatewayCredentials(this.db, deps, teamId));
+    if (this.trusted && gen === this.gen.byok) this.byok.set(teamId, team);
+    return team;
   }
 
   /**

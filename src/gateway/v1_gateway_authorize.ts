@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { keyStatus, type ApiKeyRow } from "../api-keys/schemas.js";
+import { providerOf } from "../byok/cache.js";
+import { GatewayCredentialSchema } from "../byok/schemas.js";
 import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -33,7 +35,10 @@ export const AuthorizeResponse = z
     model: z.string().openapi({ description: "The model to call, after routing rules." }),
     appliedRuleIds: z.array(z.string()),
     quotas: z.array(QuotaSummarySchema).openapi({ description: "Every budget in scope: the key's, the team's, the project's, the key creator's." }),
-    credentials: z.array(z.record(z.string(), z.unknown())).openapi({ description: "BYOK provider credentials, decrypted, in order (none configured yet: empty)." }),
+    credentials: z.array(GatewayCredentialSchema).openapi({
+      description:
+        "The team's enabled BYOK credentials for the resolved model's provider (after routing rules) that this key may use (`apiKeyIds` empty, or naming the key), decrypted, in the team's order: try them first, then the system credentials.",
+    }),
     fallbackToSystem: z.literal(true),
   })
   .openapi("AuthorizeResponse");
@@ -132,7 +137,7 @@ function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response |
   return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q)) : answer(step, key, resolution, quotas);
 }
 
-function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response {
+function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
   const spent = quotas.exceeded;
   if (spent) {
     throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
@@ -146,20 +151,26 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
     });
   }
   deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
-  return c.body(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, 200, JSON_HEADERS);
+  const head = keyJson(key) + resolutionJson(resolution) + quotas.json + CREDENTIALS;
+  const credentials = deps.gateway.byokJson(deps, key.teamId, providerOf(resolution.model), key.id);
+  return typeof credentials === "string"
+    ? c.body(head + credentials + ANSWER_END, 200, JSON_HEADERS)
+    : credentials.then((json) => c.body(head + json + ANSWER_END, 200, JSON_HEADERS));
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
 /**
- * The answer's JSON text, in `AuthorizeResponse`'s field order, in four pieces: the key's fields
+ * The answer's JSON text, in `AuthorizeResponse`'s field order, in five pieces: the key's fields
  * (`{"teamId":…,"projectId":…,"keyId":…`), the routing result's (`,"requestedModel":…,"model":…,
- * "appliedRuleIds":[…],"quotas":`), the quotas array, and the constant end. Each piece is
+ * "appliedRuleIds":[…],"quotas":`), the quotas array, the BYOK credentials array (after
+ * `,"credentials":`; see `GatewayState.byokJson`), and the constant end. Each piece is
  * `JSON.stringify` output with its braces trimmed, so the whole is valid JSON.
  */
 const keyPieces = new WeakMap<ApiKeyRow, string>();
 const resolutionPieces = new WeakMap<Resolution, string>();
-const ANSWER_END = `,${JSON.stringify({ credentials: [], fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "credentials" | "fallbackToSystem">).slice(1)}`;
+const CREDENTIALS = `,"credentials":` satisfies `,"${keyof AuthorizeResponse}":`;
+const ANSWER_END = `,${JSON.stringify({ fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "fallbackToSystem">).slice(1)}`;
 
 function keyJson(key: ApiKeyRow): string {
   let piece = keyPieces.get(key);

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "quota_for_entity_exceeded"
   | "rule_chain_invalid"
   | "rate_limited"
+  | "encryption_key_missing"
   | "internal_error";
 
 export type ErrorParam = { path: string; message: string };
