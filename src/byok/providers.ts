@@ -7,7 +7,12 @@ import { zodParams } from "../http/zod-params.js";
  * missing or an extra field is a 400 naming it). `secret` is the main secret, whose last 4
  * characters are the credential's `hint`.
  */
-const text = (max = 4096) => z.string().trim().min(1).max(max);
+// Values are stored exactly as given (a PEM keeps its final newline).
+const text = (max = 4096) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => s.trim() !== "", "must not be empty");
 const apiKey = z.string().min(8, "must be at least 8 characters").max(4096).regex(/^\S+$/, "must not contain whitespace");
 
 const apiKeyOnly = z.strictObject({ apiKey });
