@@ -32,9 +32,10 @@ export class TeamByok {
     for (const entry of this.providers.values()) entry.anyKey = render(entry.list, null);
   }
 
-  /** The `credentials` JSON array for a request to `provider` by key `keyId` (null: no key). */
-  json(provider: string, keyId: string | null): string {
-    const entry = this.providers.get(provider);
+  /** The `credentials` JSON array for a request to `model` (`provider/model`) by key `keyId` (null: no key). */
+  json(model: string, keyId: string | null): string {
+    if (this.providers.size === 0) return "[]";
+    const entry = this.providers.get(providerOf(model));
     if (entry === undefined) return "[]";
     if (!entry.restricted || keyId === null) return entry.anyKey;
     let piece = entry.byKey.get(keyId);

@@ -231,15 +231,15 @@ export class GatewayState {
   }
 
   /**
-   * The `credentials` array (JSON text) authorize answers: the team's enabled BYOK credentials of
-   * `provider` that key `keyId` may use (null: a caller with no key), decrypted, in order.
+   * The `credentials` array (JSON text) authorize answers: the team's enabled BYOK credentials for
+   * `model`'s provider that key `keyId` may use (null: a caller with no key), decrypted, in order.
    */
-  byokJson(deps: Pick<Deps, "keyring" | "log">, teamId: string, provider: string, keyId: string | null): string | Promise<string> {
+  byokJson(deps: Pick<Deps, "keyring" | "log">, teamId: string, model: string, keyId: string | null): string | Promise<string> {
     if (this.trusted) {
       const hit = this.byok.get(teamId);
-      if (hit) return hit.json(provider, keyId);
+      if (hit) return hit.json(model, keyId);
     }
-    return this.loadByok(deps, teamId).then((t) => t.json(provider, keyId));
+    return this.loadByok(deps, teamId).then((t) => t.json(model, keyId));
   }
 
   private async loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {

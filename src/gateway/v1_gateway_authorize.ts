@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { keyStatus, type ApiKeyRow } from "../api-keys/schemas.js";
-import { providerOf } from "../byok/cache.js";
 import { GatewayCredentialSchema } from "../byok/schemas.js";
 import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
@@ -151,12 +150,16 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
     });
   }
   deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
-  const head = keyJson(key) + resolutionJson(resolution) + quotas.json + CREDENTIALS;
-  const credentials = deps.gateway.byokJson(deps, key.teamId, providerOf(resolution.model), key.id);
+  const head = keyJson(key) + resolutionJson(resolution) + quotas.json;
+  const credentials = deps.gateway.byokJson(deps, key.teamId, resolution.model, key.id);
   return typeof credentials === "string"
-    ? c.body(head + credentials + ANSWER_END, 200, JSON_HEADERS)
-    : credentials.then((json) => c.body(head + json + ANSWER_END, 200, JSON_HEADERS));
+    ? c.body(withCredentials(head, credentials), 200, JSON_HEADERS)
+    : credentials.then((json) => c.body(withCredentials(head, json), 200, JSON_HEADERS));
 }
+
+/** The answer's end: the credentials array and the constant tail (one constant when there are none). */
+const withCredentials = (head: string, credentials: string) =>
+  credentials === "[]" ? head + NO_CREDENTIALS_END : head + CREDENTIALS + credentials + ANSWER_END;
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -171,6 +174,7 @@ const keyPieces = new WeakMap<ApiKeyRow, string>();
 const resolutionPieces = new WeakMap<Resolution, string>();
 const CREDENTIALS = `,"credentials":` satisfies `,"${keyof AuthorizeResponse}":`;
 const ANSWER_END = `,${JSON.stringify({ fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "fallbackToSystem">).slice(1)}`;
+const NO_CREDENTIALS_END = `,${JSON.stringify({ credentials: [], fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "credentials" | "fallbackToSystem">).slice(1)}`;
 
 function keyJson(key: ApiKeyRow): string {
   let piece = keyPieces.get(key);
