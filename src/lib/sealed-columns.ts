@@ -101,12 +101,14 @@ export async function checkSealedColumn(db: Db, keyring: Keyring | null, col: Se
   );
   const out: SealedCheck = { label: col.label, byKeyId: {}, problems: [] };
   const columns = [...new Set([...col.key, ...col.aadColumns, col.column])];
+  const values = (n: number) => `${n} stored value${n === 1 ? "" : "s"}`;
+  for (const { key_id: id, n } of counted) out.byKeyId[id] = Number(n);
+  if (!keyring) {
+    const total = Object.values(out.byKeyId).reduce((a, b) => a + b, 0);
+    if (total > 0) out.problems.push(`${col.label}: ${values(total)} cannot be read: TOLLGATE_ENCRYPTION_KEY is not set.`);
+    return out;
+  }
   for (const { key_id: id, n } of counted) {
-    out.byKeyId[id] = Number(n);
-    if (!keyring) {
-      out.problems.push(`${n} stored ${col.label} cannot be read: TOLLGATE_ENCRYPTION_KEY is not set.`);
-      continue;
-    }
     const [sample] = rowsOf<Row>(
       await db.execute(sql`
         select ${ident(columns)} from ${sql.identifier(col.table)}
@@ -117,7 +119,7 @@ export async function checkSealedColumn(db: Db, keyring: Keyring | null, col: Se
       keyring.open(sample[col.column] as string, col.aad(sample));
     } catch (err) {
       if (!(err instanceof KeyringError)) throw err;
-      out.problems.push(`${n} stored ${col.label} cannot be read: ${err.message}`);
+      out.problems.push(`${col.label}: ${values(Number(n))} under key id "${id}" cannot be read: ${err.message}`);
     }
   }
   return out;

@@ -206,7 +206,7 @@ describe("encryption keys", () => {
     expect(logged.reason).toContain("not the one that encrypted it");
     const { database } = await getHarness();
     const check = await checkSealedColumn(database.db, wrong, byokSealedColumn);
-    expect(check.problems.join("\n")).toMatch(/BYOK credentials cannot be read: .*not the one that encrypted it/);
+    expect(check.problems.join("\n")).toMatch(/BYOK credentials: \d+ stored values? under key id "test1" cannot be read: .*not the one that encrypted it/);
     const right = await checkSealedColumn(database.db, (await getHarness()).keyring, byokSealedColumn);
     expect(right.byKeyId.test1).toBeGreaterThan(0);
     const none = await checkSealedColumn(database.db, null, byokSealedColumn);
