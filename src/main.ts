@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { bootstrapFirstUser } from "./bootstrap.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { loadConfigOrExit } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
@@ -10,16 +10,7 @@ import { loadKeyring } from "./lib/keyring.js";
 import { checkSealedColumn } from "./lib/sealed-columns.js";
 import { SEALED_COLUMNS } from "./sealed-columns.js";
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 const log = createLogger(config.logLevel);
 const database = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.listenDatabaseUrl, dataDir: config.dataDir });

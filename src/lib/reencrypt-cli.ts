@@ -5,22 +5,13 @@
  * Exits 1 when a value cannot be opened with any configured key (it is left as it was).
  * On the embedded database, stop the server first (one process at a time opens its data dir).
  */
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfigOrExit } from "../config.js";
 import { openDatabase } from "../db/client.js";
 import { SEALED_COLUMNS } from "../sealed-columns.js";
 import { loadKeyring } from "./keyring.js";
 import { checkSealedColumn, reencryptColumn } from "./sealed-columns.js";
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 let failed = false;
 try {

@@ -2,16 +2,12 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { byokSealedColumn } from "../../src/byok/queries.js";
 import { auditEvents, byokCredentials } from "../../src/db/schema.js";
-import { GatewayState } from "../../src/gateway/state.js";
-import { createApp } from "../../src/app.js";
-import { systemClock } from "../../src/lib/clock.js";
 import { Keyring, parseEncryptionKeys } from "../../src/lib/keyring.js";
-import { createLogger } from "../../src/lib/logger.js";
 import { reencryptColumn } from "../../src/lib/sealed-columns.js";
 import { createKeyFx, createRuleFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize } from "../helpers/gateway.js";
 import { call, ENCRYPTION_KEY, getHarness } from "../helpers/harness.js";
-import { createCredentialFx, freshSecret } from "./helpers.js";
+import { appWith, createCredentialFx, freshSecret } from "./helpers.js";
 
 const BYOK = "/v1/ai-gateway/byok";
 
@@ -200,16 +196,7 @@ describe("re-encryption with the newest key", () => {
       .where(eq(byokCredentials.id, cred.id));
 
     // A server holding only the newest key cannot read it (left out of authorize, reported in the log).
-    const lines: string[] = [];
-    const { config } = await getHarness();
-    const newestOnly = createApp({
-      db: database.db,
-      config,
-      clock: systemClock,
-      log: createLogger("error", (l) => lines.push(l)),
-      gateway: new GatewayState(database.db, { cache: false }),
-      keyring: new Keyring(parseEncryptionKeys(ENCRYPTION_KEY)),
-    });
+    const { app: newestOnly, lines } = await appWith(new Keyring(parseEncryptionKeys(ENCRYPTION_KEY)));
     expect((await authorize(k.apiKeyString, "openai/gpt-5", newestOnly)).body.credentials).toEqual([]);
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.credentialId === cred.id);
     expect(logged.reason).toContain('key id "old1", which TOLLGATE_ENCRYPTION_KEY does not hold');

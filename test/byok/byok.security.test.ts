@@ -1,35 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { byokSealedColumn } from "../../src/byok/queries.js";
 import { byokCredentials } from "../../src/db/schema.js";
-import { GatewayState } from "../../src/gateway/state.js";
-import type { App } from "../../src/http/context.js";
-import { systemClock } from "../../src/lib/clock.js";
 import { Keyring, parseEncryptionKeys } from "../../src/lib/keyring.js";
-import { createLogger } from "../../src/lib/logger.js";
 import { checkSealedColumn } from "../../src/lib/sealed-columns.js";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize } from "../helpers/gateway.js";
 import { ADMIN_TOKEN, call, GATEWAY_TOKEN, getHarness, logLines } from "../helpers/harness.js";
-import { createCredentialFx, freshSecret } from "./helpers.js";
+import { appWith, createCredentialFx, freshSecret } from "./helpers.js";
 
 const BYOK = "/v1/ai-gateway/byok";
-
-/** An app on the shared database with its own keyring and an uncached gateway state (no cache shared with the harness). */
-async function appWith(keyring: Keyring | null): Promise<{ app: App; lines: string[] }> {
-  const { database, config } = await getHarness();
-  const lines: string[] = [];
-  const app = createApp({
-    db: database.db,
-    config,
-    clock: systemClock,
-    log: createLogger("error", (l) => lines.push(l)),
-    gateway: new GatewayState(database.db, { cache: false }),
-    keyring,
-  });
-  return { app, lines };
-}
 
 describe("tenancy", () => {
   it("another team's credential is 404 for every id route, even to its OWNER; its teamId is 403", async () => {
