@@ -3,6 +3,7 @@
  * `npm run bench -- --usage` — the same for usage reports, then checks the recorded total is exact.
  * `npm run bench -- --rate-limited` — authorize with a key that has a rate limit (high enough never
  * to refuse: the cost of counting), in memory; add `--redis redis://127.0.0.1:6379/5` for Redis.
+ * `npm run bench -- --byok` — authorize with one BYOK credential (decrypted) in every answer.
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -21,6 +22,7 @@ import postgres from "postgres";
 const { values: args } = parseArgs({
   options: {
     usage: { type: "boolean", default: false },
+    byok: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
@@ -184,6 +186,7 @@ async function main() {
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
     TOLLGATE_LOG_LEVEL: "error",
     ...(args.redis ? { REDIS_URL: args.redis } : {}),
+    TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   });
   const bare = await start("bench/bare-server.ts", {});
   const tollgate = tollgateServer.url;
@@ -203,14 +206,24 @@ async function main() {
     match: { model: "openai/gpt-4o" },
     action: { rewriteModel: "openai/gpt-5-mini" },
   });
+  if (args.byok) {
+    await api(tollgate, "POST", `/v1/ai-gateway/byok?teamId=${team.id}`, bearerToken, {
+      provider: "openai",
+      name: "bench",
+      credentials: { apiKey: `sk-bench-${randomBytes(24).toString("base64url")}` },
+    });
+  }
   const check = await api(tollgate, "POST", "/v1/gateway/authorize", GATEWAY, { credential: key.apiKeyString, model: "openai/gpt-4o" });
-  if (check.model !== "openai/gpt-5-mini" || check.quotas.length !== 1) throw new Error(`unexpected authorize answer ${JSON.stringify(check)}`);
+  if (check.model !== "openai/gpt-5-mini" || check.quotas.length !== 1 || check.credentials.length !== (args.byok ? 1 : 0)) {
+    throw new Error(`unexpected authorize answer ${JSON.stringify(check)}`);
+  }
 
   const authorizeBody = JSON.stringify({ credential: key.apiKeyString, model: "openai/gpt-4o" });
   let n = 0;
   const usageBody = () => JSON.stringify({ keyId: key.apiKey.id, requestId: `bench-${tag}-${n++}`, model: "openai/gpt-5-mini", costUsd: 0.01 });
   const target = args.usage ? "usage" : "authorize";
   if (args["rate-limited"]) console.log(`rate-limited key (requests and tokens per minute), counters ${args.redis ? "in Redis" : "in memory"}`);
+  const label = args.byok && !args.usage ? "authorize+byok" : target;
   const [ceiling, measured] = await compare(
     { server: bare, path: "/echo", body: () => authorizeBody },
     { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? usageBody : () => authorizeBody },
@@ -222,7 +235,7 @@ async function main() {
     `\n${CONNECTIONS} keep-alive connections, ${DURATION} s each in ${ROUNDS} alternating slices, after ${WARMUP} s of warm-up each`,
   );
   console.log(`bare hono (ceiling)  ${fmt(ceiling)}`);
-  console.log(`tollgate ${target.padEnd(11)} ${fmt(measured)}`);
+  console.log(`tollgate ${label.padEnd(11)} ${fmt(measured)}`);
   console.log(`ratio: throughput ${(measured.rps / ceiling.rps).toFixed(2)} of the ceiling, p99 ${(measured.p99 / ceiling.p99).toFixed(2)}x the ceiling's`);
   if (ceiling.cpuPerRequest !== null && measured.cpuPerRequest !== null) {
     console.log(

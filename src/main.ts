@@ -1,24 +1,17 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { bootstrapFirstUser } from "./bootstrap.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { loadConfigOrExit } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
 import { RateLimits } from "./ratelimit/limits.js";
+import { checkSealedColumn } from "./lib/sealed-columns.js";
+import { SEALED_COLUMNS } from "./sealed-columns.js";
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 const log = createLogger(config.logLevel);
 const database = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.listenDatabaseUrl, dataDir: config.dataDir });
@@ -54,6 +47,11 @@ try {
 } catch (err) {
   console.error(`Cannot load the encryption key: ${(err as Error).message}`);
   process.exit(1);
+}
+
+// Stored secrets that the configured keys cannot read: said at start, in words (never a 500 later).
+for (const col of SEALED_COLUMNS) {
+  for (const problem of (await checkSealedColumn(database.db, keyring, col)).problems) console.error(`WARNING: ${problem}`);
 }
 
 const gateway = await startGatewayState(database);

@@ -5,6 +5,11 @@ import { registerGetApiKey } from "./api-keys/v1_api_keys_get.js";
 import { registerListApiKeys } from "./api-keys/v1_api_keys_list.js";
 import { registerRollApiKey } from "./api-keys/v1_api_keys_roll.js";
 import { registerUpdateApiKey } from "./api-keys/v1_api_keys_update.js";
+import { registerCreateCredential } from "./byok/v1_byok_create.js";
+import { registerDeleteCredential } from "./byok/v1_byok_delete.js";
+import { registerGetCredential } from "./byok/v1_byok_get.js";
+import { registerListCredentials } from "./byok/v1_byok_list.js";
+import { registerUpdateCredential } from "./byok/v1_byok_update.js";
 import type { App, Deps } from "./http/context.js";
 import type { DataPlane } from "./http/data-plane.js";
 import { registerCompromisedSecret } from "./leaks/external_compromised_secret.js";
@@ -77,4 +82,9 @@ export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void
   registerGetRule(app);
   registerUpdateRuleById(app);
   registerDeleteRuleById(app);
+  registerCreateCredential(app);
+  registerListCredentials(app);
+  registerGetCredential(app);
+  registerUpdateCredential(app);
+  registerDeleteCredential(app);
 }

@@ -1,5 +1,6 @@
 import { createKeyFx, createProjectFx, createRuleFx, createUserFx, freshModel } from "./helpers/fixtures.js";
 import type { RouteCase } from "./helpers/auth-matrix.js";
+import { createCredentialFx, freshSecret } from "./byok/helpers.js";
 import { call, uniq } from "./helpers/harness.js";
 
 /**
@@ -221,5 +222,37 @@ export const ROUTES: RouteCase[] = [
     scope: "resource",
     write: true,
     make: async (t) => ({ path: `/v1/ai-gateway/rules/${(await createRuleFx(t)).ruleId}` }),
+  },
+  {
+    method: "POST",
+    route: "/v1/ai-gateway/byok",
+    scope: "team",
+    write: true,
+    make: async (t) => ({
+      path: `/v1/ai-gateway/byok?teamId=${t.id}`,
+      body: { provider: "openai", name: "prod", credentials: { apiKey: freshSecret() } },
+    }),
+  },
+  { method: "GET", route: "/v1/ai-gateway/byok", scope: "team", write: false, make: async (t) => ({ path: `/v1/ai-gateway/byok?teamId=${t.id}` }) },
+  {
+    method: "GET",
+    route: "/v1/ai-gateway/byok/{id}",
+    scope: "resource",
+    write: false,
+    make: async (t) => ({ path: `/v1/ai-gateway/byok/${(await createCredentialFx(t)).id}` }),
+  },
+  {
+    method: "PATCH",
+    route: "/v1/ai-gateway/byok/{id}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/ai-gateway/byok/${(await createCredentialFx(t)).id}`, body: { name: "renamed" } }),
+  },
+  {
+    method: "DELETE",
+    route: "/v1/ai-gateway/byok/{id}",
+    scope: "resource",
+    write: true,
+    make: async (t) => ({ path: `/v1/ai-gateway/byok/${(await createCredentialFx(t)).id}` }),
   },
 ];

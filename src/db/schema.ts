@@ -248,3 +248,31 @@ export const usageEvents = pgTable(
   // A `requestId` is unique per team: another team's report can never shadow this team's.
   (t) => [uniqueIndex("usage_team_request_uq").on(t.teamId, t.requestId), index("usage_team_idx").on(t.teamId, t.id)],
 );
+
+/**
+ * BYOK provider credentials. `sealed` holds the provider's fields as JSON, encrypted with the
+ * keyring (src/lib/keyring.ts; the key id is part of the sealed text) and bound to its team and id
+ * as additional data. `hint` is the last 4 characters of the main secret. Order within a provider
+ * is `position` (then id).
+ */
+export const byokCredentials = pgTable(
+  "byok_credentials",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    apiKeyIds: jsonb("api_key_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    hint: text("hint").notNull(),
+    sealed: text("sealed").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [index("byok_team_idx").on(t.teamId, t.provider, t.position)],
+);

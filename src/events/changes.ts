@@ -14,6 +14,7 @@ export type Change =
   | { t: "key"; digest: string; keyId?: string }
   | { t: "rules"; teamId: string }
   | { t: "budgets"; teamId: string }
+  | { t: "byok"; teamId: string }
   /** An instance's heartbeat to itself: proof its listening connection still delivers. */
   | { t: "ping"; instance: string }
   | {

@@ -19,6 +19,9 @@ import {
   type Subject,
 } from "../quotas/state.js";
 import type { Logger } from "../lib/logger.js";
+import { TeamByok } from "../byok/cache.js";
+import { loadGatewayCredentials } from "../byok/queries.js";
+import type { Deps } from "../http/context.js";
 import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
@@ -62,7 +65,9 @@ export class GatewayState {
   private rules = new Map<string, CompiledRules>();
   private budgets = new Map<string, Map<string, Budget>>();
   private counters = new Map<string, Counter | null>();
-  private gen = { keys: 0, rules: 0, budgets: 0 };
+  private gen = { keys: 0, rules: 0, budgets: 0, byok: 0 };
+  /** Each team's enabled BYOK credentials, decrypted: the only place decrypted secrets live. */
+  private byok = new Map<string, TeamByok>();
   private lastTouch = new Map<string, number>();
   /** A key's current digest → its previous secret's digest, for the keys cached under the latter (grace period of a roll). */
   private previousOf = new Map<string, string>();
@@ -120,6 +125,8 @@ export class GatewayState {
     this.rules.clear();
     this.budgets.clear();
     this.counters.clear();
+    this.byok.clear();
+    this.gen.byok++;
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
@@ -149,6 +156,10 @@ export class GatewayState {
       case "rules":
         this.gen.rules++;
         this.rules.delete(change.teamId);
+        return;
+      case "byok":
+        this.gen.byok++;
+        this.byok.delete(change.teamId);
         return;
       case "budgets":
         this.gen.budgets++;
@@ -238,6 +249,25 @@ export class GatewayState {
     const compiled = await loadTeamRules(this.db, teamId);
     if (this.trusted && gen === this.gen.rules) this.rules.set(teamId, compiled);
     return compiled;
+  }
+
+  /**
+   * The `credentials` array (JSON text) authorize answers: the team's enabled BYOK credentials for
+   * `model`'s provider that key `keyId` may use (null: a caller with no key), decrypted, in order.
+   */
+  byokJson(deps: Pick<Deps, "keyring" | "log">, teamId: string, model: string, keyId: string | null): string | Promise<string> {
+    if (this.trusted) {
+      const hit = this.byok.get(teamId);
+      if (hit) return hit.json(model, keyId);
+    }
+    return this.loadByok(deps, teamId).then((t) => t.json(model, keyId));
+  }
+
+  private async loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {
+    const gen = this.gen.byok;
+    const team = new TeamByok(await loadGatewayCredentials(this.db, deps, teamId));
+    if (this.trusted && gen === this.gen.byok) this.byok.set(teamId, team);
+    return team;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { keyStatus, type ApiKeyRow } from "../api-keys/schemas.js";
+import { GatewayCredentialSchema } from "../byok/schemas.js";
 import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -34,7 +35,10 @@ export const AuthorizeResponse = z
     model: z.string().openapi({ description: "The model to call, after routing rules." }),
     appliedRuleIds: z.array(z.string()),
     quotas: z.array(QuotaSummarySchema).openapi({ description: "Every budget in scope: the key's, the team's, the project's, the key creator's." }),
-    credentials: z.array(z.record(z.string(), z.unknown())).openapi({ description: "BYOK provider credentials, decrypted, in order (none configured yet: empty)." }),
+    credentials: z.array(GatewayCredentialSchema).openapi({
+      description:
+        "The team's enabled BYOK credentials for the resolved model's provider (after routing rules) that this key may use (`apiKeyIds` empty, or naming the key), decrypted, in the team's order: try them first, then the system credentials.",
+    }),
     fallbackToSystem: z.literal(true),
   })
   .openapi("AuthorizeResponse");
@@ -158,22 +162,33 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
   return admit(c, deps, key, now, resolution, quotas);
 }
 
-function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow, now: number, resolution: Resolution, quotas: QuotaView): Response {
+function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow, now: number, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
   deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
-  return c.body(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, 200, JSON_HEADERS);
+  const head = keyJson(key) + resolutionJson(resolution) + quotas.json;
+  const credentials = deps.gateway.byokJson(deps, key.teamId, resolution.model, key.id);
+  return typeof credentials === "string"
+    ? c.body(withCredentials(head, credentials), 200, JSON_HEADERS)
+    : credentials.then((json) => c.body(withCredentials(head, json), 200, JSON_HEADERS));
 }
+
+/** The answer's end: the credentials array and the constant tail (one constant when there are none). */
+const withCredentials = (head: string, credentials: string) =>
+  credentials === "[]" ? head + NO_CREDENTIALS_END : head + CREDENTIALS + credentials + ANSWER_END;
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
 /**
- * The answer's JSON text, in `AuthorizeResponse`'s field order, in four pieces: the key's fields
+ * The answer's JSON text, in `AuthorizeResponse`'s field order, in five pieces: the key's fields
  * (`{"teamId":…,"projectId":…,"keyId":…`), the routing result's (`,"requestedModel":…,"model":…,
- * "appliedRuleIds":[…],"quotas":`), the quotas array, and the constant end. Each piece is
+ * "appliedRuleIds":[…],"quotas":`), the quotas array, the BYOK credentials array (after
+ * `,"credentials":`; see `GatewayState.byokJson`), and the constant end. Each piece is
  * `JSON.stringify` output with its braces trimmed, so the whole is valid JSON.
  */
 const keyPieces = new WeakMap<ApiKeyRow, string>();
 const resolutionPieces = new WeakMap<Resolution, string>();
-const ANSWER_END = `,${JSON.stringify({ credentials: [], fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "credentials" | "fallbackToSystem">).slice(1)}`;
+const CREDENTIALS = `,"credentials":` satisfies `,"${keyof AuthorizeResponse}":`;
+const ANSWER_END = `,${JSON.stringify({ fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "fallbackToSystem">).slice(1)}`;
+const NO_CREDENTIALS_END = `,${JSON.stringify({ credentials: [], fallbackToSystem: true } satisfies Pick<AuthorizeResponse, "credentials" | "fallbackToSystem">).slice(1)}`;
 
 function keyJson(key: ApiKeyRow): string {
   let piece = keyPieces.get(key);

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "rule_chain_invalid"
   | "rate_limited"
   | "rate_limit_exceeded"
+  | "encryption_key_missing"
   | "internal_error";
 
 export type ErrorParam = { path: string; message: string };

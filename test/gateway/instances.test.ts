@@ -13,6 +13,7 @@ import { createLogger } from "../../src/lib/logger.js";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize, report } from "../helpers/gateway.js";
 import { call, getHarness } from "../helpers/harness.js";
+import { freshSecret } from "../byok/helpers.js";
 
 const url = process.env.DATABASE_URL;
 
@@ -123,6 +124,31 @@ describe.skipIf(!url)("two instances on one Postgres", () => {
     await call("PATCH", `/v1/api-keys/${k.apiKey.id}/quota`, { token: team.owner.token, app: A.app, body: { limitAmount: 2 } });
     const raised = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 200, 1000);
     expect(raised).toBeLessThan(100);
+  });
+
+  it("a BYOK credential created, rotated, disabled and deleted through A is seen by B within 100 ms", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team);
+    const creds = async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).body.credentials as { id: string; credentials: { apiKey: string } }[];
+    expect(await creds()).toEqual([]); // cached on B
+    const secret = freshSecret();
+    const made = await call("POST", `/v1/ai-gateway/byok?teamId=${team.id}`, {
+      token: team.owner.token,
+      app: A.app,
+      body: { provider: "openai", name: "prod", credentials: { apiKey: secret } },
+    });
+    expect(made.status).toBe(201);
+    const id = made.body.credential.id;
+    expect(await until(async () => (await creds())[0]?.credentials.apiKey === secret, 1000)).toBeLessThan(100);
+    const rotated = freshSecret();
+    await call("PATCH", `/v1/ai-gateway/byok/${id}`, { token: team.owner.token, app: A.app, body: { credentials: { apiKey: rotated } } });
+    expect(await until(async () => (await creds())[0]?.credentials.apiKey === rotated, 1000)).toBeLessThan(100);
+    await call("PATCH", `/v1/ai-gateway/byok/${id}`, { token: team.owner.token, app: A.app, body: { enabled: false } });
+    expect(await until(async () => (await creds()).length === 0, 1000)).toBeLessThan(100);
+    await call("PATCH", `/v1/ai-gateway/byok/${id}`, { token: team.owner.token, app: A.app, body: { enabled: true } });
+    expect(await until(async () => (await creds()).length === 1, 1000)).toBeLessThan(100);
+    expect((await call("DELETE", `/v1/ai-gateway/byok/${id}`, { token: team.owner.token, app: A.app })).status).toBe(204);
+    expect(await until(async () => (await creds()).length === 0, 1000)).toBeLessThan(100);
   });
 
   it("spend through A and B together never exceeds the budget by more than the requests admitted in flight", async () => {

@@ -1,0 +1,135 @@
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { Context } from "hono";
+import type { Db } from "../db/client.js";
+import { apiKeys, byokCredentials, teams } from "../db/schema.js";
+import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
+import type { AppEnv, Deps } from "../http/context.js";
+import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
+import { KeyringError, type Keyring } from "../lib/keyring.js";
+import type { SealedColumn } from "../lib/sealed-columns.js";
+import type { ProviderCredentials } from "./providers.js";
+import type { CredentialRow } from "./schemas.js";
+
+/** The additional data a credential's secret is sealed with: a ciphertext opens only in its own row of its own team. */
+export const aadOf = (teamId: string, credentialId: string) => `byok:${teamId}:${credentialId}`;
+
+/** The sealed column, for `npm run keys:reencrypt` and the start-up check. */
+export const byokSealedColumn: SealedColumn = {
+  label: "BYOK credentials",
+  table: "byok_credentials",
+  key: ["id"],
+  column: "sealed",
+  aadColumns: ["team_id"],
+  aad: (row) => aadOf(String(row.team_id), String(row.id)),
+};
+
+export const ENCRYPTION_KEY_MISSING_TEXT =
+  "BYOK credentials are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
+  "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart. Everything else works without it.";
+
+/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
+export function requireKeyring(keyring: Keyring | null): Keyring {
+  if (!keyring) throw new ApiError(503, "encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
+  return keyring;
+}
+
+export const encryptionMissing503 = {
+  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store a secret."),
+};
+
+/**
+ * A credential addressed by id, for the caller: 404 when it does not exist, belongs to a team the
+ * caller cannot see, or to another team than `?teamId=`/`?slug=`; 403 when the role is too weak.
+ */
+export async function loadCredentialForCaller(
+  c: Context<AppEnv>,
+  id: string,
+  q: { teamId?: string | undefined; slug?: string | undefined },
+  need: Permission,
+): Promise<CredentialRow> {
+  requireUser(c);
+  const [row] = await c
+    .get("deps")
+    .db.select({ cred: byokCredentials, teamSlug: teams.slug })
+    .from(byokCredentials)
+    .innerJoin(teams, eq(teams.id, byokCredentials.teamId))
+    .where(eq(byokCredentials.id, id))
+    .limit(1);
+  const named = row && (!q.teamId || q.teamId === row.cred.teamId) && (!q.slug || q.slug === row.teamSlug);
+  const role = named ? await roleInTeam(c, row.cred.teamId) : null;
+  if (!row || !role) throw notFound("Credential");
+  if (!roleAllows(role, need)) throw roleError(role, need);
+  return row.cred;
+}
+
+/** Serializes the BYOK writes of a team (positions are renumbered inside them). */
+export async function lockTeam(tx: Db, teamId: string): Promise<void> {
+  await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
+}
+
+/** 400 naming each id of `apiKeyIds` that is not a live key of the team; the ids, deduplicated, in order. */
+export async function checkApiKeyIds(tx: Db, teamId: string, ids: string[], path = "apiKeyIds"): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const found = await tx
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.teamId, teamId), inArray(apiKeys.id, unique), isNull(apiKeys.deletedAt)));
+  const known = new Set(found.map((k) => k.id));
+  const params = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `${path}.${i}`, message: `'${id}' is not a gateway key of this team` }]));
+  if (params.length > 0) throw badRequest("apiKeyIds names keys that are not gateway keys of this team.", params);
+  return unique;
+}
+
+/**
+ * Puts credential `id` at `position` (0-based, clamped) in its provider's list and renumbers the
+ * list 0..n-1 (only rows whose position changes are written). Run inside the team's lock.
+ */
+export async function placeAt(tx: Db, teamId: string, provider: string, id: string, position: number | undefined): Promise<void> {
+  const list = await tx
+    .select({ id: byokCredentials.id, position: byokCredentials.position })
+    .from(byokCredentials)
+    .where(and(eq(byokCredentials.teamId, teamId), eq(byokCredentials.provider, provider)))
+    .orderBy(asc(byokCredentials.position), asc(byokCredentials.id));
+  const order = list.filter((r) => r.id !== id);
+  const self = list.find((r) => r.id === id);
+  if (self) order.splice(Math.min(position ?? self.position, order.length), 0, self);
+  for (let i = 0; i < order.length; i++) {
+    if (order[i]!.position !== i) await tx.update(byokCredentials).set({ position: i }).where(eq(byokCredentials.id, order[i]!.id));
+  }
+}
+
+/** A credential as authorize hands it to the gateway (decrypted). */
+export type GatewayCredential = { id: string; provider: string; name: string; credentials: ProviderCredentials };
+export type LoadedCredential = { answer: GatewayCredential; apiKeyIds: string[] };
+
+/**
+ * The team's enabled credentials, decrypted, in order (provider, position). One that cannot be
+ * decrypted (no key, wrong key, data moved) is left out and reported in words through `log`: the
+ * gateway then falls back to the system credentials rather than failing the request.
+ */
+export async function loadGatewayCredentials(db: Db, deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<LoadedCredential[]> {
+  const rows = await db
+    .select()
+    .from(byokCredentials)
+    .where(and(eq(byokCredentials.teamId, teamId), eq(byokCredentials.enabled, true)))
+    .orderBy(asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id));
+  const out: LoadedCredential[] = [];
+  for (const r of rows) {
+    let credentials: ProviderCredentials;
+    try {
+      if (!deps.keyring) throw new KeyringError("TOLLGATE_ENCRYPTION_KEY is not set.", "unknown_key");
+      credentials = JSON.parse(deps.keyring.open(r.sealed, aadOf(r.teamId, r.id))) as ProviderCredentials;
+    } catch (err) {
+      if (!(err instanceof KeyringError)) throw err;
+      deps.log.error("BYOK credential cannot be decrypted; authorize leaves it out (the gateway falls back to system credentials)", {
+        teamId,
+        credentialId: r.id,
+        reason: err.message,
+      });
+      continue;
+    }
+    out.push({ answer: { id: r.id, provider: r.provider, name: r.name, credentials }, apiKeyIds: r.apiKeyIds });
+  }
+  return out;
+}

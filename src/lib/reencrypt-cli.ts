@@ -1,0 +1,42 @@
+/**
+ * `npm run keys:reencrypt`: re-seals every sealed value (every column in src/sealed-columns.ts)
+ * with the newest key of TOLLGATE_ENCRYPTION_KEY (on the embedded database without it: the key
+ * file in the data dir), one transaction per batch, so that an older key can be removed.
+ * Exits 1 when a value cannot be opened with any configured key (it is left as it was).
+ * On the embedded database, stop the server first (one process at a time opens its data dir).
+ */
+import { loadConfigOrExit } from "../config.js";
+import { openDatabase } from "../db/client.js";
+import { SEALED_COLUMNS } from "../sealed-columns.js";
+import { loadKeyring } from "./keyring.js";
+import { checkSealedColumn, reencryptColumn } from "./sealed-columns.js";
+
+const config = loadConfigOrExit();
+const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+let failed = false;
+try {
+  await database.migrate();
+  const { keyring } = loadKeyring({ configured: config.encryptionKeys, databaseKind: database.kind, dataDir: config.dataDir });
+  if (!keyring) {
+    console.error("TOLLGATE_ENCRYPTION_KEY is not set: give the new key first, then the old ones (comma-separated, newest first).");
+    process.exit(1);
+  }
+  console.log(`Re-encrypting with key "${keyring.currentKeyId}" (keys held: ${keyring.keys.map((k) => k.id).join(", ")}).`);
+  for (const col of SEALED_COLUMNS) {
+    const r = await reencryptColumn(database.db, keyring, col);
+    console.log(`  ${col.label} (${col.table}.${col.column}): ${r.resealed} re-encrypted${r.failed.length ? `, ${r.failed.length} could not be opened` : ""}`);
+    for (const f of r.failed) console.log(`    ${f.key}: ${f.message}`);
+    if (r.failed.length) failed = true;
+    const after = await checkSealedColumn(database.db, keyring, col);
+    const inUse = Object.entries(after.byKeyId).map(([id, n]) => `"${id}" ${n}`);
+    console.log(`    now stored under: ${inUse.length ? inUse.join(", ") : "(nothing stored)"}`);
+  }
+  console.log(
+    failed
+      ? "Some values could not be re-encrypted: keep the keys they need (see above)."
+      : `Done. Every sealed value uses key "${keyring.currentKeyId}": older keys can be removed from TOLLGATE_ENCRYPTION_KEY.`,
+  );
+} finally {
+  await database.close();
+}
+process.exit(failed ? 1 : 0);
