@@ -7,6 +7,7 @@ import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
+import { ensureSigningKey } from "./oidc/keys.js";
 
 let config;
 try {
@@ -54,6 +55,9 @@ try {
   console.error(`Cannot load the encryption key: ${(err as Error).message}`);
   process.exit(1);
 }
+
+// The OIDC issuer's first signing key (no-op without an encryption key: minting then answers 503).
+await ensureSigningKey(database.db, keyring, systemClock.now(), config.oidcKeyMaxAgeMs);
 
 const gateway = await startGatewayState(database);
 const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring });

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys, projects } from "../db/schema.js";
-import { resolveTeamScope } from "../http/auth.js";
+import { creatorId, resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -88,7 +88,7 @@ export const registerCreateApiKey = (app: App) =>
           purpose: body.purpose,
           digest: sha256Hex(apiKeyString),
           partialKey: apiKeyString.slice(-4),
-          createdBy: scope.principal.user.id,
+          createdBy: creatorId(scope.principal),
           createdAt: now,
           expiresAt: body.expiresAt ?? null,
           activeAt: now,
@@ -114,7 +114,7 @@ export const registerCreateApiKey = (app: App) =>
       }
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "api_key.create",
         target: { type: "api_key", id: row!.id },
         data: { name: row!.name, projectId: row!.projectId, quota: q ?? null },

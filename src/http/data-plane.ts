@@ -1,6 +1,7 @@
 import type { RouteConfig, z } from "@hono/zod-openapi";
 import { Hono, type Context, type ErrorHandler } from "hono";
 import type { UsageBatcher } from "../gateway/usage-batcher.js";
+import type { TokenVerifier } from "../oidc/tokens.js";
 import { requireGateway } from "./auth.js";
 import { requestHeaders, type BodyLimiter, type RequestHeaders } from "./body-limit.js";
 import type { App, AppEnv, Deps, Principal } from "./context.js";
@@ -8,8 +9,8 @@ import { ApiError, badRequest } from "./errors.js";
 import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
 
-/** What a data-plane handler works with: the app's dependencies and its usage batcher. */
-export type DataPlaneDeps = Deps & { usage: UsageBatcher };
+/** What a data-plane handler works with: the app's dependencies, its usage batcher and its OIDC token verifier. */
+export type DataPlaneDeps = Deps & { usage: UsageBatcher; tokens: TokenVerifier };
 
 /**
  * A route of the gateway's data plane (authorize, usage): a POST whose only input is a JSON body,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "quota_for_entity_exceeded"
   | "rule_chain_invalid"
   | "rate_limited"
+  | "not_configured"
   | "internal_error";
 
 export type ErrorParam = { path: string; message: string };

@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { projects } from "../db/schema.js";
-import { requireUser, roleAllows, roleError, roleInTeam } from "../http/auth.js";
+import { transact } from "../events/transact.js";
+import { requireMember, roleAllows, roleError, roleInTeam } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
@@ -14,7 +15,8 @@ export const route = createRoute({
   path: "/v1/projects/{id}",
   tags: ["Projects"],
   summary: "Delete a project",
-  description: "OWNER or MEMBER. Keys scoped to the project keep working, with `projectId` null. Another team's project is 404.",
+  description:
+    "OWNER or MEMBER. Keys scoped to the project keep working, with `projectId` null; the project's OIDC tokens stop authorizing (401). Another team's project is 404.",
   security: bearerSecurity,
   request: { params: IdParamSchema("prj", "prj_01jd7y2m3n4p5q6r7s8t9v0w1x"), query: TeamQuerySchema },
   responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
@@ -24,17 +26,19 @@ export const registerDeleteProject = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const [project] = await db.select().from(projects).where(eq(projects.id, id));
     const role = project && (!q.teamId || q.teamId === project.teamId) ? await roleInTeam(c, project.teamId) : null;
     if (!project || !role) throw notFound("Project");
     if (!roleAllows(role, "write")) throw roleError(role, "write");
-    const deleted = await db.transaction(async (tx) => {
+    const deleted = await transact(deps, async (tx, publish) => {
       const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
       if (rows.length === 0) return false;
+      await publish({ t: "project", projectId: id }); // its OIDC tokens stop authorizing
       await writeAudit(tx, {
         teamId: project.teamId,
-        actor: { type: "user", id: requireUser(c).user.id },
+        actor: actorOf(requireMember(c)),
         action: "project.delete",
         target: { type: "project", id },
         data: { name: project.name },

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -40,7 +40,7 @@ export const registerRemoveMember = (app: App) =>
       for (const k of deactivated) await publish({ t: "key", digest: k.digest });
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "member.remove",
         target: { type: "user", id: params.userId },
         data: { role: current.role, deactivatedKeyIds: deactivated.map((k) => k.id) },

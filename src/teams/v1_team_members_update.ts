@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships, users } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -43,7 +43,7 @@ export const registerUpdateMember = (app: App) =>
       await tx.update(memberships).set({ role }).where(where);
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "member.update",
         target: { type: "user", id: params.userId },
         data: { from: current.role, to: role },
