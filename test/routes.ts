@@ -208,4 +208,18 @@ export const ROUTES: RouteCase[] = [
     write: true,
     make: async (t) => ({ path: `/v1/ai-gateway/rules/${(await createRuleFx(t)).ruleId}` }),
   },
+  {
+    method: "POST",
+    route: "/v1/projects/{id}/oidc-token",
+    scope: "resource",
+    write: false, // development tokens: any member (preview and production need OWNER or MEMBER: test/oidc)
+    make: async (t) => ({ path: `/v1/projects/${(await createProjectFx(t)).id}/oidc-token`, body: {} }),
+  },
+  {
+    method: "POST",
+    route: "/v1/admin/oidc/rotate",
+    scope: "admin",
+    write: false,
+    make: async () => ({ path: "/v1/admin/oidc/rotate", body: {} }),
+  },
 ];

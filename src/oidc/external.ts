@@ -12,6 +12,8 @@ type Mapping = TrustedIssuer & { match: RegExp };
 
 /** Discovery documents and JWKS are fetched with this timeout. */
 const FETCH_TIMEOUT_MS = 5000;
+/** An unknown `kid` refetches the issuer's JWKS at most this often (jose's cooldown; its default is 30 s). */
+const JWKS_COOLDOWN_MS = 1000;
 /** A failed discovery is retried at most this often. */
 const DISCOVERY_RETRY_MS = 30_000;
 
@@ -83,7 +85,7 @@ export class ExternalVerifier {
     if (!set) {
       set = (async () => {
         const url = jwksUrl ?? (await discoverJwksUri(issuer));
-        return createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS });
+        return createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: JWKS_COOLDOWN_MS });
       })();
       this.keySets.set(issuer, set);
       set.catch(() => setTimeout(() => this.keySets.delete(issuer), DISCOVERY_RETRY_MS).unref());

@@ -100,7 +100,7 @@ export class TokenVerifier {
   /** For usage: the same, but a token that expired less than `USAGE_GRACE_MS` ago still counts. */
   verifyForUsage(token: string, now: number): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
     const hit = this.cache.get(token);
-    if (hit !== undefined && now < hit.expMs + USAGE_GRACE_MS) return hit;
+    if (hit !== undefined && now < hit.expMs + USAGE_GRACE_MS) return now >= hit.nbfMs ? hit : undefined;
     return this.verifyFully(token, now, USAGE_GRACE_MS / 1000);
   }
 
@@ -157,7 +157,7 @@ export class TokenVerifier {
       if (this.cache.size >= MAX_CACHED) this.evict(now);
       this.cache.set(token, v);
     }
-    return v;
+    return now >= v.nbfMs ? v : undefined; // the usage grace widened the tolerance for `exp` only
   }
 
   /** Drops expired entries; when none had expired, the oldest tenth. */
