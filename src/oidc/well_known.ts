@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../http/context.js";
+import { errorResponse } from "../http/errors.js";
 import { json } from "../http/openapi.js";
 import { ensureSigningKey, OIDC_ALG, publishedJwks } from "./keys.js";
 
@@ -30,7 +31,8 @@ export const jwksRoute = createRoute({
   summary: "This issuer's public keys",
   description:
     "No authentication. The keys that verify the project tokens this instance issues: the signing key, and retired keys until every token they signed has expired. `Cache-Control: public, max-age=300`.",
-  responses: { 200: json(JwksSchema, "The JSON Web Key Set.") },
+  security: [],
+  responses: { 200: json(JwksSchema, "The JSON Web Key Set."), 405: errorResponse("Only GET (`method_not_allowed`).") },
 });
 
 export const discoveryRoute = createRoute({
@@ -40,7 +42,8 @@ export const discoveryRoute = createRoute({
   tags: ["OIDC"],
   summary: "OIDC discovery document",
   description: "No authentication. `issuer` is `TOLLGATE_PUBLIC_URL`; `jwks_uri` points at `/.well-known/jwks.json`. `Cache-Control: public, max-age=3600`.",
-  responses: { 200: json(OpenIdConfigurationSchema, "The discovery document.") },
+  security: [],
+  responses: { 200: json(OpenIdConfigurationSchema, "The discovery document."), 405: errorResponse("Only GET (`method_not_allowed`).") },
 });
 
 export const registerWellKnown = (app: App) => {
