@@ -1,6 +1,7 @@
 /**
  * `npm run bench` — authorize against the ceiling of a bare Hono JSON route, in one run.
  * `npm run bench -- --usage` — the same for usage reports, then checks the recorded total is exact.
+ * `npm run bench -- --oidc` — authorize with a project OIDC token (team and project budgets) instead of a key.
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -19,6 +20,7 @@ import postgres from "postgres";
 const { values: args } = parseArgs({
   options: {
     usage: { type: "boolean", default: false },
+    oidc: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
@@ -179,6 +181,8 @@ async function main() {
     TOLLGATE_ADMIN_TOKEN: ADMIN,
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
     TOLLGATE_LOG_LEVEL: "error",
+    // OIDC signing keys are stored encrypted: minting needs a key on Postgres.
+    TOLLGATE_ENCRYPTION_KEY: process.env.TOLLGATE_ENCRYPTION_KEY || randomBytes(32).toString("base64"),
   });
   const bare = await start("bench/bare-server.ts", {});
   const tollgate = tollgateServer.url;
@@ -197,13 +201,26 @@ async function main() {
     match: { model: "openai/gpt-4o" },
     action: { rewriteModel: "openai/gpt-5-mini" },
   });
-  const check = await api(tollgate, "POST", "/v1/gateway/authorize", GATEWAY, { credential: key.apiKeyString, model: "openai/gpt-4o" });
-  if (check.model !== "openai/gpt-5-mini" || check.quotas.length !== 1) throw new Error(`unexpected authorize answer ${JSON.stringify(check)}`);
+  // --oidc: a project token instead of the key, with a team and a project budget (no key budget).
+  let credential: string = key.apiKeyString;
+  if (args.oidc) {
+    const { project } = await api(tollgate, "POST", `/v1/projects?teamId=${team.id}`, bearerToken, { name: "bench" });
+    for (const body of [
+      { scopeType: "team", limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
+      { scopeType: "project", projectId: project.id, limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
+    ]) {
+      await api(tollgate, "PUT", `/v1/ai-gateway/budgets?teamId=${team.id}`, bearerToken, body);
+    }
+    credential = (await api(tollgate, "POST", `/v1/projects/${project.id}/oidc-token?teamId=${team.id}`, bearerToken, { environment: "production" })).token;
+  }
+  const check = await api(tollgate, "POST", "/v1/gateway/authorize", GATEWAY, { credential, model: "openai/gpt-4o" });
+  if (check.model !== "openai/gpt-5-mini" || check.quotas.length !== (args.oidc ? 2 : 1)) throw new Error(`unexpected authorize answer ${JSON.stringify(check)}`);
 
-  const authorizeBody = JSON.stringify({ credential: key.apiKeyString, model: "openai/gpt-4o" });
+  const authorizeBody = JSON.stringify({ credential, model: "openai/gpt-4o" });
   let n = 0;
   const usageBody = () => JSON.stringify({ keyId: key.apiKey.id, requestId: `bench-${tag}-${n++}`, model: "openai/gpt-5-mini", costUsd: 0.01 });
   const target = args.usage ? "usage" : "authorize";
+  const label = args.oidc && !args.usage ? "authorize (oidc)" : target;
   const [ceiling, measured] = await compare(
     { server: bare, path: "/echo", body: () => authorizeBody },
     { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? usageBody : () => authorizeBody },
@@ -215,7 +232,7 @@ async function main() {
     `\n${CONNECTIONS} keep-alive connections, ${DURATION} s each in ${ROUNDS} alternating slices, after ${WARMUP} s of warm-up each`,
   );
   console.log(`bare hono (ceiling)  ${fmt(ceiling)}`);
-  console.log(`tollgate ${target.padEnd(11)} ${fmt(measured)}`);
+  console.log(`tollgate ${label.padEnd(11)} ${fmt(measured)}`);
   console.log(`ratio: throughput ${(measured.rps / ceiling.rps).toFixed(2)} of the ceiling, p99 ${(measured.p99 / ceiling.p99).toFixed(2)}x the ceiling's`);
   if (ceiling.cpuPerRequest !== null && measured.cpuPerRequest !== null) {
     console.log(

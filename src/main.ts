@@ -57,7 +57,11 @@ try {
 }
 
 // The OIDC issuer's first signing key (no-op without an encryption key: minting then answers 503).
-await ensureSigningKey(database.db, keyring, systemClock.now(), config.oidcKeyMaxAgeMs);
+try {
+  await ensureSigningKey(database.db, keyring, systemClock.now(), config.oidcKeyMaxAgeMs);
+} catch (err) {
+  log.error("cannot prepare the OIDC signing key; minting will retry", { error: (err as Error).message });
+}
 
 const gateway = await startGatewayState(database);
 const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring });

@@ -2,7 +2,7 @@ import { desc, isNull, lt, sql } from "drizzle-orm";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import type { Db } from "../db/client.js";
 import { oidcSigningKeys } from "../db/schema.js";
-import type { Keyring } from "../lib/keyring.js";
+import { KeyringError, type Keyring } from "../lib/keyring.js";
 import { randomBytes } from "node:crypto";
 
 export const OIDC_ALG = "ES256";
@@ -103,7 +103,20 @@ export async function signingKey(db: Db, keyring: Keyring | null, now: number, m
       return insertKey(tx, keyring, now);
     });
   }
-  return { kid: row.kid, key: await privateKeyOf(row, keyring), createdAt: row.createdAt };
+  try {
+    return { kid: row.kid, key: await privateKeyOf(row, keyring), createdAt: row.createdAt };
+  } catch (err) {
+    if (!(err instanceof KeyringError)) throw err;
+    // Sealed with an encryption key this instance does not hold (a changed TOLLGATE_ENCRYPTION_KEY):
+    // a new key takes over. The old public key stays published, so no live token breaks.
+    const stuck = row.kid;
+    const fresh = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
+      const again = await currentRow(tx);
+      return again && again.kid !== stuck ? again : insertKey(tx, keyring, now);
+    });
+    return { kid: fresh.kid, key: await privateKeyOf(fresh, keyring), createdAt: fresh.createdAt };
+  }
 }
 
 /** Makes sure a signing key exists (first start); a no-op without an encryption key. */
