@@ -94,15 +94,9 @@ function privateKeyOf(row: KeyRow, keyring: Keyring): Promise<CryptoKey> {
  */
 export async function signingKey(db: Db, keyring: Keyring | null, now: number, maxAgeMs: number): Promise<SigningKey> {
   if (!keyring) throw new SigningUnavailableError();
+  const fresh = (r: KeyRow | undefined): r is KeyRow => r !== undefined && r.createdAt + maxAgeMs > now;
   let row = await currentRow(db);
-  if (!row || row.createdAt + maxAgeMs <= now) {
-    row = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
-      const again = await currentRow(tx);
-      if (again && again.createdAt + maxAgeMs > now) return again;
-      return insertKey(tx, keyring, now);
-    });
-  }
+  if (!fresh(row)) row = await currentOrNew(db, keyring, now, fresh);
   try {
     return { kid: row.kid, key: await privateKeyOf(row, keyring), createdAt: row.createdAt };
   } catch (err) {
@@ -110,13 +104,18 @@ export async function signingKey(db: Db, keyring: Keyring | null, now: number, m
     // Sealed with an encryption key this instance does not hold (a changed TOLLGATE_ENCRYPTION_KEY):
     // a new key takes over. The old public key stays published, so no live token breaks.
     const stuck = row.kid;
-    const fresh = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
-      const again = await currentRow(tx);
-      return again && again.kid !== stuck ? again : insertKey(tx, keyring, now);
-    });
-    return { kid: fresh.kid, key: await privateKeyOf(fresh, keyring), createdAt: fresh.createdAt };
+    row = await currentOrNew(db, keyring, now, (r): r is KeyRow => r !== undefined && r.kid !== stuck);
+    return { kid: row.kid, key: await privateKeyOf(row, keyring), createdAt: row.createdAt };
   }
+}
+
+/** Under the key lock: the current key if `keep` accepts it (another instance was first), else a new one. */
+function currentOrNew(db: Db, keyring: Keyring, now: number, keep: (r: KeyRow | undefined) => r is KeyRow): Promise<KeyRow> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
+    const again = await currentRow(tx);
+    return keep(again) ? again : insertKey(tx, keyring, now);
+  });
 }
 
 /** Makes sure a signing key exists (first start); a no-op without an encryption key. */

@@ -89,9 +89,8 @@ export class TokenVerifier {
   verify(token: string, now: number): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
     const hit = this.cache.get(token);
     if (hit !== undefined) {
-      if (now >= hit.expMs) this.cache.delete(token);
-      else if (now >= hit.nbfMs) return hit;
-      else return undefined;
+      if (now < hit.expMs) return now >= hit.nbfMs ? hit : undefined;
+      this.cache.delete(token); // expired: refused without verifying again
       return undefined;
     }
     return this.verifyFully(token, now, 0);
