@@ -4,6 +4,7 @@
  * `npm run bench -- --rate-limited` — authorize with a key that has a rate limit (high enough never
  * to refuse: the cost of counting), in memory; add `--redis redis://127.0.0.1:6379/5` for Redis.
  * `npm run bench -- --byok` — authorize with one BYOK credential (decrypted) in every answer.
+ * `npm run bench -- --oidc` — authorize with a project OIDC token (team and project budgets) instead of a key.
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
   options: {
     usage: { type: "boolean", default: false },
     byok: { type: "boolean", default: false },
+    oidc: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
@@ -186,7 +188,8 @@ async function main() {
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
     TOLLGATE_LOG_LEVEL: "error",
     ...(args.redis ? { REDIS_URL: args.redis } : {}),
-    TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // BYOK credentials and OIDC signing keys are stored encrypted: on Postgres they need a key.
+    TOLLGATE_ENCRYPTION_KEY: process.env.TOLLGATE_ENCRYPTION_KEY || randomBytes(32).toString("base64"),
   });
   const bare = await start("bench/bare-server.ts", {});
   const tollgate = tollgateServer.url;
@@ -213,17 +216,29 @@ async function main() {
       credentials: { apiKey: `sk-bench-${randomBytes(24).toString("base64url")}` },
     });
   }
-  const check = await api(tollgate, "POST", "/v1/gateway/authorize", GATEWAY, { credential: key.apiKeyString, model: "openai/gpt-4o" });
-  if (check.model !== "openai/gpt-5-mini" || check.quotas.length !== 1 || check.credentials.length !== (args.byok ? 1 : 0)) {
+  // --oidc: a project token instead of the key, with a team and a project budget (no key budget).
+  let credential: string = key.apiKeyString;
+  if (args.oidc) {
+    const { project } = await api(tollgate, "POST", `/v1/projects?teamId=${team.id}`, bearerToken, { name: "bench" });
+    for (const body of [
+      { scopeType: "team", limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
+      { scopeType: "project", projectId: project.id, limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
+    ]) {
+      await api(tollgate, "PUT", `/v1/ai-gateway/budgets?teamId=${team.id}`, bearerToken, body);
+    }
+    credential = (await api(tollgate, "POST", `/v1/projects/${project.id}/oidc-token?teamId=${team.id}`, bearerToken, { environment: "production" })).token;
+  }
+  const check = await api(tollgate, "POST", "/v1/gateway/authorize", GATEWAY, { credential, model: "openai/gpt-4o" });
+  if (check.model !== "openai/gpt-5-mini" || check.quotas.length !== (args.oidc ? 2 : 1) || check.credentials.length !== (args.byok ? 1 : 0)) {
     throw new Error(`unexpected authorize answer ${JSON.stringify(check)}`);
   }
 
-  const authorizeBody = JSON.stringify({ credential: key.apiKeyString, model: "openai/gpt-4o" });
+  const authorizeBody = JSON.stringify({ credential, model: "openai/gpt-4o" });
   let n = 0;
   const usageBody = () => JSON.stringify({ keyId: key.apiKey.id, requestId: `bench-${tag}-${n++}`, model: "openai/gpt-5-mini", costUsd: 0.01 });
   const target = args.usage ? "usage" : "authorize";
   if (args["rate-limited"]) console.log(`rate-limited key (requests and tokens per minute), counters ${args.redis ? "in Redis" : "in memory"}`);
-  const label = args.byok && !args.usage ? "authorize+byok" : target;
+  const label = args.usage ? target : [target, args.oidc ? "(oidc)" : "", args.byok ? "+byok" : ""].filter(Boolean).join(" ");
   const [ceiling, measured] = await compare(
     { server: bare, path: "/echo", body: () => authorizeBody },
     { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? usageBody : () => authorizeBody },

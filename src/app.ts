@@ -13,6 +13,7 @@ import { rejectUnstorableText } from "./http/text-guard.js";
 import { randomUUID } from "node:crypto";
 import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { RateLimits } from "./ratelimit/limits.js";
+import { createOidc } from "./oidc/service.js";
 import { registerRoutes } from "./routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -94,11 +95,12 @@ export function createApp(deps: Deps): App {
     });
   const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
   const limit = bodyLimiter(MAX_BODY_BYTES, tooLarge);
-  const principal = principalResolver(deps);
+  const oidc = createOidc(deps);
+  const principal = principalResolver(deps, { external: oidc.external });
 
   // The gateway's data plane (authorize, usage) is served ahead of everything below.
   const dataPlane = new DataPlane(app, {
-    deps: { ...deps, usage: new UsageBatcher(deps), rateLimits: deps.rateLimits ?? RateLimits.memory() },
+    deps: { ...deps, usage: new UsageBatcher(deps), rateLimits: deps.rateLimits ?? RateLimits.memory(), tokens: oidc.tokens },
     principal,
     limit,
     onError,
@@ -141,7 +143,7 @@ export function createApp(deps: Deps): App {
     type: "http",
     scheme: "bearer",
     description:
-      "A personal access token (`tgp_…`), the instance admin token (`TOLLGATE_ADMIN_TOKEN`, /v1/admin only) or the gateway service token (`TOLLGATE_GATEWAY_TOKEN`, /v1/gateway only).",
+      "A personal access token (`tgp_…`), the instance admin token (`TOLLGATE_ADMIN_TOKEN`, /v1/admin only), the gateway service token (`TOLLGATE_GATEWAY_TOKEN`, /v1/gateway only), or a JWT of a trusted external OIDC issuer (`TOLLGATE_TRUSTED_ISSUERS`: its team's endpoints, with the configured role).",
   });
 
   // Auth, then Idempotency-Key (the data plane has its own idempotency: `requestId` on usage;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseGithubPublicKeys, type GithubPublicKey } from "./leaks/github-signature.js";
 import { parseEncryptionKeys, type EncryptionKey } from "./lib/keyring.js";
+import { parseTrustedIssuers, type TrustedIssuer } from "./oidc/trusted-config.js";
 
 /**
  * GitHub's secret scanning verification keys, given inline (the JSON document GitHub publishes at
@@ -38,6 +39,25 @@ const encryptionKeysSchema = z.string().transform((value, ctx): EncryptionKey[] 
   }
 });
 
+/** `TOLLGATE_TRUSTED_ISSUERS`: JSON inline (starting with `[` or `{`) or the path of a file holding it. */
+const trustedIssuersSchema = z.string().transform((value, ctx): TrustedIssuer[] => {
+  let json = value;
+  if (!/^\s*[[{]/.test(value)) {
+    try {
+      json = readFileSync(value, "utf8");
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `cannot read the file "${value}" (${(err as NodeJS.ErrnoException).code ?? "error"}); give the JSON inline or the path of a file holding it` });
+      return z.NEVER;
+    }
+  }
+  try {
+    return parseTrustedIssuers(json);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
 /**
  * Every environment variable Tollgate reads, validated once at start.
  * The README's table of variables mirrors this schema.
@@ -63,6 +83,8 @@ const envSchema = z.object({
   TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
   TOLLGATE_ENCRYPTION_KEY: encryptionKeysSchema.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  TOLLGATE_TRUSTED_ISSUERS: trustedIssuersSchema.optional(),
+  TOLLGATE_OIDC_KEY_MAX_AGE_DAYS: z.coerce.number().positive().max(3650).default(30),
 });
 
 export type Config = {
@@ -84,6 +106,10 @@ export type Config = {
   encryptionKeys: EncryptionKey[] | null;
   /** Per-key rate limit counters shared by every instance; unset: counted per instance, in memory. */
   redisUrl: string | undefined;
+  /** External OIDC issuers whose JWTs are accepted on the management API (src/oidc). */
+  trustedIssuers: TrustedIssuer[];
+  /** The OIDC signing key is rotated automatically once it is this old. */
+  oidcKeyMaxAgeMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -113,6 +139,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
     encryptionKeys: e.TOLLGATE_ENCRYPTION_KEY ?? null,
     redisUrl: e.REDIS_URL,
+    trustedIssuers: e.TOLLGATE_TRUSTED_ISSUERS ?? [],
+    oidcKeyMaxAgeMs: Math.round(e.TOLLGATE_OIDC_KEY_MAX_AGE_DAYS * 86_400_000),
   };
 }
 

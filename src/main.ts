@@ -10,6 +10,7 @@ import { loadKeyring } from "./lib/keyring.js";
 import { RateLimits } from "./ratelimit/limits.js";
 import { checkSealedColumn } from "./lib/sealed-columns.js";
 import { SEALED_COLUMNS } from "./sealed-columns.js";
+import { ensureSigningKey } from "./oidc/keys.js";
 
 const config = loadConfigOrExit();
 
@@ -52,6 +53,13 @@ try {
 // Stored secrets that the configured keys cannot read: said at start, in words (never a 500 later).
 for (const col of SEALED_COLUMNS) {
   for (const problem of (await checkSealedColumn(database.db, keyring, col)).problems) console.error(`WARNING: ${problem}`);
+}
+
+// The OIDC issuer's first signing key (no-op without an encryption key: minting then answers 503).
+try {
+  await ensureSigningKey(database.db, keyring, systemClock.now(), config.oidcKeyMaxAgeMs);
+} catch (err) {
+  log.error("cannot prepare the OIDC signing key; minting will retry", { error: (err as Error).message });
 }
 
 const gateway = await startGatewayState(database);

@@ -1,4 +1,5 @@
 import { byokSealedColumn } from "./byok/queries.js";
+import { oidcSealedColumn } from "./oidc/keys.js";
 import type { SealedColumn } from "./lib/sealed-columns.js";
 
 /**
@@ -6,4 +7,4 @@ import type { SealedColumn } from "./lib/sealed-columns.js";
  * `npm run keys:reencrypt` and checked at start. An area that stores sealed values adds its
  * column here (see `SealedColumn`).
  */
-export const SEALED_COLUMNS: SealedColumn[] = [byokSealedColumn];
+export const SEALED_COLUMNS: SealedColumn[] = [byokSealedColumn, oidcSealedColumn];

@@ -255,4 +255,18 @@ export const ROUTES: RouteCase[] = [
     write: true,
     make: async (t) => ({ path: `/v1/ai-gateway/byok/${(await createCredentialFx(t)).id}` }),
   },
+  {
+    method: "POST",
+    route: "/v1/projects/{id}/oidc-token",
+    scope: "resource",
+    write: false, // development tokens: any member (preview and production need OWNER or MEMBER: test/oidc)
+    make: async (t) => ({ path: `/v1/projects/${(await createProjectFx(t)).id}/oidc-token`, body: {} }),
+  },
+  {
+    method: "POST",
+    route: "/v1/admin/oidc/rotate",
+    scope: "admin",
+    write: false,
+    make: async () => ({ path: "/v1/admin/oidc/rotate", body: {} }),
+  },
 ];

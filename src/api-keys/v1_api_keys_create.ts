@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys, projects } from "../db/schema.js";
-import { resolveTeamScope, roleAllows, roleError } from "../http/auth.js";
+import { creatorId, resolveTeamScope, roleAllows, roleError } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -77,9 +77,12 @@ export const registerCreateApiKey = (app: App) =>
     const apiKeyString = generateSecret("tgk");
     const row = await transact(deps, async (tx, publish) => {
       // Serializes with the creator's removal (which deactivates their keys): once removed, no key.
-      const membership = await lockOwnMembership(tx, scope.team.id, scope.principal.user.id);
-      if (!membership) throw forbidden("You are not a member of this team, or this token is scoped to another team.");
-      if (!roleAllows(membership.role, "write")) throw roleError(membership.role, "write");
+      // (A trusted external issuer's identity has no membership: its role comes from configuration.)
+      if (scope.principal.kind === "user") {
+        const membership = await lockOwnMembership(tx, scope.team.id, scope.principal.user.id);
+        if (!membership) throw forbidden("You are not a member of this team, or this token is scoped to another team.");
+        if (!roleAllows(membership.role, "write")) throw roleError(membership.role, "write");
+      }
       const [row] = await tx
         .insert(apiKeys)
         .values({
@@ -90,7 +93,7 @@ export const registerCreateApiKey = (app: App) =>
           purpose: body.purpose,
           digest: sha256Hex(apiKeyString),
           partialKey: apiKeyString.slice(-4),
-          createdBy: scope.principal.user.id,
+          createdBy: creatorId(scope.principal),
           createdAt: now,
           expiresAt: body.expiresAt ?? null,
           activeAt: now,
@@ -118,7 +121,7 @@ export const registerCreateApiKey = (app: App) =>
       }
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "api_key.create",
         target: { type: "api_key", id: row!.id },
         data: { name: row!.name, projectId: row!.projectId, quota: q ?? null, rateLimit: body.rateLimit ?? null },

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys } from "../db/schema.js";
-import { requireUser } from "../http/auth.js";
+import { requireMember } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
@@ -41,7 +41,7 @@ export const registerDeleteApiKey = (app: App) =>
       for (const change of keyChanges(key)) await publish(change);
       await writeAudit(tx, {
         teamId: key.teamId,
-        actor: { type: "user", id: requireUser(c).user.id },
+        actor: actorOf(requireMember(c)),
         action: "api_key.delete",
         target: { type: "api_key", id },
         data: { name: key.name },

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { writeAudit } from "../audit/write.js";
-import { requireUser } from "../http/auth.js";
+import { actorOf, writeAudit } from "../audit/write.js";
+import { requireMember } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -78,7 +78,7 @@ export const registerUpdateApiKeyQuota = (app: App) =>
       await publish({ t: "budgets", teamId: key.teamId });
       await writeAudit(tx, {
         teamId: key.teamId,
-        actor: { type: "user", id: requireUser(c).user.id },
+        actor: actorOf(requireMember(c)),
         action: before ? (after.archived && !before.archived ? "quota.archive" : "quota.update") : "quota.create",
         target: { type: "api_key", id: key.id },
         data: { changes: body },

@@ -14,6 +14,8 @@ export const AuditEventSchema = z
     actor: z.object({
       type: z.enum(["user", "admin", "gateway", "system", "external"]),
       id: z.string(),
+      issuer: z.string().optional().openapi({ description: "`external` actors (a trusted OIDC issuer's workload): the token's `iss`." }),
+      subject: z.string().optional().openapi({ description: "`external` actors: the token's `sub`." }),
     }),
     action: z.string().openapi({ example: "api_key.create" }),
     target: z.object({ type: z.string(), id: z.string() }),
@@ -55,7 +57,7 @@ export const registerListAudit = (app: App) =>
       {
         events: page.map((e) => ({
           id: e.id,
-          actor: { type: e.actorType as "user", id: e.actorId },
+          actor: actorView(e.actorType, e.actorId),
           action: e.action,
           target: { type: e.targetType, id: e.targetId },
           data: e.data,
@@ -66,3 +68,10 @@ export const registerListAudit = (app: App) =>
       200,
     );
   });
+
+/** An `external` actor's id is `<issuer>#<subject>` (an issuer URL has no fragment): both are shown. */
+function actorView(type: string, id: string) {
+  const hash = id.indexOf("#");
+  if (type === "external" && hash > 0) return { type: "external" as const, id, issuer: id.slice(0, hash), subject: id.slice(hash + 1) };
+  return { type: type as "user", id };
+}

@@ -7,6 +7,8 @@ export type Actor = { type: "user" | "admin" | "gateway" | "system" | "external"
 
 export function actorOf(p: Principal): Actor {
   if (p.kind === "user") return { type: "user", id: p.user.id };
+  // Issuers are URLs without a fragment: the first `#` separates the issuer from the subject.
+  if (p.kind === "external") return { type: "external", id: `${p.issuer}#${p.subject}` };
   return { type: p.kind, id: p.id };
 }
 

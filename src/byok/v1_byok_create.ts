@@ -3,7 +3,7 @@ import { count, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
-import { resolveTeamScope } from "../http/auth.js";
+import { creatorId, resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -65,7 +65,7 @@ export const registerCreateCredential = (app: App) =>
     const keyring = requireKeyring(deps.keyring);
     const now = deps.clock.now();
     const teamId = scope.team.id;
-    const userId = scope.principal.user.id;
+    const userId = creatorId(scope.principal);
     const id = newId("credential");
     const hint = hintOf(body.provider, checked.value);
     const row = await transact(deps, async (tx, publish) => {

@@ -276,3 +276,18 @@ export const byokCredentials = pgTable(
   },
   (t) => [index("byok_team_idx").on(t.teamId, t.provider, t.position)],
 );
+
+/**
+ * Tollgate's OIDC signing keys (ES256). The private JWK is sealed with the keyring (additional data
+ * `oidc:<kid>`); the public JWK is kept in clear, so verifying needs no encryption key. The newest
+ * key not retired signs; a retired key stays published until every token it signed has expired.
+ */
+export const oidcSigningKeys = pgTable("oidc_signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull(),
+  publicJwk: json("public_jwk").$type<Record<string, unknown>>().notNull(),
+  privateJwkSealed: text("private_jwk_sealed").notNull(),
+  createdAt: ms("created_at").notNull(),
+  /** When it stopped signing (a newer key took over); null while it signs. */
+  retiredAt: ms("retired_at"),
+});

@@ -15,6 +15,8 @@ export type Change =
   | { t: "rules"; teamId: string }
   | { t: "budgets"; teamId: string }
   | { t: "byok"; teamId: string }
+  /** A project was deleted (its OIDC tokens stop authorizing). */
+  | { t: "project"; projectId: string }
   /** An instance's heartbeat to itself: proof its listening connection still delivers. */
   | { t: "ping"; instance: string }
   | {

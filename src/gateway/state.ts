@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, type Database, type Db } from "../db/client.js";
-import { apiKeys, budgets, spendCounters } from "../db/schema.js";
+import { apiKeys, budgets, projects, spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
 import {
@@ -71,8 +71,10 @@ export class GatewayState {
   private lastTouch = new Map<string, number>();
   /** A key's current digest → its previous secret's digest, for the keys cached under the latter (grace period of a roll). */
   private previousOf = new Map<string, string>();
-  /** By key row: a row is replaced when its key changes or the cache is emptied. */
-  private plans = new WeakMap<ApiKeyRow, Plan>();
+  /** By key row (or OIDC token subject): a row is replaced when its key changes or the cache is emptied. */
+  private plans = new WeakMap<object, Plan>();
+  /** The team of each live project (OIDC tokens name a project; a deleted one stops authorizing). */
+  private projectTeams = new Map<string, string>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
   private subjects = new Map<string, Subject>();
   private trusted = false;
@@ -127,6 +129,7 @@ export class GatewayState {
     this.counters.clear();
     this.byok.clear();
     this.gen.byok++;
+    this.projectTeams.clear();
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
@@ -153,6 +156,10 @@ export class GatewayState {
         }
         return;
       }
+      case "project":
+        this.gen.keys++;
+        this.projectTeams.delete(change.projectId);
+        return;
       case "rules":
         this.gen.rules++;
         this.rules.delete(change.teamId);
@@ -236,6 +243,25 @@ export class GatewayState {
     return row;
   }
 
+  /** The team of a live project, undefined for a deleted (or unknown) one; synchronous on a hit. */
+  projectTeam(projectId: string): string | undefined | Promise<string | undefined> {
+    if (this.trusted) {
+      const hit = this.projectTeams.get(projectId);
+      if (hit !== undefined) return hit;
+    }
+    return this.loadProjectTeam(projectId);
+  }
+
+  private async loadProjectTeam(projectId: string): Promise<string | undefined> {
+    const gen = this.gen.keys;
+    const [row] = await this.db.select({ teamId: projects.teamId }).from(projects).where(eq(projects.id, projectId)).limit(1);
+    if (row && this.trusted && gen === this.gen.keys) {
+      if (this.projectTeams.size >= MAX_KEYS) this.projectTeams.delete(this.projectTeams.keys().next().value!);
+      this.projectTeams.set(projectId, row.teamId);
+    }
+    return row?.teamId;
+  }
+
   teamRules(teamId: string): CompiledRules | Promise<CompiledRules> {
     if (this.trusted) {
       const hit = this.rules.get(teamId);
@@ -305,13 +331,13 @@ export class GatewayState {
    * allocation) while the counters it used are the same objects and `now` is within every
    * budget's current period; a spend or budget change, or a period's end, makes a new one.
    */
-  quotaView(key: ApiKeyRow, now: number): QuotaView | Promise<QuotaView> {
-    if (!this.trusted) return loadQuotaStates(this.db, subjectOfRow(key), now).then(viewOf);
+  quotaView(key: ApiKeyRow | Subject, now: number): QuotaView | Promise<QuotaView> {
+    if (!this.trusted) return loadQuotaStates(this.db, subjectOf(key), now).then(viewOf);
     const cached = this.budgets.get(key.teamId);
     return cached ? this.viewFrom(cached, key, now) : this.teamBudgets(key.teamId).then((b) => this.viewFrom(b, key, now));
   }
 
-  private viewFrom(teamBudgets: Map<string, Budget>, key: ApiKeyRow, now: number): QuotaView | Promise<QuotaView> {
+  private viewFrom(teamBudgets: Map<string, Budget>, key: ApiKeyRow | Subject, now: number): QuotaView | Promise<QuotaView> {
     if (teamBudgets.size === 0) return NO_QUOTAS;
     const plan = this.plan(teamBudgets, key);
     const last = plan.last;
@@ -345,10 +371,10 @@ export class GatewayState {
   }
 
   /** A key's budgets and counters, worked out once per key and kept until the team's budgets are reloaded. */
-  private plan(teamBudgets: Map<string, Budget>, key: ApiKeyRow): Plan {
+  private plan(teamBudgets: Map<string, Budget>, key: ApiKeyRow | Subject): Plan {
     const hit = this.plans.get(key);
     if (hit && hit.from === teamBudgets) return hit;
-    const s = subjectOfRow(key);
+    const s = subjectOf(key);
     const items: PlanItem[] = [];
     for (const entity of entitiesOf(s)) {
       const own = teamBudgets.get(budgetKey(entity.scopeType, entity.scopeId));
@@ -424,6 +450,11 @@ const NO_QUOTAS: QuotaView = { json: "[]", exceeded: undefined };
 function viewOf(states: QuotaState[]): QuotaView {
   if (states.length === 0) return NO_QUOTAS;
   return { json: JSON.stringify(states.map(quotaSummary)), exceeded: states.find(isExceeded) };
+}
+
+/** A key row's subject, or the subject itself (an OIDC token's: team and project, no key). */
+function subjectOf(k: ApiKeyRow | Subject): Subject {
+  return "digest" in k ? subjectOfRow(k) : k;
 }
 
 /** Whose spend a key's requests count against. */

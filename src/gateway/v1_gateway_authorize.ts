@@ -2,11 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { keyStatus, type ApiKeyRow } from "../api-keys/schemas.js";
 import { GatewayCredentialSchema } from "../byok/schemas.js";
+import { looksLikeJwt } from "../http/auth.js";
 import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
 import { effectiveSpend, quotaEntityId } from "../quotas/state.js";
+import type { VerifiedToken } from "../oidc/tokens.js";
 import { MODEL_ID_RE, modelIdSchema } from "../rules/model-id.js";
 import { ruleChainError } from "../rules/access.js";
 import { resolveModelCached, RuleChainInvalidError, type CompiledRules, type Resolution } from "../rules/resolve.js";
@@ -21,7 +23,11 @@ const MAX_CREDENTIAL_LENGTH = 4096;
 
 export const AuthorizeRequest = z
   .strictObject({
-    credential: z.string().min(1).max(MAX_CREDENTIAL_LENGTH).openapi({ description: "The gateway API key (`tgk_…`) the end user presented." }),
+    credential: z
+      .string()
+      .min(1)
+      .max(MAX_CREDENTIAL_LENGTH)
+      .openapi({ description: "The gateway API key (`tgk_…`) or the project OIDC token (a JWT from `POST /v1/projects/{id}/oidc-token`) the end user presented." }),
     model: modelIdSchema.openapi({ description: "The model requested, `provider/model`.", example: "openai/gpt-5" }),
   })
   .openapi("AuthorizeRequest");
@@ -57,6 +63,9 @@ export const route = createRoute({
     "`param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any",
     "is spent); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`).",
     "Budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit.",
+    "A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must",
+    "still exist (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply;",
+    "`keyId` is null, and only BYOK credentials not restricted to particular keys are returned.",
   ].join(" "),
   security: bearerSecurity,
   request: { body: jsonBody(AuthorizeRequest) },
@@ -80,6 +89,7 @@ export const gatewayAuthorize = dataPlaneRoute({
   accept: isPlainAuthorizeRequest,
   handle(c, { credential, model }, deps) {
     const step: Step = { c, deps, model, now: deps.clock.now() };
+    if (looksLikeJwt(credential)) return withToken(step, credential);
     const key = deps.gateway.keyByCredential(credential);
     return key instanceof Promise ? key.then((k) => withKey(step, k)) : withKey(step, key);
   },
@@ -122,7 +132,27 @@ function withKey(step: Step, key: ApiKeyRow | undefined): Response | Promise<Res
   return rules instanceof Promise ? rules.then((r) => withRules(step, key, r)) : withRules(step, key, rules);
 }
 
-function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response | Promise<Response> {
+/** An OIDC token's steps: verified (cached until it expires), its project still live, then rules and budgets as for a key. */
+function withToken(step: Step, token: string): Response | Promise<Response> {
+  const t = step.deps.tokens.verify(token, step.now);
+  return t instanceof Promise ? t.then((v) => withTokenProject(step, v)) : withTokenProject(step, t);
+}
+
+function withTokenProject(step: Step, t: VerifiedToken | undefined): Response | Promise<Response> {
+  if (!t) throw invalidToken();
+  const team = step.deps.gateway.projectTeam(t.projectId);
+  return team instanceof Promise ? team.then((tm) => withTokenRules(step, t, tm)) : withTokenRules(step, t, team);
+}
+
+function withTokenRules(step: Step, t: VerifiedToken, projectTeam: string | undefined): Response | Promise<Response> {
+  if (projectTeam !== t.teamId) throw invalidToken();
+  const rules = step.deps.gateway.teamRules(t.teamId);
+  return rules instanceof Promise ? rules.then((r) => withRules(step, t, r)) : withRules(step, t, rules);
+}
+
+const invalidToken = () => unauthorized("Invalid or expired token.");
+
+function withRules(step: Step, key: ApiKeyRow | VerifiedToken, rules: CompiledRules): Response | Promise<Response> {
   let resolution: Resolution;
   try {
     resolution = resolveModelCached(rules, step.model);
@@ -139,7 +169,7 @@ function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response |
   return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q)) : answer(step, key, resolution, quotas);
 }
 
-function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
+function answer({ c, deps, now }: Step, key: ApiKeyRow | VerifiedToken, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
   const spent = quotas.exceeded;
   if (spent) {
     throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
@@ -153,7 +183,7 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
     });
   }
   // Keys without a rate limit pay one test here; a limited key's counters are a promise away.
-  if (key.rateLimitRpm !== null || key.rateLimitTpm !== null) {
+  if ("digest" in key && (key.rateLimitRpm !== null || key.rateLimitTpm !== null)) {
     return deps.rateLimits.check(key, now).then((refused) => {
       if (refused) throw rateLimitError(refused);
       return admit(c, deps, key, now, resolution, quotas);
@@ -162,10 +192,11 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
   return admit(c, deps, key, now, resolution, quotas);
 }
 
-function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow, now: number, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
-  deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
-  const head = keyJson(key) + resolutionJson(resolution) + quotas.json;
-  const credentials = deps.gateway.byokJson(deps, key.teamId, resolution.model, key.id);
+function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow | VerifiedToken, now: number, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
+  const isKey = "digest" in key;
+  if (isKey) deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
+  const head = (isKey ? keyJson(key) : key.piece) + resolutionJson(resolution) + quotas.json;
+  const credentials = deps.gateway.byokJson(deps, key.teamId, resolution.model, isKey ? key.id : null);
   return typeof credentials === "string"
     ? c.body(withCredentials(head, credentials), 200, JSON_HEADERS)
     : credentials.then((json) => c.body(withCredentials(head, json), 200, JSON_HEADERS));

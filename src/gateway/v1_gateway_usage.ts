@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { dataPlaneRoute } from "../http/data-plane.js";
-import { ApiError, badRequest, errorResponses, notFound } from "../http/errors.js";
+import { looksLikeJwt } from "../http/auth.js";
+import { ApiError, badRequest, errorResponses, notFound, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
 import { quotaSummary } from "../quotas/state.js";
@@ -12,7 +13,12 @@ export const MAX_COST_USD = 1_000_000;
 export const UsageRequest = z
   .strictObject({
     keyId: z.string().min(1).max(64).optional().openapi({ description: "The key authorize returned (`keyId`). Give this or `credential`." }),
-    credential: z.string().min(1).max(4096).optional().openapi({ description: "The presented `tgk_…` key, instead of `keyId`." }),
+    credential: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .openapi({ description: "The presented `tgk_…` key or project OIDC token, instead of `keyId` (a token that expired less than an hour ago still counts)." }),
     requestId: z.string().min(1).max(200).openapi({ description: "The gateway's id for the request: reports are idempotent on it." }),
     model: modelIdSchema.openapi({ description: "The model actually called." }),
     costUsd: z
@@ -55,14 +61,19 @@ export function costToMicros(usd: number): number {
 export const gatewayUsage = dataPlaneRoute({
   route,
   body: UsageRequest,
-  async handle(c, body, { gateway, clock, usage, rateLimits }) {
+  async handle(c, body, { gateway, clock, usage, rateLimits, tokens }) {
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
     const now = clock.now();
-    const found = body.keyId ? gateway.subjectOfKey(body.keyId) : gateway.subjectOfCredential(body.credential!);
+    const jwt = body.credential !== undefined && looksLikeJwt(body.credential);
+    const found = body.keyId
+      ? gateway.subjectOfKey(body.keyId)
+      : jwt
+        ? tokens.verifyForUsage(body.credential!, now)
+        : gateway.subjectOfCredential(body.credential!);
     const subject = found instanceof Promise ? await found : found;
-    if (!subject) throw notFound("API key");
+    if (!subject) throw jwt ? unauthorized("Invalid or expired token.") : notFound("API key");
     const result = await usage.submit({
       subject,
       requestId: body.requestId,

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { memberships, teams, tokens, users, type Role } from "../db/schema.js";
 import { hasValidChecksum, secretMatcher, sha256Hex } from "../lib/secrets.js";
-import type { AppEnv, Deps, Principal, UserPrincipal } from "./context.js";
+import type { AppEnv, Deps, MemberPrincipal, Principal, UserPrincipal } from "./context.js";
 import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
 
 /** Coarse `activeAt` for tokens: written at most once a minute per token. */
@@ -24,7 +24,13 @@ const GATEWAY: Principal = { kind: "gateway", id: "gateway" };
  * Anything else is a 401. The configured tokens are answered without a promise (the gateway's data
  * plane calls this on every request); only a personal token needs the database.
  */
-export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): (authorization: string | undefined) => Principal | Promise<Principal> {
+export function principalResolver(
+  deps: Pick<Deps, "config" | "db" | "clock">,
+  opts: {
+    /** Trusted external issuers' JWTs (a three-part bearer token), when any are configured. */
+    external?: (jwt: string) => Promise<Principal>;
+  } = {},
+): (authorization: string | undefined) => Principal | Promise<Principal> {
   const isAdmin = secretMatcher(deps.config.adminToken);
   const isGateway = secretMatcher(deps.config.gatewayToken);
   return (authorization) => {
@@ -34,11 +40,18 @@ export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): 
     if (secret.startsWith("tgp_")) return personalToken(deps, secret);
     if (isAdmin(secret)) return ADMIN;
     if (isGateway(secret)) return GATEWAY;
+    if (opts.external && looksLikeJwt(secret)) return opts.external(secret);
     throw invalidToken();
   };
 }
 
-const invalidToken = () => unauthorized("Invalid or expired token.");
+export const invalidToken = () => unauthorized("Invalid or expired token.");
+
+/** A compact JWS: three base64url parts separated by dots (the first one, a JSON header, starts `eyJ`). */
+export function looksLikeJwt(s: string): boolean {
+  const first = s.indexOf(".");
+  return s.startsWith("eyJ") && first > 0 && s.indexOf(".", first + 1) > first && s.split(".").length === 3;
+}
 
 async function personalToken({ db, clock }: Pick<Deps, "db" | "clock">, secret: string): Promise<Principal> {
   if (!hasValidChecksum(secret, "tgp")) throw invalidToken();
@@ -67,10 +80,23 @@ export function requireUser(c: Context<AppEnv>): UserPrincipal {
     throw forbidden(
       p.kind === "admin"
         ? "The admin token only calls /v1/admin endpoints; use a personal access token."
-        : "The gateway service token only calls /v1/gateway endpoints.",
+        : p.kind === "external"
+          ? "An external OIDC identity only calls its team's endpoints; this one needs a personal access token."
+          : "The gateway service token only calls /v1/gateway endpoints.",
     );
   }
   return p;
+}
+
+/** A user, or a trusted external identity (which acts on its one team with its configured role). */
+export function requireMember(c: Context<AppEnv>): MemberPrincipal {
+  const p = c.get("principal");
+  return p.kind === "external" ? p : requireUser(c);
+}
+
+/** The id recorded as a resource's creator (`createdBy`): the user's id, or `ext:<issuer>#<subject>`. */
+export function creatorId(p: MemberPrincipal): string {
+  return p.kind === "user" ? p.user.id : p.id;
 }
 
 export function requireAdmin(c: Context<AppEnv>): void {
@@ -90,7 +116,7 @@ export function roleAllows(role: Role, need: Permission): boolean {
   return role === "OWNER";
 }
 
-export type TeamScope = { team: { id: string; slug: string; name: string }; role: Role; principal: UserPrincipal };
+export type TeamScope = { team: { id: string; slug: string; name: string }; role: Role; principal: MemberPrincipal };
 
 /**
  * Resolves `?teamId=` / `?slug=` for a team endpoint. Either may be omitted only when the token
@@ -102,7 +128,8 @@ export async function resolveTeamScope(
   q: { teamId?: string | undefined; slug?: string | undefined },
   need: Permission,
 ): Promise<TeamScope> {
-  const principal = requireUser(c);
+  const principal = requireMember(c);
+  if (principal.kind === "external") return externalTeamScope(c, principal, q, need);
   const tokenTeam = principal.token.teamId;
   let where;
   if (q.teamId) where = eq(teams.id, q.teamId);
@@ -126,6 +153,21 @@ export async function resolveTeamScope(
   return { team: { id: row.team.id, slug: row.team.slug, name: row.team.name }, role: row.role, principal };
 }
 
+/** An external identity's team: the one its issuer's configuration maps it to, with that role. */
+async function externalTeamScope(
+  c: Context<AppEnv>,
+  principal: Extract<MemberPrincipal, { kind: "external" }>,
+  q: { teamId?: string | undefined; slug?: string | undefined },
+  need: Permission,
+): Promise<TeamScope> {
+  const [team] = await c.get("deps").db.select().from(teams).where(eq(teams.id, principal.teamId)).limit(1);
+  if (!team || (q.teamId && q.teamId !== team.id) || (q.slug && q.slug !== team.slug)) {
+    throw forbidden("This external identity is mapped to another team.");
+  }
+  if (!roleAllows(principal.role, need)) throw roleError(principal.role, need);
+  return { team: { id: team.id, slug: team.slug, name: team.name }, role: principal.role, principal };
+}
+
 export function roleError(role: Role, need: Permission): ApiError {
   return forbidden(
     need === "owner"
@@ -143,10 +185,18 @@ export async function roleInTeam(
   teamId: string,
   named: { teamId?: string | undefined; slug?: string | undefined } = {},
 ): Promise<Role | null> {
-  const principal = requireUser(c);
-  if (principal.token.teamId && principal.token.teamId !== teamId) return null;
+  const principal = requireMember(c);
   // `?teamId=` or `?slug=` naming another team than the resource's: as if it did not exist.
   if (named.teamId !== undefined && named.teamId !== teamId) return null;
+  if (principal.kind === "external") {
+    if (principal.teamId !== teamId) return null;
+    if (named.slug !== undefined) {
+      const [t] = await c.get("deps").db.select({ slug: teams.slug }).from(teams).where(eq(teams.id, teamId)).limit(1);
+      if (t?.slug !== named.slug) return null;
+    }
+    return principal.role;
+  }
+  if (principal.token.teamId && principal.token.teamId !== teamId) return null;
   const { db } = c.get("deps");
   const [m] = await db
     .select({ role: memberships.role, slug: teams.slug })

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Config } from "../config.js";
+import type { Role } from "../db/schema.js";
 import type { Db } from "../db/client.js";
 import type { GatewayState } from "../gateway/state.js";
 import type { Clock } from "../lib/clock.js";
@@ -33,8 +34,26 @@ export type UserPrincipal = {
   token: { id: string; teamId: string | null; expiresAt: number | null };
 };
 
+/**
+ * A workload of a trusted external OIDC issuer (e.g. a CI pipeline), mapped by configuration to
+ * one team and a role. It may call that team's endpoints; audit events name its issuer and subject.
+ */
+export type ExternalPrincipal = {
+  kind: "external";
+  /** `ext:<issuer>#<subject>`: scopes idempotency keys, and stands for the caller where a user id would. */
+  id: string;
+  issuer: string;
+  subject: string;
+  teamId: string;
+  role: Role;
+};
+
+/** Who may act on a team's resources: a user (by membership) or a trusted external identity. */
+export type MemberPrincipal = UserPrincipal | ExternalPrincipal;
+
 export type Principal =
   | UserPrincipal
+  | ExternalPrincipal
   | { kind: "admin"; id: "admin" }
   | { kind: "gateway"; id: "gateway" };
 

@@ -2,6 +2,7 @@ import type { RouteConfig, z } from "@hono/zod-openapi";
 import { Hono, type Context, type ErrorHandler } from "hono";
 import type { UsageBatcher } from "../gateway/usage-batcher.js";
 import type { RateLimits } from "../ratelimit/limits.js";
+import type { TokenVerifier } from "../oidc/tokens.js";
 import { requireGateway } from "./auth.js";
 import { requestHeaders, type BodyLimiter, type RequestHeaders } from "./body-limit.js";
 import type { App, AppEnv, Deps, Principal } from "./context.js";
@@ -10,8 +11,8 @@ import { rejectDeepJson } from "./json-depth.js";
 import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
 
-/** What a data-plane handler works with: the app's dependencies and its usage batcher. */
-export type DataPlaneDeps = Deps & { usage: UsageBatcher; rateLimits: RateLimits };
+/** What a data-plane handler works with: the app's dependencies, its usage batcher, rate limits and OIDC token verifier. */
+export type DataPlaneDeps = Deps & { usage: UsageBatcher; rateLimits: RateLimits; tokens: TokenVerifier };
 
 /**
  * A route of the gateway's data plane (authorize, usage): a POST whose only input is a JSON body,

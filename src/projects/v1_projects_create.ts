@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { projects } from "../db/schema.js";
-import { resolveTeamScope } from "../http/auth.js";
+import { creatorId, resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -42,11 +42,11 @@ export const registerCreateProject = (app: App) =>
       const project = await db.transaction(async (tx) => {
         const [project] = await tx
           .insert(projects)
-          .values({ id: newId("project"), teamId: scope.team.id, name, createdAt: now, createdBy: scope.principal.user.id })
+          .values({ id: newId("project"), teamId: scope.team.id, name, createdAt: now, createdBy: creatorId(scope.principal) })
           .returning();
         await writeAudit(tx, {
           teamId: scope.team.id,
-          actor: { type: "user", id: scope.principal.user.id },
+          actor: actorOf(scope.principal),
           action: "project.create",
           target: { type: "project", id: project!.id },
           data: { name },

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys, projects } from "../db/schema.js";
 import { transact } from "../events/transact.js";
-import { requireUser, roleAllows, roleError, roleInTeam } from "../http/auth.js";
+import { requireMember, roleAllows, roleError, roleInTeam } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
@@ -15,7 +15,8 @@ export const route = createRoute({
   path: "/v1/projects/{id}",
   tags: ["Projects"],
   summary: "Delete a project",
-  description: "OWNER or MEMBER. Keys scoped to the project keep working, with `projectId` null. Another team's project is 404.",
+  description:
+    "OWNER or MEMBER. Keys scoped to the project keep working, with `projectId` null; the project's OIDC tokens stop authorizing (401). Another team's project is 404.",
   security: bearerSecurity,
   request: { params: IdParamSchema("prj", "prj_01jd7y2m3n4p5q6r7s8t9v0w1x"), query: TeamQuerySchema },
   responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
@@ -25,21 +26,23 @@ export const registerDeleteProject = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    const { db, clock } = c.get("deps");
+    const deps = c.get("deps");
+    const { db, clock } = deps;
     const [project] = await db.select().from(projects).where(eq(projects.id, id));
     const role = project ? await roleInTeam(c, project.teamId, q) : null;
     if (!project || !role) throw notFound("Project");
     if (!roleAllows(role, "write")) throw roleError(role, "write");
-    const deleted = await transact(c.get("deps"), async (tx, publish) => {
+    const deleted = await transact(deps, async (tx, publish) => {
       // Its keys keep working without a project: every instance forgets their cached rows and
       // budget subjects, so the project's budget is no longer charged or enforced.
       const keys = await tx.update(apiKeys).set({ projectId: null }).where(eq(apiKeys.projectId, id)).returning({ id: apiKeys.id, digest: apiKeys.digest });
       const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
       if (rows.length === 0) return false;
       for (const k of keys) await publish({ t: "key", digest: k.digest, keyId: k.id });
+      await publish({ t: "project", projectId: id }); // its OIDC tokens stop authorizing
       await writeAudit(tx, {
         teamId: project.teamId,
-        actor: { type: "user", id: requireUser(c).user.id },
+        actor: actorOf(requireMember(c)),
         action: "project.delete",
         target: { type: "project", id },
         data: { name: project.name },

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { budgets } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -49,7 +49,7 @@ export const registerDeleteBudget = (app: App) =>
       await publish({ t: "budgets", teamId: scope.team.id });
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "budget.delete",
         target: { type: "budget", id: rows[0]!.id },
         data: { scopeType: q.scopeType, projectId: q.projectId ?? null, userId: q.userId ?? null },

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships, projects, spendCounters } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -68,7 +68,7 @@ export const registerPutBudget = (app: App) =>
       await publish({ t: "budgets", teamId });
       await writeAudit(tx, {
         teamId,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: before ? "budget.update" : "budget.create",
         target: { type: "budget", id: after.id },
         data: { ...body },

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { rules, teams } from "../db/schema.js";
-import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
+import { requireMember, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import { ApiError, notFound } from "../http/errors.js";
 import type { Publish } from "../events/transact.js";
@@ -48,7 +48,7 @@ export async function loadRuleForCaller(
   q: { teamId?: string | undefined; slug?: string | undefined },
   need: Permission,
 ): Promise<RuleRow> {
-  requireUser(c);
+  requireMember(c);
   const row = await findRule(c.get("deps").db, ruleId);
   const named = row && (!q.teamId || q.teamId === row.rule.teamId) && (!q.slug || q.slug === row.teamSlug);
   const role = named ? await roleInTeam(c, row.rule.teamId) : null;

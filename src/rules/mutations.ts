@@ -2,9 +2,9 @@
 import { and, eq } from "drizzle-orm";
 import { transact } from "../events/transact.js";
 import type { Context } from "hono";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { rules } from "../db/schema.js";
-import { requireUser } from "../http/auth.js";
+import { creatorId, requireMember } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { guardedRuleWrite, loadRuleForCaller, rethrowEnabledConflict } from "./access.js";
@@ -37,7 +37,8 @@ export async function updateRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
   }
   const found = await loadRuleForCaller(c, ruleId, q, "write");
   const action = patch.action === undefined ? undefined : checkAction(found.type, patch.action);
-  const userId = requireUser(c).user.id;
+  const principal = requireMember(c);
+  const userId = creatorId(principal);
   const deps = c.get("deps");
   const { db, clock } = deps;
   const now = clock.now();
@@ -65,7 +66,7 @@ export async function updateRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
         const [updated] = await tx.update(rules).set(set).where(eq(rules.id, ruleId)).returning();
         await writeAudit(tx, {
           teamId: current.teamId,
-          actor: { type: "user", id: userId },
+          actor: actorOf(principal),
           action: "rule.update",
           target: { type: "rule", id: ruleId },
           data: { matchModel: current.matchModel, changes },
@@ -81,7 +82,7 @@ export async function updateRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
 
 export async function deleteRuleForCaller(c: Context<AppEnv>, ruleId: string, q: TeamRef): Promise<void> {
   const found = await loadRuleForCaller(c, ruleId, q, "write");
-  const userId = requireUser(c).user.id;
+  const principal = requireMember(c);
   const deps = c.get("deps");
   const now = deps.clock.now();
   await transact(deps, (tx, publish) =>
@@ -93,7 +94,7 @@ export async function deleteRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
       if (!deleted) throw notFound("Rule");
       await writeAudit(tx, {
         teamId: deleted.teamId,
-        actor: { type: "user", id: userId },
+        actor: actorOf(principal),
         action: "rule.delete",
         target: { type: "rule", id: ruleId },
         data: { type: deleted.type, matchModel: deleted.matchModel, action: actionOf(deleted), enabled: deleted.enabled },

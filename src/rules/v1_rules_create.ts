@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { transact } from "../events/transact.js";
 import { count, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { rules } from "../db/schema.js";
-import { resolveTeamScope } from "../http/auth.js";
+import { creatorId, resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -62,7 +62,7 @@ export const registerCreateRule = (app: App) =>
     const { db, clock } = deps;
     const now = clock.now();
     const teamId = scope.team.id;
-    const userId = scope.principal.user.id;
+    const userId = creatorId(scope.principal);
     try {
       const row = await transact(deps, (tx, publish) =>
         guardedRuleWrite(tx, teamId, publish, async () => {
@@ -89,7 +89,7 @@ export const registerCreateRule = (app: App) =>
             .returning();
           await writeAudit(tx, {
             teamId,
-            actor: { type: "user", id: userId },
+            actor: actorOf(scope.principal),
             action: "rule.create",
             target: { type: "rule", id: row!.id },
             data: { type: row!.type, matchModel: row!.matchModel, action },

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { users } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
@@ -42,7 +42,7 @@ export const registerAddMember = (app: App) =>
         await addMember(tx, { teamId: scope.team.id, userId: user.id, role: body.role, now });
         await writeAudit(tx, {
           teamId: scope.team.id,
-          actor: { type: "user", id: scope.principal.user.id },
+          actor: actorOf(scope.principal),
           action: "member.add",
           target: { type: "user", id: user.id },
           data: { role: body.role },

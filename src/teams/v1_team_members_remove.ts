@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships } from "../db/schema.js";
 import { resolveTeamScope, roleError } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -30,9 +30,14 @@ export const registerRemoveMember = (app: App) =>
     const now = deps.clock.now();
     await transact(deps, async (tx, publish) => {
       const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
-      const locked = await lockMemberships(tx, scope.team.id, [params.userId, scope.principal.user.id]);
-      const actor = locked.find((m) => m.userId === scope.principal.user.id);
-      if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
+      const p = scope.principal;
+      const locked = await lockMemberships(tx, scope.team.id, p.kind === "user" ? [params.userId, p.user.id] : [params.userId]);
+      // A user must still be an OWNER once the locks are held (another OWNER may have demoted them);
+      // a trusted external issuer's identity has its role from configuration.
+      if (p.kind === "user") {
+        const actor = locked.find((m) => m.userId === p.user.id);
+        if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
+      }
       const current = locked.find((m) => m.userId === params.userId);
       if (!current) throw notFound("Member");
       if (current.role === "OWNER" && locked.filter((m) => m.role === "OWNER").length <= 1) {
@@ -43,7 +48,7 @@ export const registerRemoveMember = (app: App) =>
       for (const k of deactivated) await publish({ t: "key", digest: k.digest });
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "member.remove",
         target: { type: "user", id: params.userId },
         data: { role: current.role, deactivatedKeyIds: deactivated.map((k) => k.id) },

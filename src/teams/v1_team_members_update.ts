@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships, users } from "../db/schema.js";
 import { resolveTeamScope, roleError } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -35,9 +35,14 @@ export const registerUpdateMember = (app: App) =>
     const now = clock.now();
     const member = await db.transaction(async (tx) => {
       const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
-      const locked = await lockMemberships(tx, scope.team.id, [params.userId, scope.principal.user.id]);
-      const actor = locked.find((m) => m.userId === scope.principal.user.id);
-      if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
+      const p = scope.principal;
+      const locked = await lockMemberships(tx, scope.team.id, p.kind === "user" ? [params.userId, p.user.id] : [params.userId]);
+      // A user must still be an OWNER once the locks are held (another OWNER may have demoted them);
+      // a trusted external issuer's identity has its role from configuration.
+      if (p.kind === "user") {
+        const actor = locked.find((m) => m.userId === p.user.id);
+        if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
+      }
       const current = locked.find((m) => m.userId === params.userId);
       if (!current) throw notFound("Member");
       if (current.role === "OWNER" && role !== "OWNER" && locked.filter((m) => m.role === "OWNER").length <= 1) {
@@ -46,7 +51,7 @@ export const registerUpdateMember = (app: App) =>
       await tx.update(memberships).set({ role }).where(where);
       await writeAudit(tx, {
         teamId: scope.team.id,
-        actor: { type: "user", id: scope.principal.user.id },
+        actor: actorOf(scope.principal),
         action: "member.update",
         target: { type: "user", id: params.userId },
         data: { from: current.role, to: role },

@@ -10,9 +10,9 @@ import { STALE_AFTER_MS, startGatewayState, type GatewayState } from "../../src/
 import type { App } from "../../src/http/context.js";
 import { systemClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
-import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
+import { createKeyFx, createProjectFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize, report } from "../helpers/gateway.js";
-import { call, getHarness } from "../helpers/harness.js";
+import { ADMIN_TOKEN, call, getHarness } from "../helpers/harness.js";
 import { freshSecret } from "../byok/helpers.js";
 
 const url = process.env.DATABASE_URL;
@@ -314,5 +314,46 @@ describe.skipIf(!url)("two instances on one Postgres", () => {
     await call("POST", `/v1/api-keys/${k.apiKey.id}/roll`, { token: team.owner.token, app: A.app });
     const elapsed = await until(async () => (await authorize(k.apiKeyString, "openai/gpt-5", B.app)).status === 401, 1000);
     expect(elapsed).toBeLessThan(100);
+  });
+  it("two instances verify each other's OIDC tokens", async () => {
+    const team = await createTeamFx();
+    const project = await createProjectFx(team);
+    const mint = async (app: App) => {
+      const r = await call("POST", `/v1/projects/${project.id}/oidc-token`, { token: team.owner.token, app, body: {} });
+      expect(r.status, r.text).toBe(201);
+      return r.body.token as string;
+    };
+    const [fromA, fromB] = [await mint(A.app), await mint(B.app)];
+    for (const [token, app] of [
+      [fromA, B.app],
+      [fromB, A.app],
+    ] as const) {
+      const r = await authorize(token, "openai/gpt-5", app);
+      expect(r.status, r.text).toBe(200);
+      expect(r.body).toMatchObject({ teamId: team.id, projectId: project.id, keyId: null });
+    }
+    // Deleting the project through A stops its tokens on B (cached there) within 100 ms.
+    await call("DELETE", `/v1/projects/${project.id}`, { token: team.owner.token, app: A.app });
+    const elapsed = await until(async () => (await authorize(fromA, "openai/gpt-5", B.app)).status === 401, 1000);
+    expect(elapsed).toBeLessThan(100);
+  });
+
+  it("a rotation through A: B verifies the new key's tokens, and a live token of the old key keeps working on both", async () => {
+    const team = await createTeamFx();
+    const project = await createProjectFx(team);
+    const mint = async (app: App) => (await call("POST", `/v1/projects/${project.id}/oidc-token`, { token: team.owner.token, app, body: {} })).body.token as string;
+    const kidOf = (t: string) => JSON.parse(Buffer.from(t.split(".")[0]!, "base64url").toString()).kid as string;
+    const live = await mint(A.app);
+    expect((await authorize(live, "openai/gpt-5", B.app)).status).toBe(200);
+    const rot = await call("POST", "/v1/admin/oidc/rotate", { token: ADMIN_TOKEN, app: A.app, body: {} });
+    expect(rot.status).toBe(200);
+    const fresh = await mint(A.app);
+    expect(kidOf(fresh)).toBe(rot.body.kid);
+    expect(kidOf(fresh)).not.toBe(kidOf(live));
+    const freshOnB = await mint(B.app); // B signs with the new key too: it reads the current key when minting
+    expect(kidOf(freshOnB)).toBe(rot.body.kid);
+    for (const inst of [A, B]) {
+      for (const t of [live, fresh, freshOnB]) expect((await authorize(t, "openai/gpt-5", inst.app)).status).toBe(200);
+    }
   });
 });
