@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseGithubPublicKeys, type GithubPublicKey } from "./leaks/github-signature.js";
 import { parseEncryptionKeys, type EncryptionKey } from "./lib/keyring.js";
+import { loadPriceOverrides, type PriceOverrides } from "./proxy/prices.js";
+import { providersFromEnv, type Providers } from "./proxy/providers.js";
 
 /**
  * GitHub's secret scanning verification keys, given inline (the JSON document GitHub publishes at
@@ -62,6 +64,18 @@ const envSchema = z.object({
   TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
   TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
   TOLLGATE_ENCRYPTION_KEY: encryptionKeysSchema.optional(),
+  TOLLGATE_PRICES: z
+    .string()
+    .transform((path, ctx): PriceOverrides => {
+      try {
+        return loadPriceOverrides(path);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  TOLLGATE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).default(600_000),
 });
 
 export type Config = {
@@ -81,6 +95,12 @@ export type Config = {
   githubSecretScanningKeys: GithubPublicKey[] | null;
   /** Keys for encryption at rest, newest first; null: generated into the data dir on PGlite, none on Postgres. */
   encryptionKeys: EncryptionKey[] | null;
+  /** The gateway's providers (src/proxy/providers.ts): `<PROVIDER>_API_KEY`, `<PROVIDER>_BASE_URL`. */
+  providers: Providers;
+  /** Price overrides from the `TOLLGATE_PRICES` file (src/proxy/prices.ts). */
+  priceOverrides: PriceOverrides;
+  /** How long the gateway waits for a provider's answer, or between two chunks of a stream, before a 504. */
+  upstreamTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -90,9 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Treat empty strings as unset: `FOO= npm start` should not fail validation.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  const { providers, problems } = providersFromEnv(cleaned);
+  if (!parsed.success || problems.length > 0) {
+    const lines = (parsed.error?.issues ?? []).map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${[...lines, ...problems].join("\n")}`);
   }
   const e = parsed.data;
   return {
@@ -109,5 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TOLLGATE_TRUST_PROXY === "true",
     githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
     encryptionKeys: e.TOLLGATE_ENCRYPTION_KEY ?? null,
+    providers,
+    priceOverrides: e.TOLLGATE_PRICES ?? {},
+    upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
   };
 }

@@ -35,6 +35,7 @@ import { registerCreateToken } from "./users/v1_user_tokens_create.js";
 import { registerDeleteToken } from "./users/v1_user_tokens_delete.js";
 import { registerListTokens } from "./users/v1_user_tokens_list.js";
 import { registerGetUser } from "./users/v1_user_get.js";
+import { registerProxy } from "./proxy/routes.js";
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void {
@@ -73,4 +74,5 @@ export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void
   registerGetRule(app);
   registerUpdateRuleById(app);
   registerDeleteRuleById(app);
+  registerProxy(app, dataPlane);
 }

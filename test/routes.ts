@@ -1,6 +1,7 @@
 import { createKeyFx, createProjectFx, createRuleFx, createUserFx, freshModel } from "./helpers/fixtures.js";
 import type { RouteCase } from "./helpers/auth-matrix.js";
 import { call, uniq } from "./helpers/harness.js";
+import { sharedGateway } from "./proxy/setup.js";
 
 /**
  * Every route of the API with a valid request builder. The auth matrix runs over this table,
@@ -207,5 +208,48 @@ export const ROUTES: RouteCase[] = [
     scope: "resource",
     write: true,
     make: async (t) => ({ path: `/v1/ai-gateway/rules/${(await createRuleFx(t)).ruleId}` }),
+  },
+  {
+    method: "POST",
+    route: "/v1/chat/completions",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/chat/completions",
+      body: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/v1/embeddings",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/embeddings",
+      body: { model: "openai/text-embedding-3-small", input: "hi" },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/v1/messages",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/messages",
+      body: { model: "anthropic/claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "GET",
+    route: "/v1/models",
+    scope: "key",
+    write: false,
+    make: async (t) => ({ path: "/v1/models", token: (await createKeyFx(t)).apiKeyString }),
   },
 ];

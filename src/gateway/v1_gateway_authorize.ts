@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { keyStatus, type ApiKeyRow } from "../api-keys/schemas.js";
-import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
+import type { Deps } from "../http/context.js";
+import { dataPlaneRoute } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
@@ -71,12 +72,40 @@ export const gatewayAuthorize = dataPlaneRoute({
   route,
   body: AuthorizeRequest,
   accept: isPlainAuthorizeRequest,
-  handle(c, { credential, model }, deps) {
-    const step: Step = { c, deps, model, now: deps.clock.now() };
-    const key = deps.gateway.keyByCredential(credential);
-    return key instanceof Promise ? key.then((k) => withKey(step, k)) : withKey(step, key);
+  handle(c, input, deps) {
+    const a = authorizeCredential(deps, input);
+    return a instanceof Promise ? a.then((x) => render(c, x)) : render(c, a);
   },
 });
+
+/** A BYOK provider credential as authorize returns it (decrypted). */
+export type ProviderCredential = { id: string; provider: string; name: string; credentials: Record<string, unknown> };
+
+/**
+ * What authorize decided for an allowed request: whose it is, which model to call, the budgets in
+ * scope, and the BYOK credentials to call it with (none configured yet: empty). The route writes it
+ * as `AuthorizeResponse`; the gateway's proxy (src/proxy) uses it in-process.
+ */
+export type Authorized = { key: ApiKeyRow; resolution: Resolution; quotas: QuotaView; credentials: ProviderCredential[] };
+
+/**
+ * Authorize's checks (see the route's description), in-process: the decision, or the `ApiError`
+ * it refuses with (thrown). Synchronous on a warm cache; a promise when a step needs the database.
+ */
+export function authorizeCredential(deps: Deps, { credential, model }: { credential: string; model: string }): Authorized | Promise<Authorized> {
+  const step: Step = { deps, model, now: deps.clock.now() };
+  const key = deps.gateway.keyByCredential(credential);
+  return key instanceof Promise ? key.then((k) => withKey(step, k)) : withKey(step, key);
+}
+
+/** 401/403 unless the key may make requests at all (before any model check). */
+export function checkKeyStatus(key: ApiKeyRow | undefined, now: number): asserts key is ApiKeyRow {
+  if (!key) throw unauthorized("Invalid API key.");
+  const status = keyStatus(key, now);
+  if (status === "leaked") throw unauthorized("Invalid API key.");
+  if (status === "deactivated") throw forbidden("API key is inactive");
+  if (status === "expired") throw forbidden("API key has expired");
+}
 
 /**
  * The quick test for the body every gateway sends: exactly `credential` and `model`, both strings
@@ -101,21 +130,17 @@ export function isPlainAuthorizeRequest(body: unknown): boolean {
 }
 
 /** One authorize request, as it goes through its steps. */
-type Step = { c: Context; deps: DataPlaneDeps; model: string; now: number };
+type Step = { deps: Deps; model: string; now: number };
 
-function withKey(step: Step, key: ApiKeyRow | undefined): Response | Promise<Response> {
+function withKey(step: Step, key: ApiKeyRow | undefined): Authorized | Promise<Authorized> {
   const { model, now } = step;
-  if (!key) throw unauthorized("Invalid API key.");
-  const status = keyStatus(key, now);
-  if (status === "leaked") throw unauthorized("Invalid API key.");
-  if (status === "deactivated") throw forbidden("API key is inactive");
-  if (status === "expired") throw forbidden("API key has expired");
+  checkKeyStatus(key, now);
   if (key.models.length > 0 && !key.models.includes(model)) throw forbidden(`Model '${model}' is not allowed for this API key`);
   const rules = step.deps.gateway.teamRules(key.teamId);
   return rules instanceof Promise ? rules.then((r) => withRules(step, key, r)) : withRules(step, key, rules);
 }
 
-function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response | Promise<Response> {
+function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Authorized | Promise<Authorized> {
   let resolution: Resolution;
   try {
     resolution = resolveModelCached(rules, step.model);
@@ -132,7 +157,7 @@ function withRules(step: Step, key: ApiKeyRow, rules: CompiledRules): Response |
   return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q)) : answer(step, key, resolution, quotas);
 }
 
-function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Response {
+function answer({ deps, now }: Step, key: ApiKeyRow, resolution: Resolution, quotas: QuotaView): Authorized {
   const spent = quotas.exceeded;
   if (spent) {
     throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
@@ -146,6 +171,12 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
     });
   }
   deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
+  return { key, resolution, quotas, credentials: NO_CREDENTIALS };
+}
+
+const NO_CREDENTIALS: ProviderCredential[] = [];
+
+function render(c: Context, { key, resolution, quotas }: Authorized): Response {
   return c.body(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, 200, JSON_HEADERS);
 }
 

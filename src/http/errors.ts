@@ -15,7 +15,10 @@ export type ErrorCode =
   | "quota_for_entity_exceeded"
   | "rule_chain_invalid"
   | "rate_limited"
-  | "internal_error";
+  | "internal_error"
+  | "provider_not_configured"
+  | "upstream_unavailable"
+  | "upstream_timeout";
 
 export type ErrorParam = { path: string; message: string };
 
