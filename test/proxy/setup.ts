@@ -33,7 +33,9 @@ export const TEST_PRICES: PriceOverrides = {
  * ANTHROPIC_BASE_URL, both with system keys; groq known but with no credential), served on a
  * random port. Configured through the same environment variables `npm start` reads.
  */
-export async function startGateway(opts: { env?: Record<string, string>; config?: Partial<Config> } = {}): Promise<GatewayFx> {
+export async function startGateway(
+  opts: { env?: Record<string, string> | ((fakes: { openai: FakeProvider; anthropic: FakeProvider }) => Record<string, string>); config?: Partial<Config> } = {},
+): Promise<GatewayFx> {
   const h = await getHarness();
   const [openai, anthropic] = await Promise.all([startFakeOpenAI([SYSTEM_OPENAI_KEY]), startFakeAnthropic([SYSTEM_ANTHROPIC_KEY])]);
   const env = loadConfig({
@@ -41,7 +43,7 @@ export async function startGateway(opts: { env?: Record<string, string>; config?
     OPENAI_API_KEY: SYSTEM_OPENAI_KEY,
     ANTHROPIC_BASE_URL: anthropic.url,
     ANTHROPIC_API_KEY: SYSTEM_ANTHROPIC_KEY,
-    ...opts.env,
+    ...(typeof opts.env === "function" ? opts.env({ openai, anthropic }) : opts.env),
   });
   const app = h.makeApp({ config: { providers: env.providers, priceOverrides: TEST_PRICES, upstreamTimeoutMs: env.upstreamTimeoutMs, ...opts.config } });
   const server: ServerType = await new Promise((resolve) => {
