@@ -52,29 +52,72 @@ export function loadPriceOverrides(path: string): PriceOverrides {
 /** The tokens a provider reported. `inputTokens` counts every input token, cached ones included. */
 export type TokenUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
 
+/** Per-token prices (micro-dollars per token = dollars per million tokens) for one model. */
+type Rates = { input: number; output: number; cacheRead?: number | undefined; cacheWrite?: number | undefined };
+
+/** How long a price looked up in the package is reused (its prices can change by date). */
+const PACKAGE_PRICE_TTL_MS = 60 * 60 * 1000;
+
 export class PriceTable {
+  /** The package's flat rates per `provider/model` (null: no price; "tiered": ask the package each time). */
+  private readonly looked = new Map<string, { rates: Rates | null | "tiered"; until: number }>();
+
   constructor(private readonly overrides: PriceOverrides = {}) {}
 
   /** What a request cost in integer micro-dollars (rounded once, to the nearest); null when the model has no price. */
   costMicros(provider: string, model: string, u: TokenUsage): number | null {
     const o = this.overrides[`${provider}/${model}`] ?? this.overrides[`${provider}/*`];
-    if (o) {
-      const uncached = Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens);
-      return Math.round(
-        uncached * o.input + u.cacheReadTokens * (o.cacheRead ?? o.input) + u.cacheWriteTokens * (o.cacheWrite ?? o.input) + u.outputTokens * o.output,
-      );
+    if (o) return costOf(o, u);
+    // The package's lookup matches the model against every pattern of the provider (~0.4 ms): done
+    // once per model, then the flat per-token rates are applied here. Tiered prices (by prompt
+    // size) go to the package each time.
+    const id = `${provider}/${model}`;
+    const now = Date.now();
+    let entry = this.looked.get(id);
+    if (!entry || entry.until < now) {
+      entry = { rates: lookUp(provider, model), until: now + PACKAGE_PRICE_TTL_MS };
+      if (this.looked.size >= 10_000) this.looked.clear();
+      this.looked.set(id, entry);
     }
-    let result;
-    try {
-      result = calcPrice(
-        { input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_read_tokens: u.cacheReadTokens, cache_write_tokens: u.cacheWriteTokens },
-        model,
-        { providerId: provider },
-      );
-    } catch {
-      return null; // the table cannot price this usage (e.g. a unit the model has no price for)
-    }
-    if (!result) return null;
-    return Math.round(result.total_price * 1_000_000);
+    if (entry.rates === null) return null;
+    if (entry.rates !== "tiered") return costOf(entry.rates, u);
+    const result = packagePrice(provider, model, u);
+    return result === null ? null : Math.round(result * 1_000_000);
+  }
+}
+
+function costOf(r: Rates, u: TokenUsage): number {
+  const uncached = Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens);
+  return Math.round(uncached * r.input + u.cacheReadTokens * (r.cacheRead ?? r.input) + u.cacheWriteTokens * (r.cacheWrite ?? r.input) + u.outputTokens * r.output);
+}
+
+const PROBE: TokenUsage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+function lookUp(provider: string, model: string): Rates | null | "tiered" {
+  let result;
+  try {
+    result = calcPrice(usageOf(PROBE), model, { providerId: provider });
+  } catch {
+    return null;
+  }
+  if (!result) return null;
+  const p = result.model_price;
+  const flat = (v: unknown) => v === undefined || typeof v === "number";
+  if (![p.input_mtok, p.output_mtok, p.cache_read_mtok, p.cache_write_mtok].every(flat)) return "tiered";
+  return {
+    input: (p.input_mtok as number | undefined) ?? 0,
+    output: (p.output_mtok as number | undefined) ?? 0,
+    cacheRead: p.cache_read_mtok as number | undefined,
+    cacheWrite: p.cache_write_mtok as number | undefined,
+  };
+}
+
+const usageOf = (u: TokenUsage) => ({ input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_read_tokens: u.cacheReadTokens, cache_write_tokens: u.cacheWriteTokens });
+
+function packagePrice(provider: string, model: string, u: TokenUsage): number | null {
+  try {
+    return calcPrice(usageOf(u), model, { providerId: provider })?.total_price ?? null;
+  } catch {
+    return null; // the table cannot price this usage (e.g. a unit the model has no price for)
   }
 }

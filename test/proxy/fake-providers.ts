@@ -40,7 +40,13 @@ function json(res: ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-function listen(handler: (req: IncomingMessage, res: ServerResponse, raw: string, seen: SeenRequest) => void, validKeys: string[], keyOf: (req: IncomingMessage) => string | undefined, unauthorized: (res: ServerResponse) => void): Promise<FakeProvider> {
+function listen(
+  handler: (req: IncomingMessage, res: ServerResponse, raw: string, seen: SeenRequest) => void,
+  validKeys: string[],
+  keyOf: (req: IncomingMessage) => string | undefined,
+  unauthorized: (res: ServerResponse) => void,
+  port = 0,
+): Promise<FakeProvider> {
   const requests: SeenRequest[] = [];
   const keys = new Set(validKeys);
   const server: Server = createServer(async (req, res) => {
@@ -69,7 +75,7 @@ function listen(handler: (req: IncomingMessage, res: ServerResponse, raw: string
   });
   server.keepAliveTimeout = 30_000;
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
@@ -106,7 +112,7 @@ function drip(res: ServerResponse, events: string[], gapMs: number) {
   next();
 }
 
-export function startFakeOpenAI(validKeys: string[] = ["sk-system"]): Promise<FakeProvider> {
+export function startFakeOpenAI(validKeys: string[] = ["sk-system"], port = 0): Promise<FakeProvider> {
   return listen(
     (req, res, raw, _seen) => {
       const body = JSON.parse(raw);
@@ -146,6 +152,7 @@ export function startFakeOpenAI(validKeys: string[] = ["sk-system"]): Promise<Fa
     validKeys,
     (req) => /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1],
     (res) => json(res, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } }),
+    port,
   );
 }
 
