@@ -4,8 +4,8 @@
  * streams and usage, as plain HTTP servers on 127.0.0.1. They check the credential they are sent
  * (only `validKeys` pass, 401 otherwise, in the provider's error shape) and remember every request.
  *
- * Models steer the behaviour: `*-slow` never answers; `*-drip` streams a chunk every 20 ms for
- * 10 s (a client that disconnects shows as `closedEarly`); `*-fail-<status>` answers that status.
+ * Models steer the behaviour: `*-slow` never answers; `*-stall` (OpenAI) streams one chunk and
+ * then hangs; `*-drip` streams a chunk every 20 ms for 10 s (a client that disconnects shows as `closedEarly`); `*-fail-<status>` answers that status.
  * Usage: prompt/input tokens = the request body's length in bytes / 10 (rounded up), completion/output
  * tokens = 7, so tests can check spend against what the answer reported.
  */
@@ -137,6 +137,11 @@ export function startFakeOpenAI(validKeys: string[] = ["sk-system"], port = 0): 
           choices: [{ index: 0, message: { role: "assistant", content: "Hello from the fake." }, finish_reason: "stop" }],
           usage,
         });
+      }
+      if (body.model.endsWith("-stall")) {
+        // One chunk, then nothing (the provider hangs mid-stream).
+        sse(res);
+        return res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "Hel" }, finish_reason: null }] })}\n\n`);
       }
       const words = body.model.endsWith("-drip") ? Array.from({ length: 500 }, (_, i) => `w${i} `) : ["Hello", " from", " the", " fake."];
       const events = [

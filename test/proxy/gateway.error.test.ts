@@ -152,6 +152,16 @@ describe("gateway: provider failures", () => {
       const a = await refusal(message(slow, k, "anthropic/claude-slow"));
       expect(a.status).toBe(504);
       expect(a.error.error.type).toBe("timeout_error");
+      // A stream that stalls after its first chunk: a last error event, then the end.
+      const res = await fetch(`${slow.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${k}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "openai/gpt-stall", stream: true, messages: [{ role: "user", content: "x" }] }),
+      });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('"content":"Hel"');
+      expect(text.trim().split("\n\n").at(-1)).toContain('"code":"upstream_timeout"');
     } finally {
       await slow.close();
     }
