@@ -177,18 +177,12 @@ async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
   return [figures(ta, warmA), figures(tb, warmB)];
 }
 
-async function main() {
-  if (args.gateway) return gatewayMain();
-  const tollgateServer = await start("src/main.ts", {
-    DATABASE_URL,
-    TOLLGATE_ADMIN_TOKEN: ADMIN,
-    TOLLGATE_GATEWAY_TOKEN: GATEWAY,
-    TOLLGATE_LOG_LEVEL: "error",
-  });
-  const bare = await start("bench/bare-server.ts", {});
-  const tollgate = tollgateServer.url;
+/** Tollgate on Postgres with the bench's admin and gateway tokens. */
+const startTollgate = (env: Record<string, string> = {}) =>
+  start("src/main.ts", { DATABASE_URL, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_GATEWAY_TOKEN: GATEWAY, TOLLGATE_LOG_LEVEL: "error", ...env });
 
-  // One key, one budget, one rewrite rule.
+/** A fresh user, team and gateway key with a (never reached) budget. */
+async function benchKey(tollgate: string) {
   const tag = randomBytes(4).toString("hex");
   const { bearerToken } = await api(tollgate, "POST", "/v1/admin/users", ADMIN, { email: `bench-${tag}@example.test` });
   const { team } = await api(tollgate, "POST", "/v1/teams", bearerToken, { slug: `bench-${tag}`, name: "Bench" });
@@ -197,6 +191,17 @@ async function main() {
     name: "bench",
     aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
   });
+  return { tag, bearerToken, team, key };
+}
+
+async function main() {
+  if (args.gateway) return gatewayMain();
+  const tollgateServer = await startTollgate();
+  const bare = await start("bench/bare-server.ts", {});
+  const tollgate = tollgateServer.url;
+
+  // One key, one budget, one rewrite rule.
+  const { tag, bearerToken, team, key } = await benchKey(tollgate);
   await api(tollgate, "POST", `/v1/ai-gateway/rules?teamId=${team.id}`, bearerToken, {
     type: "rewrite",
     match: { model: "openai/gpt-4o" },
@@ -256,22 +261,9 @@ async function main() {
  */
 async function gatewayMain() {
   const fake = await start("bench/fake-provider.ts", { FAKE_PROVIDER_KEY: "sk-bench" });
-  const tollgateServer = await start("src/main.ts", {
-    DATABASE_URL,
-    TOLLGATE_ADMIN_TOKEN: ADMIN,
-    TOLLGATE_GATEWAY_TOKEN: GATEWAY,
-    TOLLGATE_LOG_LEVEL: "error",
-    OPENAI_BASE_URL: `${fake.url}/v1`,
-    OPENAI_API_KEY: "sk-bench",
-  });
+  const tollgateServer = await startTollgate({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-bench" });
   const tollgate = tollgateServer.url;
-  const tag = randomBytes(4).toString("hex");
-  const { bearerToken } = await api(tollgate, "POST", "/v1/admin/users", ADMIN, { email: `bench-${tag}@example.test` });
-  const { team } = await api(tollgate, "POST", "/v1/teams", bearerToken, { slug: `bench-${tag}`, name: "Bench" });
-  const key = await api(tollgate, "POST", `/v1/api-keys?teamId=${team.id}`, bearerToken, {
-    purpose: "ai-gateway",
-    aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
-  });
+  const { key } = await benchKey(tollgate);
   const messages = [{ role: "user", content: "Say hello." }];
   const viaTollgate = JSON.stringify({ model: "openai/gpt-4o-mini", messages });
   const direct = JSON.stringify({ model: "gpt-4o-mini", messages });
