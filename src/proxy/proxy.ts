@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
 import { authorizeCredential, type Authorized } from "../gateway/v1_gateway_authorize.js";
-import { bodyLimiter, requestHeaders } from "../http/body-limit.js";
+import { bodyLimiter, requestHeaders, type BodyLimiter } from "../http/body-limit.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { requireJsonContentType } from "../http/data-plane.js";
@@ -65,19 +65,20 @@ function credentialOf(c: Context, authorization: string | undefined): string | n
  */
 export class GatewayProxy {
   readonly metering: Metering;
-  private readonly limit;
+  /** The body size limit per API (its 413 in that API's shape). */
+  private readonly limits: Record<ProviderApi, BodyLimiter>;
 
   constructor(private readonly deps: DataPlaneDeps) {
     this.metering = new Metering(deps);
-    this.limit = bodyLimiter(MAX_PROXY_BODY_BYTES, () =>
-      errorResponse("openai", new ApiError(413, "payload_too_large", `Request body is over ${MAX_PROXY_BODY_BYTES / 1024 / 1024} MiB.`)),
-    );
+    const tooLarge = (api: ProviderApi) => () =>
+      errorResponse(api, new ApiError(413, "payload_too_large", `Request body is over ${MAX_PROXY_BODY_BYTES / 1024 / 1024} MiB.`));
+    this.limits = { openai: bodyLimiter(MAX_PROXY_BODY_BYTES, tooLarge("openai")), anthropic: bodyLimiter(MAX_PROXY_BODY_BYTES, tooLarge("anthropic")) };
   }
 
   /** A POST route for `surface`; every failure answers in its API's error shape. */
   handle(c: Context<AppEnv>, surface: Surface): Promise<Response> {
     const h = requestHeaders(c);
-    return this.limit(c, h, async () => {
+    return this.limits[surface.api](c, h, async () => {
       try {
         const credential = credentialOf(c, h.authorization);
         if (!credential) throw unauthorized("Missing API key: send your Tollgate gateway key as `Authorization: Bearer <key>`" + (surface.api === "anthropic" ? " or `x-api-key`." : "."));
@@ -88,7 +89,7 @@ export class GatewayProxy {
       } catch (err) {
         return this.fail(surface.api, err, c.req.path);
       }
-    }).then((r) => (r instanceof Response && r.status === 413 && surface.api === "anthropic" ? reshape413(r) : r));
+    });
   }
 
   fail(api: ProviderApi, err: unknown, path: string): Response {
@@ -364,9 +365,4 @@ function streamTimeoutEvent(api: ProviderApi, ms: number): Uint8Array {
       ? `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "timeout_error", message } })}\n\n`
       : `data: ${JSON.stringify({ error: { message, type: "timeout_error", param: null, code: "upstream_timeout" } })}\n\n`,
   );
-}
-
-async function reshape413(r: Response): Promise<Response> {
-  const body = (await r.json()) as { error: { message: string } };
-  return errorResponse("anthropic", new ApiError(413, "payload_too_large", body.error.message));
 }
