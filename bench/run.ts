@@ -5,6 +5,8 @@
  * to refuse: the cost of counting), in memory; add `--redis redis://127.0.0.1:6379/5` for Redis.
  * `npm run bench -- --byok` — authorize with one BYOK credential (decrypted) in every answer.
  * `npm run bench -- --oidc` — authorize with a project OIDC token (team and project budgets) instead of a key.
+ * `npm run bench -- --gateway` — the gateway (`/v1/chat/completions`) in front of a local fake
+ * provider against the same fake provider called directly; then the first chunk of a stream.
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -15,6 +17,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -25,6 +28,7 @@ const { values: args } = parseArgs({
     usage: { type: "boolean", default: false },
     byok: { type: "boolean", default: false },
     oidc: { type: "boolean", default: false },
+    gateway: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
@@ -104,7 +108,7 @@ type Figures = {
   cpuPerRequest: number | null;
 };
 
-type Target = { server: Server; path: string; body: () => string };
+type Target = { server: Server; path: string; body: () => string; headers?: Record<string, string> };
 type Tally = { requests: number; seconds: number; latencies: number[]; non2xx: number; ok: number; cpu: number | null };
 
 /** One autocannon run against a target; every answer's latency is kept (ms). */
@@ -118,7 +122,7 @@ function drive(t: Target, seconds: number): Promise<Tally> {
         method: "POST",
         connections: CONNECTIONS,
         duration: seconds,
-        headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
+        headers: t.headers ?? { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
         requests: [{ setupRequest: (req: any) => ({ ...req, body: t.body() }) }],
       },
       (err, r) => {
@@ -181,8 +185,9 @@ async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
   return [figures(ta, warmA), figures(tb, warmB)];
 }
 
-async function main() {
-  const tollgateServer = await start("src/main.ts", {
+/** Tollgate on Postgres with the bench's admin and gateway tokens. */
+const startTollgate = (env: Record<string, string> = {}) =>
+  start("src/main.ts", {
     DATABASE_URL,
     TOLLGATE_ADMIN_TOKEN: ADMIN,
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
@@ -190,11 +195,11 @@ async function main() {
     ...(args.redis ? { REDIS_URL: args.redis } : {}),
     // BYOK credentials and OIDC signing keys are stored encrypted: on Postgres they need a key.
     TOLLGATE_ENCRYPTION_KEY: process.env.TOLLGATE_ENCRYPTION_KEY || randomBytes(32).toString("base64"),
+    ...env,
   });
-  const bare = await start("bench/bare-server.ts", {});
-  const tollgate = tollgateServer.url;
 
-  // One key, one budget, one rewrite rule.
+/** A fresh user, team and gateway key with a (never reached) budget. */
+async function benchKey(tollgate: string) {
   const tag = randomBytes(4).toString("hex");
   const { bearerToken } = await api(tollgate, "POST", "/v1/admin/users", ADMIN, { email: `bench-${tag}@example.test` });
   const { team } = await api(tollgate, "POST", "/v1/teams", bearerToken, { slug: `bench-${tag}`, name: "Bench" });
@@ -204,6 +209,17 @@ async function main() {
     aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
     ...(args["rate-limited"] ? { rateLimit: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000 } } : {}),
   });
+  return { tag, bearerToken, team, key };
+}
+
+async function main() {
+  if (args.gateway) return gatewayMain();
+  const tollgateServer = await startTollgate();
+  const bare = await start("bench/bare-server.ts", {});
+  const tollgate = tollgateServer.url;
+
+  // One key, one budget, one rewrite rule.
+  const { tag, bearerToken, team, key } = await benchKey(tollgate);
   await api(tollgate, "POST", `/v1/ai-gateway/rules?teamId=${team.id}`, bearerToken, {
     type: "rewrite",
     match: { model: "openai/gpt-4o" },
@@ -277,6 +293,79 @@ async function main() {
     if (!exact) process.exitCode = 1;
     if (measured.rps < 5000) console.log(`target: ${measured.rps.toFixed(0)} reports/s is under the 5,000/s target`);
   }
+}
+
+/**
+ * The gateway against the provider it fronts: the same small chat completion sent to the fake
+ * provider directly and through Tollgate (authorize in-process, the upstream call, metering), then
+ * the time to a stream's first chunk, both ways, request by request in alternation.
+ */
+async function gatewayMain() {
+  const fake = await start("bench/fake-provider.ts", { FAKE_PROVIDER_KEY: "sk-bench" });
+  const tollgateServer = await startTollgate({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: "sk-bench" });
+  const tollgate = tollgateServer.url;
+  const { key } = await benchKey(tollgate);
+  const messages = [{ role: "user", content: "Say hello." }];
+  const viaTollgate = JSON.stringify({ model: "openai/gpt-4o-mini", messages });
+  const direct = JSON.stringify({ model: "gpt-4o-mini", messages });
+  const check = await fetch(`${tollgate}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key.apiKeyString}`, "content-type": "application/json" },
+    body: viaTollgate,
+  });
+  if (check.status !== 200) throw new Error(`gateway check: ${check.status} ${await check.text()}`);
+
+  const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
+  const [base, measured] = await compare(
+    { server: fake, path: "/v1/chat/completions", body: () => direct, headers: json("sk-bench") },
+    { server: tollgateServer, path: "/v1/chat/completions", body: () => viaTollgate, headers: json(key.apiKeyString) },
+  );
+  const ms = (v: number) => `${v.toFixed(2).padStart(6)} ms`;
+  const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${ms(f.p50)}   p99 ${ms(f.p99)}`;
+  console.log(`\n${CONNECTIONS} keep-alive connections, ${DURATION} s each in ${ROUNDS} alternating slices, after ${WARMUP} s of warm-up each`);
+  console.log(`fake provider, direct     ${fmt(base)}`);
+  console.log(`through tollgate          ${fmt(measured)}`);
+  console.log(
+    `ratio: throughput ${(measured.rps / base.rps).toFixed(2)} of direct (target ≥ 0.6); added p50 ${(measured.p50 - base.p50).toFixed(2)} ms (target ≤ 1 ms), p99 ${(measured.p99 - base.p99).toFixed(2)} ms`,
+  );
+  if (base.cpuPerRequest !== null && measured.cpuPerRequest !== null) {
+    console.log(`server CPU per request: fake provider ${base.cpuPerRequest.toFixed(1)} µs, tollgate ${measured.cpuPerRequest.toFixed(1)} µs (the proxy's own work)`);
+  }
+  if (measured.non2xx > 0 || base.non2xx > 0) console.log(`WARNING: ${measured.non2xx} / ${base.non2xx} non-2xx answers or errors`);
+
+  // Streams: time to the first chunk, one request at a time, alternating direct and through Tollgate.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const firstChunk = (url: string, token: string, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const req = httpRequest(url, { method: "POST", agent, headers: json(token) }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`stream: ${res.statusCode}`));
+        res.once("data", () => {
+          const took = performance.now() - started;
+          res.on("data", () => {});
+          res.on("end", () => resolve(took));
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  const streamDirect = JSON.stringify({ model: "gpt-4o-mini", messages, stream: true });
+  const streamTollgate = JSON.stringify({ model: "openai/gpt-4o-mini", messages, stream: true });
+  const d: number[] = [];
+  const t: number[] = [];
+  const n = 2000;
+  for (let i = 0; i < n + 200; i++) {
+    const a = await firstChunk(`${fake.url}/v1/chat/completions`, "sk-bench", streamDirect);
+    const b = await firstChunk(`${tollgate}/v1/chat/completions`, key.apiKeyString, streamTollgate);
+    if (i >= 200) { d.push(a); t.push(b); } // after a warm-up
+  }
+  agent.destroy();
+  d.sort((x, y) => x - y);
+  t.sort((x, y) => x - y);
+  console.log(`\nstreams, time to the first chunk (${n} sequential requests each, alternating)`);
+  console.log(`fake provider, direct     p50 ${ms(percentile(d, 50))}   p99 ${ms(percentile(d, 99))}`);
+  console.log(`through tollgate          p50 ${ms(percentile(t, 50))}   p99 ${ms(percentile(t, 99))}`);
+  console.log(`added to the first chunk: p50 ${(percentile(t, 50) - percentile(d, 50)).toFixed(2)} ms (target ≤ 1 ms)`);
 }
 
 main()

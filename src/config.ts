@@ -3,6 +3,8 @@ import { z } from "zod";
 import { parseGithubPublicKeys, type GithubPublicKey } from "./leaks/github-signature.js";
 import { parseEncryptionKeys, type EncryptionKey } from "./lib/keyring.js";
 import { parseTrustedIssuers, type TrustedIssuer } from "./oidc/trusted-config.js";
+import { loadPriceOverrides, type PriceOverrides } from "./proxy/prices.js";
+import { providersFromEnv, type Providers } from "./proxy/providers.js";
 
 /**
  * GitHub's secret scanning verification keys, given inline (the JSON document GitHub publishes at
@@ -85,6 +87,18 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   TOLLGATE_TRUSTED_ISSUERS: trustedIssuersSchema.optional(),
   TOLLGATE_OIDC_KEY_MAX_AGE_DAYS: z.coerce.number().positive().max(3650).default(30),
+  TOLLGATE_PRICES: z
+    .string()
+    .transform((path, ctx): PriceOverrides => {
+      try {
+        return loadPriceOverrides(path);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  TOLLGATE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).default(600_000),
 });
 
 export type Config = {
@@ -110,6 +124,12 @@ export type Config = {
   trustedIssuers: TrustedIssuer[];
   /** The OIDC signing key is rotated automatically once it is this old. */
   oidcKeyMaxAgeMs: number;
+  /** The gateway's providers (src/proxy/providers.ts): `<PROVIDER>_API_KEY`, `<PROVIDER>_BASE_URL`. */
+  providers: Providers;
+  /** Price overrides from the `TOLLGATE_PRICES` file (src/proxy/prices.ts). */
+  priceOverrides: PriceOverrides;
+  /** How long the gateway waits for a provider's answer, or between two chunks of a stream, before a 504. */
+  upstreamTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -119,9 +139,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Treat empty strings as unset: `FOO= npm start` should not fail validation.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  const { providers, problems } = providersFromEnv(cleaned);
+  if (!parsed.success || problems.length > 0) {
+    const lines = (parsed.error?.issues ?? []).map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${[...lines, ...problems].join("\n")}`);
   }
   const e = parsed.data;
   return {
@@ -141,6 +162,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     trustedIssuers: e.TOLLGATE_TRUSTED_ISSUERS ?? [],
     oidcKeyMaxAgeMs: Math.round(e.TOLLGATE_OIDC_KEY_MAX_AGE_DAYS * 86_400_000),
+    providers,
+    priceOverrides: e.TOLLGATE_PRICES ?? {},
+    upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
   };
 }
 

@@ -43,6 +43,7 @@ import { registerDeleteToken } from "./users/v1_user_tokens_delete.js";
 import { registerListTokens } from "./users/v1_user_tokens_list.js";
 import { registerGetUser } from "./users/v1_user_get.js";
 import { registerOidcRoutes } from "./oidc/routes.js";
+import { registerProxy } from "./proxy/routes.js";
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void {
@@ -89,4 +90,5 @@ export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void
   registerUpdateCredential(app);
   registerDeleteCredential(app);
   registerOidcRoutes(app);
+  registerProxy(app, dataPlane);
 }

@@ -2,6 +2,7 @@ import { createKeyFx, createProjectFx, createRuleFx, createUserFx, freshModel } 
 import type { RouteCase } from "./helpers/auth-matrix.js";
 import { createCredentialFx, freshSecret } from "./byok/helpers.js";
 import { call, uniq } from "./helpers/harness.js";
+import { sharedGateway } from "./proxy/setup.js";
 
 /**
  * Every route of the API with a valid request builder. The auth matrix runs over this table,
@@ -268,5 +269,48 @@ export const ROUTES: RouteCase[] = [
     scope: "admin",
     write: false,
     make: async () => ({ path: "/v1/admin/oidc/rotate", body: {} }),
+  },
+  {
+    method: "POST",
+    route: "/v1/chat/completions",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/chat/completions",
+      body: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/v1/embeddings",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/embeddings",
+      body: { model: "openai/text-embedding-3-small", input: "hi" },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/v1/messages",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/messages",
+      body: { model: "anthropic/claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "GET",
+    route: "/v1/models",
+    scope: "key",
+    write: false,
+    make: async (t) => ({ path: "/v1/models", token: (await createKeyFx(t)).apiKeyString }),
   },
 ];

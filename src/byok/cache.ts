@@ -32,6 +32,12 @@ export class TeamByok {
     for (const entry of this.providers.values()) entry.anyKey = render(entry.list, null);
   }
 
+  /** The same credentials as `json`, as objects (for the gateway's own proxy). */
+  list(model: string, keyId: string | null): LoadedCredential["answer"][] {
+    const entry = this.providers.get(providerOf(model));
+    return entry === undefined ? [] : usable(entry.list, keyId);
+  }
+
   /** The `credentials` JSON array for a request to `model` (`provider/model`) by key `keyId` (null: no key). */
   json(model: string, keyId: string | null): string {
     if (this.providers.size === 0) return "[]";
@@ -49,8 +55,12 @@ export class TeamByok {
 }
 
 /** The credentials a key may use (`apiKeyIds` empty: every key; a caller with no key: only those). */
+function usable(list: LoadedCredential[], keyId: string | null) {
+  return list.filter((c) => c.apiKeyIds.length === 0 || (keyId !== null && c.apiKeyIds.includes(keyId))).map((c) => c.answer);
+}
+
 function render(list: LoadedCredential[], keyId: string | null): string {
-  return JSON.stringify(list.filter((c) => c.apiKeyIds.length === 0 || (keyId !== null && c.apiKeyIds.includes(keyId))).map((c) => c.answer));
+  return JSON.stringify(usable(list, keyId));
 }
 
 /** The provider of a `provider/model` id. */

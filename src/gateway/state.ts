@@ -289,6 +289,15 @@ export class GatewayState {
     return this.loadByok(deps, teamId).then((t) => t.json(model, keyId));
   }
 
+  /** The same credentials as objects, in order (the gateway's proxy calls the first one). */
+  byokCredentials(deps: Pick<Deps, "keyring" | "log">, teamId: string, model: string, keyId: string | null) {
+    if (this.trusted) {
+      const hit = this.byok.get(teamId);
+      if (hit) return hit.list(model, keyId);
+    }
+    return this.loadByok(deps, teamId).then((t) => t.list(model, keyId));
+  }
+
   private async loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {
     const gen = this.gen.byok;
     const team = new TeamByok(await loadGatewayCredentials(this.db, deps, teamId));

@@ -7,13 +7,13 @@ import { dataPlaneRoute, type DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, errorResponses, forbidden, unauthorized } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { microsToDollars } from "../quotas/money.js";
-import { effectiveSpend, quotaEntityId } from "../quotas/state.js";
+import { effectiveSpend, quotaEntityId, type Subject } from "../quotas/state.js";
 import type { VerifiedToken } from "../oidc/tokens.js";
 import { MODEL_ID_RE, modelIdSchema } from "../rules/model-id.js";
 import { ruleChainError } from "../rules/access.js";
 import { resolveModelCached, RuleChainInvalidError, type CompiledRules, type Resolution } from "../rules/resolve.js";
 import { RATE_LIMIT_RESPONSE, rateLimitError } from "../ratelimit/errors.js";
-import type { QuotaView } from "./state.js";
+import { subjectOfRow, type QuotaView } from "./state.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
 /** `activeAt` is written at most once a minute per key, not on every authorize. */
@@ -87,13 +87,49 @@ export const gatewayAuthorize = dataPlaneRoute({
   route,
   body: AuthorizeRequest,
   accept: isPlainAuthorizeRequest,
-  handle(c, { credential, model }, deps) {
-    const step: Step = { c, deps, model, now: deps.clock.now() };
-    if (looksLikeJwt(credential)) return withToken(step, credential);
-    const key = deps.gateway.keyByCredential(credential);
-    return key instanceof Promise ? key.then((k) => withKey(step, k)) : withKey(step, key);
+  handle(c, input, deps) {
+    const a = authorizeCredential(deps, input);
+    return a instanceof Promise ? a.then((x) => render(c, deps, x)) : render(c, deps, a);
   },
 });
+
+/** Who an allowed request is for: a gateway key, or a verified project OIDC token (no key). */
+export type Caller = ApiKeyRow | VerifiedToken;
+
+/**
+ * What authorize decided for an allowed request: whose it is, which model to call and the budgets
+ * in scope. The route writes it as `AuthorizeResponse` (with the BYOK credentials); the gateway's
+ * proxy (src/proxy) uses it in-process.
+ */
+export type Authorized = { caller: Caller; resolution: Resolution; quotas: QuotaView };
+
+/** The key BYOK credentials are restricted by: the caller's key, or null for an OIDC token. */
+export const callerKeyId = (caller: Caller): string | null => ("digest" in caller ? caller.id : null);
+
+/** Whose spend the caller's requests count against. */
+export const subjectOfCaller = (caller: Caller): Subject =>
+  "digest" in caller ? subjectOfRow(caller) : { teamId: caller.teamId, keyId: null, projectId: caller.projectId, userId: null };
+
+/**
+ * Authorize's checks (see the route's description), in-process: the decision, or the `ApiError`
+ * it refuses with (thrown). Synchronous on a warm cache; a promise when a step needs the database
+ * (or a rate-limited key's counters).
+ */
+export function authorizeCredential(deps: DataPlaneDeps, { credential, model }: { credential: string; model: string }): Authorized | Promise<Authorized> {
+  const step: Step = { deps, model, now: deps.clock.now() };
+  if (looksLikeJwt(credential)) return withToken(step, credential);
+  const key = deps.gateway.keyByCredential(credential);
+  return key instanceof Promise ? key.then((k) => withKey(step, k)) : withKey(step, key);
+}
+
+/** 401/403 unless the key may make requests at all (before any model check). */
+export function checkKeyStatus(key: ApiKeyRow | undefined, now: number): asserts key is ApiKeyRow {
+  if (!key) throw unauthorized("Invalid API key.");
+  const status = keyStatus(key, now);
+  if (status === "leaked") throw unauthorized("Invalid API key.");
+  if (status === "deactivated") throw forbidden("API key is inactive");
+  if (status === "expired") throw forbidden("API key has expired");
+}
 
 /**
  * The quick test for the body every gateway sends: exactly `credential` and `model`, both strings
@@ -118,33 +154,29 @@ export function isPlainAuthorizeRequest(body: unknown): boolean {
 }
 
 /** One authorize request, as it goes through its steps. */
-type Step = { c: Context; deps: DataPlaneDeps; model: string; now: number };
+type Step = { deps: DataPlaneDeps; model: string; now: number };
 
-function withKey(step: Step, key: ApiKeyRow | undefined): Response | Promise<Response> {
+function withKey(step: Step, key: ApiKeyRow | undefined): Authorized | Promise<Authorized> {
   const { model, now } = step;
-  if (!key) throw unauthorized("Invalid API key.");
-  const status = keyStatus(key, now);
-  if (status === "leaked") throw unauthorized("Invalid API key.");
-  if (status === "deactivated") throw forbidden("API key is inactive");
-  if (status === "expired") throw forbidden("API key has expired");
+  checkKeyStatus(key, now);
   if (key.models.length > 0 && !key.models.includes(model)) throw forbidden(`Model '${model}' is not allowed for this API key`);
   const rules = step.deps.gateway.teamRules(key.teamId);
   return rules instanceof Promise ? rules.then((r) => withRules(step, key, r)) : withRules(step, key, rules);
 }
 
 /** An OIDC token's steps: verified (cached until it expires), its project still live, then rules and budgets as for a key. */
-function withToken(step: Step, token: string): Response | Promise<Response> {
+function withToken(step: Step, token: string): Authorized | Promise<Authorized> {
   const t = step.deps.tokens.verify(token, step.now);
   return t instanceof Promise ? t.then((v) => withTokenProject(step, v)) : withTokenProject(step, t);
 }
 
-function withTokenProject(step: Step, t: VerifiedToken | undefined): Response | Promise<Response> {
+function withTokenProject(step: Step, t: VerifiedToken | undefined): Authorized | Promise<Authorized> {
   if (!t) throw invalidToken();
   const team = step.deps.gateway.projectTeam(t.projectId);
   return team instanceof Promise ? team.then((tm) => withTokenRules(step, t, tm)) : withTokenRules(step, t, team);
 }
 
-function withTokenRules(step: Step, t: VerifiedToken, projectTeam: string | undefined): Response | Promise<Response> {
+function withTokenRules(step: Step, t: VerifiedToken, projectTeam: string | undefined): Authorized | Promise<Authorized> {
   if (projectTeam !== t.teamId) throw invalidToken();
   const rules = step.deps.gateway.teamRules(t.teamId);
   return rules instanceof Promise ? rules.then((r) => withRules(step, t, r)) : withRules(step, t, rules);
@@ -152,7 +184,7 @@ function withTokenRules(step: Step, t: VerifiedToken, projectTeam: string | unde
 
 const invalidToken = () => unauthorized("Invalid or expired token.");
 
-function withRules(step: Step, key: ApiKeyRow | VerifiedToken, rules: CompiledRules): Response | Promise<Response> {
+function withRules(step: Step, caller: Caller, rules: CompiledRules): Authorized | Promise<Authorized> {
   let resolution: Resolution;
   try {
     resolution = resolveModelCached(rules, step.model);
@@ -165,11 +197,11 @@ function withRules(step: Step, key: ApiKeyRow | VerifiedToken, rules: CompiledRu
       param: { ruleId: resolution.denied.ruleId, reason: resolution.denied.reason },
     });
   }
-  const quotas = step.deps.gateway.quotaView(key, step.now);
-  return quotas instanceof Promise ? quotas.then((q) => answer(step, key, resolution, q)) : answer(step, key, resolution, quotas);
+  const quotas = step.deps.gateway.quotaView(caller, step.now);
+  return quotas instanceof Promise ? quotas.then((q) => answer(step, caller, resolution, q)) : answer(step, caller, resolution, quotas);
 }
 
-function answer({ c, deps, now }: Step, key: ApiKeyRow | VerifiedToken, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
+function answer({ deps, now }: Step, caller: Caller, resolution: Resolution, quotas: QuotaView): Authorized | Promise<Authorized> {
   const spent = quotas.exceeded;
   if (spent) {
     throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
@@ -183,20 +215,23 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow | VerifiedToken, resoluti
     });
   }
   // Keys without a rate limit pay one test here; a limited key's counters are a promise away.
-  if ("digest" in key && (key.rateLimitRpm !== null || key.rateLimitTpm !== null)) {
-    return deps.rateLimits.check(key, now).then((refused) => {
-      if (refused) throw rateLimitError(refused);
-      return admit(c, deps, key, now, resolution, quotas);
-    });
+  if ("digest" in caller) {
+    if (caller.rateLimitRpm !== null || caller.rateLimitTpm !== null) {
+      return deps.rateLimits.check(caller, now).then((refused) => {
+        if (refused) throw rateLimitError(refused);
+        deps.gateway.touch(caller, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
+        return { caller, resolution, quotas };
+      });
+    }
+    deps.gateway.touch(caller, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
   }
-  return admit(c, deps, key, now, resolution, quotas);
+  return { caller, resolution, quotas };
 }
 
-function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow | VerifiedToken, now: number, resolution: Resolution, quotas: QuotaView): Response | Promise<Response> {
-  const isKey = "digest" in key;
-  if (isKey) deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
-  const head = (isKey ? keyJson(key) : key.piece) + resolutionJson(resolution) + quotas.json;
-  const credentials = deps.gateway.byokJson(deps, key.teamId, resolution.model, isKey ? key.id : null);
+/** The route's answer: the JSON pieces, then the BYOK credentials the caller may use (from the gateway cache). */
+function render(c: Context, deps: DataPlaneDeps, { caller, resolution, quotas }: Authorized): Response | Promise<Response> {
+  const head = ("digest" in caller ? keyJson(caller) : caller.piece) + resolutionJson(resolution) + quotas.json;
+  const credentials = deps.gateway.byokJson(deps, caller.teamId, resolution.model, callerKeyId(caller));
   return typeof credentials === "string"
     ? c.body(withCredentials(head, credentials), 200, JSON_HEADERS)
     : credentials.then((json) => c.body(withCredentials(head, json), 200, JSON_HEADERS));

@@ -118,6 +118,39 @@ export class DataPlane {
     );
   }
 
+  /**
+   * Serves a handler that does its own authentication, body reading and error answers on the lane
+   * (the gateway's OpenAI- and Anthropic-compatible routes, which answer in their providers' error
+   * shapes); documented by `route` when given.
+   */
+  serve(
+    method: "GET" | "POST",
+    path: string,
+    handle: (c: Context<AppEnv>, deps: DataPlaneDeps) => Response | Promise<Response>,
+    route?: RouteConfig,
+  ): void {
+    if (route) this.app.openAPIRegistry.registerPath(route);
+    this.routes.push({ method, path });
+    const { deps, logRequest } = this.opts;
+    this.lane.on(
+      method,
+      path,
+      logRequest
+        ? async (c) => {
+            const started = performance.now();
+            const res = await handle(c, deps);
+            logRequest(c, res, started);
+            return res;
+          }
+        : (c) => handle(c, deps),
+    );
+  }
+
+  /** The dependencies its handlers get (the usage batcher included). */
+  get deps(): DataPlaneDeps {
+    return this.opts.deps;
+  }
+
   /** The (method, path) pairs the lane serves. */
   served(): readonly { method: string; path: string }[] {
     return this.routes;

@@ -18,7 +18,10 @@ export type ErrorCode =
   | "rate_limited"
   | "rate_limit_exceeded"
   | "encryption_key_missing"
-  | "internal_error";
+  | "internal_error"
+  | "provider_not_configured"
+  | "upstream_unavailable"
+  | "upstream_timeout";
 
 export type ErrorParam = { path: string; message: string };
 

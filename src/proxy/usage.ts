@@ -1,0 +1,59 @@
+import type { TokenUsage } from "./prices.js";
+import type { ProviderApi } from "./providers.js";
+
+/**
+ * The tokens a provider reported, from a whole JSON answer or a stream's events. OpenAI reports
+ * `usage.prompt_tokens` (cached ones included, also counted in `prompt_tokens_details.cached_tokens`)
+ * and `completion_tokens`; embeddings only `prompt_tokens`. Anthropic reports `input_tokens` without
+ * the cached ones, which come as `cache_read_input_tokens` and `cache_creation_input_tokens`.
+ */
+export class UsageTally implements TokenUsage {
+  inputTokens = 0;
+  outputTokens = 0;
+  cacheReadTokens = 0;
+  cacheWriteTokens = 0;
+  /** The provider reported usage at all. */
+  seen = false;
+
+  constructor(private readonly api: ProviderApi) {}
+
+  /** Takes the usage of a whole (non-streamed) JSON answer. */
+  fromAnswer(body: unknown): void {
+    const usage = (body as { usage?: unknown } | null)?.usage;
+    if (this.api === "openai") this.openai(usage);
+    else this.anthropic(usage);
+  }
+
+  /** Takes the usage of one parsed stream event's data, if it carries any. */
+  fromEvent(data: unknown): void {
+    if (data === null || typeof data !== "object") return;
+    const d = data as { type?: string; usage?: unknown; message?: { usage?: unknown } };
+    if (this.api === "openai") this.openai(d.usage);
+    else if (d.type === "message_start") this.anthropic(d.message?.usage);
+    else if (d.type === "message_delta") this.anthropic(d.usage);
+  }
+
+  private openai(u: unknown): void {
+    if (u === null || typeof u !== "object") return;
+    const x = u as { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } | null };
+    this.seen = true;
+    this.inputTokens = count(x.prompt_tokens, this.inputTokens);
+    this.outputTokens = count(x.completion_tokens, this.outputTokens);
+    this.cacheReadTokens = count(x.prompt_tokens_details?.cached_tokens, this.cacheReadTokens);
+  }
+
+  /** Anthropic's counts are cumulative: a later event's number replaces an earlier one. */
+  private anthropic(u: unknown): void {
+    if (u === null || typeof u !== "object") return;
+    const x = u as { input_tokens?: unknown; output_tokens?: unknown; cache_read_input_tokens?: unknown; cache_creation_input_tokens?: unknown };
+    this.seen = true;
+    this.cacheReadTokens = count(x.cache_read_input_tokens, this.cacheReadTokens);
+    this.cacheWriteTokens = count(x.cache_creation_input_tokens, this.cacheWriteTokens);
+    if (typeof x.input_tokens === "number") this.inputTokens = count(x.input_tokens, 0) + this.cacheReadTokens + this.cacheWriteTokens;
+    this.outputTokens = count(x.output_tokens, this.outputTokens);
+  }
+}
+
+const MAX_TOKENS = 1e9;
+const count = (v: unknown, otherwise: number): number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 ? Math.min(v, MAX_TOKENS) : otherwise;
