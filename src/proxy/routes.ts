@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { findProvider } from "@pydantic/genai-prices";
 import type { Context } from "hono";
 import { checkKeyStatus } from "../gateway/v1_gateway_authorize.js";
+import { looksLikeJwt } from "../http/auth.js";
 import type { App, AppEnv } from "../http/context.js";
 import type { DataPlane, DataPlaneDeps } from "../http/data-plane.js";
 import { unauthorized } from "../http/errors.js";
@@ -118,7 +119,7 @@ export function registerProxy(app: App, dataPlane: DataPlane): GatewayProxy {
   app.openAPIRegistry.registerComponent("securitySchemes", "gatewayKey", {
     type: "http",
     scheme: "bearer",
-    description: "A Tollgate gateway key (`tgk_…`), as OpenAI and Anthropic clients send their API key.",
+    description: "A Tollgate gateway key (`tgk_…`) or a project OIDC token, as OpenAI and Anthropic clients send their API key.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "gatewayKeyHeader", { type: "apiKey", in: "header", name: "x-api-key" });
   const proxy = new GatewayProxy(deps);
@@ -134,12 +135,26 @@ async function listModels(c: Context<AppEnv>, deps: DataPlaneDeps): Promise<Resp
   const m = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   const credential = m?.[1] ?? c.req.header("x-api-key");
   if (!credential) throw unauthorized("Missing API key: send your Tollgate gateway key as `Authorization: Bearer <key>`.");
-  const found = deps.gateway.keyByCredential(credential);
-  const key = found instanceof Promise ? await found : found;
-  checkKeyStatus(key, deps.clock.now());
-  const r = deps.gateway.teamRules(key.teamId);
+  const now = deps.clock.now();
+  let teamId: string;
+  let allowed: string[] = [];
+  if (looksLikeJwt(credential)) {
+    // A project OIDC token: verified, and its project still live (as authorize checks it).
+    const v = deps.tokens.verify(credential, now);
+    const token = v instanceof Promise ? await v : v;
+    const team = token ? deps.gateway.projectTeam(token.projectId) : undefined;
+    if (!token || (team instanceof Promise ? await team : team) !== token.teamId) throw unauthorized("Invalid or expired token.");
+    teamId = token.teamId;
+  } else {
+    const found = deps.gateway.keyByCredential(credential);
+    const key = found instanceof Promise ? await found : found;
+    checkKeyStatus(key, now);
+    teamId = key.teamId;
+    allowed = key.models;
+  }
+  const r = deps.gateway.teamRules(teamId);
   const rules = r instanceof Promise ? await r : r;
-  const ids = key.models.length > 0 ? key.models : catalog(deps);
+  const ids = allowed.length > 0 ? allowed : catalog(deps);
   const data = ids.filter((id) => !denied(rules, id)).map((id) => ({ id, object: "model" as const, created: 0, owned_by: id.slice(0, id.indexOf("/")) }));
   return c.json({ object: "list", data });
 }

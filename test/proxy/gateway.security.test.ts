@@ -123,6 +123,8 @@ describe("gateway: project OIDC tokens", () => {
     expect(data.choices[0]!.message.content).toBe("Hello from the fake.");
     const usage = await recordedUsage(response.headers.get("x-tollgate-request-id"));
     expect(usage).toMatchObject({ teamId: team.id, projectId: project.id, keyId: null });
+    const models = await openaiClient(fx, minted.body.token).models.list();
+    expect(models.data.length).toBeGreaterThan(0);
     // Deleting the project: its tokens stop working at once.
     expect((await call("DELETE", `/v1/projects/${project.id}?teamId=${team.id}`, { token: team.owner.token })).status).toBe(204);
     await expect(
