@@ -4,10 +4,11 @@
  * openapi.yaml generates (`npm run client:check`, run by CI right after the openapi.yaml check).
  * Deterministic: the same openapi.yaml always gives the same bytes.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import openapiTS from "openapi-typescript";
 import { parse } from "yaml";
+import { writeOrCheck } from "./write-or-check.js";
 
 const source = fileURLToPath(new URL("../openapi.yaml", import.meta.url));
 const target = fileURLToPath(new URL("../src/client/schema.ts", import.meta.url));
@@ -25,17 +26,4 @@ const body = await openapiTS(parse(readFileSync(source, "utf8")), { exportType: 
 // openapi-typescript writes its own "auto-generated" banner; ours replaces it, and the file ends in one newline.
 const generated = header + body.replace(/^\/\*\*[\s\S]*?\*\/\s*/, "").trimEnd() + "\n";
 
-if (process.argv.includes("--check")) {
-  let current = "";
-  try {
-    current = readFileSync(target, "utf8");
-  } catch {}
-  if (current !== generated) {
-    console.error("src/client/schema.ts is stale: run `npm run client` and commit the result.");
-    process.exit(1);
-  }
-  console.log("src/client/schema.ts is up to date.");
-} else {
-  writeFileSync(target, generated);
-  console.log(`wrote ${target}`);
-}
+writeOrCheck(target, generated, "src/client/schema.ts", "npm run client");

@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 import { createTollgateClient, type TollgateClient } from "../client/index.js";
 import { resolveConnection } from "./config.js";
 import { ApiRefusal, CliFailure, UsageError } from "./errors.js";
@@ -55,6 +56,13 @@ function refusal(status: number, body: unknown): ApiRefusal {
 }
 
 export type TeamQuery = { teamId?: string; slug?: string };
+
+/** What a team verb needs: the global options, a session, and the team (`--scope` or the only one). */
+export async function teamContext(cmd: Command): Promise<{ g: GlobalOpts; session: Session; team: TeamQuery }> {
+  const g = cmd.optsWithGlobals<GlobalOpts>();
+  const session = openSession();
+  return { g, session, team: await resolveScope(session, g.scope) };
+}
 
 /**
  * `--scope <team slug or id>`; without it, the token's only team (a team-scoped token, or a user

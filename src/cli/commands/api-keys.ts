@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import type { ApiKey, ApiKeyQuota } from "../../client/index.js";
-import { type GlobalOpts, openSession, resolveScope, unwrap } from "../api.js";
+import { teamContext, unwrap } from "../api.js";
 import { UsageError } from "../errors.js";
 import { colours, details, print, printJson, table, usd, when } from "../output.js";
 import { parseAmount, REFRESH_PERIODS, type RefreshPeriod } from "../parse.js";
@@ -31,10 +31,8 @@ export function registerApiKeys(parent: Command): void {
     .option("--budget <amount>", "quota budget in US dollars (minimum 1)", parseAmount)
     .addOption(new Option("--refresh-period <period>", "quota refresh cadence (default none)").choices(REFRESH_PERIODS))
     .action(async (o: { name?: string; budget?: number; refreshPeriod?: RefreshPeriod }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
       if (o.refreshPeriod && o.budget === undefined) throw new UsageError("--refresh-period needs --budget <amount>.");
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       let { name, budget } = o;
       const period = o.refreshPeriod;
       if (name === undefined && budget === undefined && period === undefined && interactive()) {
@@ -78,9 +76,7 @@ export function registerApiKeys(parent: Command): void {
     .alias("ls")
     .description("List the team's API keys, newest first.")
     .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       const all: ApiKey[] = [];
       let until: string | undefined;
       do {
@@ -108,9 +104,7 @@ export function registerApiKeys(parent: Command): void {
     .argument("<id>", "the key's id (key_…)")
     .option("-y, --yes", "skip the confirmation prompt")
     .action(async (id: string, o: { yes?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       if (!(await confirmRemoval(`Delete API key ${id}? It stops working at once.`, o.yes))) return;
       await unwrap(session.client.DELETE("/v1/api-keys/{id}", { params: { path: { id }, query: team } }), session.url);
       if (g.json) return printJson({ id, deleted: true });
@@ -125,11 +119,9 @@ export function registerApiKeys(parent: Command): void {
     .addOption(new Option("--refresh-period <period>", "quota refresh cadence").choices(REFRESH_PERIODS))
     .option("--remove", "remove the budget (the key becomes unlimited)")
     .action(async (id: string, o: { amount?: number; remove?: boolean; refreshPeriod?: RefreshPeriod }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
       if (o.remove && (o.amount !== undefined || o.refreshPeriod)) throw new UsageError("Pass either --amount <amount> or --remove, not both.");
       if (!o.remove && o.amount === undefined) throw new UsageError("Pass --amount <amount> or --remove.");
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       const body = o.remove ? { archived: true } : { limitAmount: o.amount!, ...(o.refreshPeriod ? { refreshPeriod: o.refreshPeriod } : {}) };
       const res = await unwrap(session.client.PATCH("/v1/api-keys/{id}/quota", { params: { path: { id }, query: team }, body }), session.url);
       if (g.json) return printJson(res);

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import type { Rule } from "../../client/index.js";
-import { type GlobalOpts, openSession, resolveScope, unwrap } from "../api.js";
+import { teamContext, unwrap } from "../api.js";
 import { UsageError } from "../errors.js";
 import { colours, details, print, printJson, table, when } from "../output.js";
 import { confirmRemoval } from "./remove.js";
@@ -31,11 +31,9 @@ export function registerRules(parent: Command): void {
     .option("--reason <text>", "reason surfaced when the rule applies")
     .option("--description <text>", "human-readable description of the rule")
     .action(async (o: { type: "rewrite" | "deny"; source: string; destination?: string; reason?: string; description?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
       if (o.type === "rewrite" && !o.destination) throw new UsageError("A rewrite rule needs --destination <model>.");
       if (o.type === "deny" && o.destination) throw new UsageError("A deny rule takes no --destination.");
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       const action = {
         ...(o.destination ? { rewriteModel: o.destination } : {}),
         ...(o.reason !== undefined ? { reason: o.reason } : {}),
@@ -63,9 +61,7 @@ export function registerRules(parent: Command): void {
     .description("List the team's routing rules, oldest first.")
     .option("--include-disabled", "also show disabled rules")
     .action(async (o: { includeDisabled?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       const res = await unwrap(
         session.client.GET("/v1/ai-gateway/rules", { params: { query: { ...team, ...(o.includeDisabled ? { includeDisabled: "true" as const } : {}) } } }),
         session.url,
@@ -90,12 +86,10 @@ export function registerRules(parent: Command): void {
     .addOption(new Option("--enable", "enable the rule").conflicts("disable"))
     .addOption(new Option("--disable", "disable the rule").conflicts("enable"))
     .action(async (id: string, o: { destination?: string; reason?: string; description?: string; enable?: boolean; disable?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
       if ([o.destination, o.reason, o.description, o.enable, o.disable].every((v) => v === undefined)) {
         throw new UsageError("Nothing to change: pass --destination, --reason, --description, --enable or --disable.");
       }
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       let action: { rewriteModel: string | null; reason: string | null } | undefined;
       if (o.destination !== undefined || o.reason !== undefined) {
         // The API replaces the whole action: start from the rule's current one.
@@ -125,9 +119,7 @@ export function registerRules(parent: Command): void {
     .argument("<id>", "the rule's id (rule_…)")
     .option("-y, --yes", "skip the confirmation prompt")
     .action(async (id: string, o: { yes?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOpts>();
-      const session = openSession();
-      const team = await resolveScope(session, g.scope);
+      const { g, session, team } = await teamContext(cmd);
       if (!(await confirmRemoval(`Remove rule ${id}?`, o.yes))) return;
       await unwrap(session.client.DELETE("/v1/ai-gateway/rules/{ruleId}", { params: { path: { ruleId: id }, query: team } }), session.url);
       if (g.json) return printJson({ ruleId: id, deleted: true });
