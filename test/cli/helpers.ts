@@ -26,8 +26,29 @@ export function childEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   return env;
 }
 
+/**
+ * At most two CLI processes at once (the machine has two cores, and the other test worker runs
+ * meanwhile): a test may start many with Promise.all; they queue here.
+ */
+let running = 0;
+const queue: (() => void)[] = [];
+async function slot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((r) => queue.push(r));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
+}
+
 /** Runs `tollgate …` as a child process (stdin not a terminal) and collects its output. */
 export function cli(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  return slot(() => spawnCli(args, env));
+}
+
+function spawnCli(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
