@@ -1,6 +1,6 @@
 /**
  * Generated from openapi.yaml by `npm run client` (openapi-typescript). Do not edit by hand:
- * change the routes' zod schemas, run `npm run openapi && npm run client`, and commit both.
+ * change the routes' zod schemas, run `npm run openapi` (which runs `npm run client`), and commit both.
  */
 /* eslint-disable */
 export interface paths {

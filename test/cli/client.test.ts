@@ -1,5 +1,7 @@
 /** The typed client as a TypeScript user imports it: `tollgate/client` (package.json "exports"). */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLIENT_SCHEMA_PATH, generateClientSchema } from "../../scripts/client.js";
 import { createTollgateClient, type ApiKey } from "tollgate/client";
 import { createTeamFx, type TeamFx } from "../helpers/fixtures.js";
 import { startServer } from "./helpers.js";
@@ -12,6 +14,10 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe("tollgate/client (openapi-fetch over the generated types)", () => {
+  it("src/client/schema.ts is what openapi.yaml generates (run `npm run openapi` after changing a route)", async () => {
+    expect(readFileSync(CLIENT_SCHEMA_PATH, "utf8")).toBe(await generateClientSchema());
+  });
+
   it("creates, reads and deletes a key over HTTP; a refusal comes back as the typed error envelope", async () => {
     const tg = createTollgateClient({ baseUrl: server.url + "/", token: team.member.token });
     const created = await tg.POST("/v1/api-keys", {
