@@ -315,6 +315,24 @@ describe("tollgate CLI (child process against a started server)", { timeout: 120
     }
   });
 
+  it("login on a real terminal asks for the URL (default offered) and the token (masked)", async () => {
+    const config = tempDir("pty-login");
+    const login = new Terminal(["login"], { XDG_CONFIG_HOME: config });
+    try {
+      await login.waitFor("Tollgate URL (http://localhost:3000)");
+      login.type(server.url);
+      await login.waitFor("Token");
+      login.type(team.developer.token);
+      expect(await login.exitCode()).toBe(0);
+      const screen = login.screen();
+      expect(screen).toContain(`Signed in to ${server.url} as ${team.developer.email}`);
+      expect(screen).not.toContain(team.developer.token); // masked while typed
+      expect(JSON.parse(readFileSync(join(config, "tollgate", "config.json"), "utf8"))).toEqual({ url: server.url, token: team.developer.token });
+    } finally {
+      login.close();
+    }
+  });
+
   it("off a terminal, no run printed a colour code", () => {
     expect(runs.length).toBeGreaterThan(30);
     for (const r of runs) expect(r.stdout + r.stderr, r.args.join(" ")).not.toContain("\x1b[");
