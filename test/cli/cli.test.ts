@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyFx, createRuleFx, createTeamFx, createUserFx, freshModel, type TeamFx } from "../helpers/fixtures.js";
 import { call, uniq } from "../helpers/harness.js";
-import { cli, type Run, startServer, tempDir, Terminal } from "./helpers.js";
+import { cli, removeTempDirs, type Run, startServer, tempDir, Terminal } from "./helpers.js";
 
 let server: { url: string; close: () => Promise<void> };
 let team: TeamFx;
@@ -20,6 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  removeTempDirs();
 });
 
 /** `tollgate …` as `who` (TOLLGATE_TOKEN / TOLLGATE_API_URL), with a throwaway config dir. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,8 +12,19 @@ export const BIN = fileURLToPath(new URL("../../bin/tollgate.js", import.meta.ur
 
 export type Run = { code: number; stdout: string; stderr: string; args: string[] };
 
-/** A fresh XDG_CONFIG_HOME, so a test never reads or writes the user's real config. */
-export const tempDir = (label: string) => mkdtempSync(join(tmpdir(), `tollgate-cli-${label}-`));
+const made: string[] = [];
+
+/** A fresh XDG_CONFIG_HOME (or data dir), so a test never reads or writes the user's real config. */
+export function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `tollgate-cli-${label}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made in this worker (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** The environment a child CLI gets: ours minus anything that would steer it, plus `extra`. */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -88,7 +99,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * send-keys and read with capture-pane. The command's exit code is printed as `__EXIT=<n>`.
  */
 export class Terminal {
-  private readonly socket = `tollgate-cli-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** Its own tmux server, on a socket this test owns and removes. */
+  private readonly socket = join(tmpdir(), `tollgate-cli-tmux-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 
   constructor(args: string[], env: Record<string, string | undefined>) {
     const e = childEnv(env);
@@ -101,7 +113,7 @@ export class Terminal {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync("tmux", ["-L", this.socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
+    return execFileSync("tmux", ["-S", this.socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
   }
 
   /** The visible screen; with `escapes`, the colour codes too. */
@@ -133,6 +145,7 @@ export class Terminal {
     try {
       this.tmux("kill-server");
     } catch {}
+    rmSync(this.socket, { force: true });
   }
 }
 

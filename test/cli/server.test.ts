@@ -4,10 +4,9 @@
  * `tollgate migrate`, `tollgate admin create-user`, then `tollgate serve` used by the CLI itself.
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { uniq } from "../helpers/harness.js";
-import { BIN, childEnv, cli, tempDir, waitFor } from "./helpers.js";
+import { BIN, childEnv, cli, removeTempDirs, tempDir, waitFor } from "./helpers.js";
 
 const dataDir = tempDir("data");
 const serverEnv = {
@@ -19,7 +18,7 @@ const serverEnv = {
 const children: { kill: (s: NodeJS.Signals) => void }[] = [];
 afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe("tollgate serve | migrate | admin create-user", () => {
