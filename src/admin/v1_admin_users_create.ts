@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { actorOf, writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit, type Actor } from "../audit/write.js";
+import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { requireAdmin } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -45,24 +46,33 @@ export const registerAdminCreateUser = (app: App) =>
     requireAdmin(c);
     const body = c.req.valid("json");
     const { db, clock } = c.get("deps");
-    const now = clock.now();
-    try {
-      const result = await db.transaction(async (tx) => {
-        const user = await createUser(tx, { email: body.email, name: body.name ?? null, now });
-        const { bearerToken } = await createToken(tx, { userId: user.id, name: "default", teamId: null, expiresAt: null, now });
-        await writeAudit(tx, {
-          teamId: null,
-          actor: actorOf(c.get("principal")),
-          action: "user.create",
-          target: { type: "user", id: user.id },
-          data: { email: user.email },
-          at: now,
-        });
-        return { user: toUser(user), bearerToken };
-      });
-      return c.json(result, 201);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`A user with email ${body.email} already exists.`);
-      throw err;
-    }
+    return c.json(await createUserWithToken(db, { email: body.email, name: body.name ?? null, actor: actorOf(c.get("principal")), now: clock.now() }), 201);
   });
+
+/**
+ * Creates a user and its first personal access token in one transaction, with the audit event.
+ * Shared by this route and the server-side `tollgate admin create-user`. 409 when the email is taken.
+ */
+export async function createUserWithToken(
+  db: Db,
+  input: { email: string; name: string | null; actor: Actor; now: number },
+): Promise<CreateUserResponse> {
+  try {
+    return await db.transaction(async (tx) => {
+      const user = await createUser(tx, { email: input.email, name: input.name, now: input.now });
+      const { bearerToken } = await createToken(tx, { userId: user.id, name: "default", teamId: null, expiresAt: null, now: input.now });
+      await writeAudit(tx, {
+        teamId: null,
+        actor: input.actor,
+        action: "user.create",
+        target: { type: "user", id: user.id },
+        data: { email: user.email },
+        at: input.now,
+      });
+      return { user: toUser(user), bearerToken };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A user with email ${input.email} already exists.`);
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+import type { Command } from "commander";
+import { type GlobalOpts } from "../api.js";
+import { CliFailure } from "../errors.js";
+import { colours, details, print, printJson } from "../output.js";
+import { cliState } from "../program.js";
+
+/** Server-side verbs: they run on the server's machine with its environment (DATABASE_URL, TOLLGATE_DATA_DIR, …). */
+export function registerServer(program: Command): void {
+  program
+    .command("serve")
+    .description("Start the Tollgate server (as `npm start`), configured by the environment.")
+    .option("--port <port>", "port to listen on (PORT, default 3000)")
+    .option("--host <host>", "address to bind (HOST, default 0.0.0.0)")
+    .action(async (o: { port?: string; host?: string }) => {
+      if (o.port !== undefined) process.env.PORT = o.port;
+      if (o.host !== undefined) process.env.HOST = o.host;
+      cliState.serving = true;
+      await import("../../main.js");
+    });
+
+  program
+    .command("migrate")
+    .description("Apply the database migrations (as `npm run db:migrate`) and exit.")
+    .action(async () => {
+      await import("../../db/migrate-cli.js");
+    });
+
+  const admin = program.command("admin").description("Instance administration, straight on the database.");
+  admin
+    .command("create-user")
+    .description("Create a user and its first personal access token (printed once). Stop a server on the same embedded data dir first.")
+    .requiredOption("--email <email>", "the user's email")
+    .option("--name <name>", "display name")
+    .action(async (o: { email: string; name?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOpts>();
+      const [{ loadConfig }, { openDatabase }, { createUserWithToken, CreateUserRequest }, { ApiError }] = await Promise.all([
+        import("../../config.js"),
+        import("../../db/client.js"),
+        import("../../admin/v1_admin_users_create.js"),
+        import("../../http/errors.js"),
+      ]);
+      const input = CreateUserRequest.safeParse({ email: o.email, ...(o.name !== undefined ? { name: o.name } : {}) });
+      if (!input.success) throw new CliFailure(`Invalid input: ${input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      const config = loadConfig();
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await database.migrate();
+        const created = await createUserWithToken(database.db, {
+          email: input.data.email,
+          name: input.data.name ?? null,
+          actor: { type: "system", id: "cli" },
+          now: Date.now(),
+        });
+        if (g.json) return printJson(created);
+        print(`${colours.green("✔")} Created user ${colours.bold(created.user.email)}`);
+        print(details([["ID", created.user.id], ["Token", created.bearerToken]]));
+        print(colours.yellow("Store this token now: it is not shown again."));
+      } catch (err) {
+        if (err instanceof ApiError) throw new CliFailure(err.message);
+        throw err;
+      } finally {
+        await database.close();
+      }
+    });
+}
