@@ -2,6 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { apiKeys, memberships } from "../db/schema.js";
+import { roleError } from "../http/auth.js";
+import type { MemberPrincipal } from "../http/context.js";
+import { notFound } from "../http/errors.js";
 import { Millis } from "../http/schemas.js";
 import { RoleSchema } from "../users/schemas.js";
 
@@ -43,6 +46,24 @@ export async function lockMemberships(tx: Db, teamId: string, userIds: string[])
     .where(and(eq(memberships.teamId, teamId), or(eq(memberships.role, "OWNER"), inArray(memberships.userId, userIds))))
     .orderBy(memberships.userId)
     .for("update");
+}
+
+/**
+ * The start of a role change or removal by `actor`: locks the memberships involved (see
+ * `lockMemberships`), rechecks that a user actor is still an OWNER once the locks are held
+ * (another OWNER may have demoted them meanwhile; a trusted external issuer's identity has its
+ * role from configuration), and returns the target's membership (404 when none) and the number
+ * of OWNERs.
+ */
+export async function lockForOwnerChange(tx: Db, teamId: string, actor: MemberPrincipal, targetUserId: string) {
+  const locked = await lockMemberships(tx, teamId, actor.kind === "user" ? [targetUserId, actor.user.id] : [targetUserId]);
+  if (actor.kind === "user") {
+    const self = locked.find((m) => m.userId === actor.user.id);
+    if (!self || self.role !== "OWNER") throw roleError(self?.role ?? "DEVELOPER", "owner");
+  }
+  const current = locked.find((m) => m.userId === targetUserId);
+  if (!current) throw notFound("Member");
+  return { current, owners: locked.filter((m) => m.role === "OWNER").length };
 }
 
 /**

@@ -2,12 +2,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships } from "../db/schema.js";
-import { resolveTeamScope, roleError } from "../http/auth.js";
+import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
-import { conflict, errorResponses, notFound } from "../http/errors.js";
+import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { transact } from "../events/transact.js";
-import { deactivateKeysCreatedBy, lockMemberships, MemberPathSchema, teamRef } from "./members.js";
+import { deactivateKeysCreatedBy, lockForOwnerChange, MemberPathSchema, teamRef } from "./members.js";
 
 export const route = createRoute({
   operationId: "removeTeamMember",
@@ -30,17 +30,8 @@ export const registerRemoveMember = (app: App) =>
     const now = deps.clock.now();
     await transact(deps, async (tx, publish) => {
       const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
-      const p = scope.principal;
-      const locked = await lockMemberships(tx, scope.team.id, p.kind === "user" ? [params.userId, p.user.id] : [params.userId]);
-      // A user must still be an OWNER once the locks are held (another OWNER may have demoted them);
-      // a trusted external issuer's identity has its role from configuration.
-      if (p.kind === "user") {
-        const actor = locked.find((m) => m.userId === p.user.id);
-        if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
-      }
-      const current = locked.find((m) => m.userId === params.userId);
-      if (!current) throw notFound("Member");
-      if (current.role === "OWNER" && locked.filter((m) => m.role === "OWNER").length <= 1) {
+      const { current, owners } = await lockForOwnerChange(tx, scope.team.id, scope.principal, params.userId);
+      if (current.role === "OWNER" && owners <= 1) {
         throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
       }
       await tx.delete(memberships).where(where);

@@ -2,13 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships, users } from "../db/schema.js";
-import { resolveTeamScope, roleError } from "../http/auth.js";
+import { resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
-import { conflict, errorResponses, notFound } from "../http/errors.js";
+import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
 import { RoleSchema } from "../users/schemas.js";
-import { lockMemberships, MemberPathSchema, MemberSchema, teamRef } from "./members.js";
+import { lockForOwnerChange, MemberPathSchema, MemberSchema, teamRef } from "./members.js";
 
 export const UpdateMemberRequest = z.strictObject({ role: RoleSchema }).openapi("UpdateMemberRequest");
 export const UpdateMemberResponse = z.object({ member: MemberSchema }).openapi("UpdateMemberResponse");
@@ -35,17 +35,8 @@ export const registerUpdateMember = (app: App) =>
     const now = clock.now();
     const member = await db.transaction(async (tx) => {
       const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
-      const p = scope.principal;
-      const locked = await lockMemberships(tx, scope.team.id, p.kind === "user" ? [params.userId, p.user.id] : [params.userId]);
-      // A user must still be an OWNER once the locks are held (another OWNER may have demoted them);
-      // a trusted external issuer's identity has its role from configuration.
-      if (p.kind === "user") {
-        const actor = locked.find((m) => m.userId === p.user.id);
-        if (!actor || actor.role !== "OWNER") throw roleError(actor?.role ?? "DEVELOPER", "owner");
-      }
-      const current = locked.find((m) => m.userId === params.userId);
-      if (!current) throw notFound("Member");
-      if (current.role === "OWNER" && role !== "OWNER" && locked.filter((m) => m.role === "OWNER").length <= 1) {
+      const { current, owners } = await lockForOwnerChange(tx, scope.team.id, scope.principal, params.userId);
+      if (current.role === "OWNER" && role !== "OWNER" && owners <= 1) {
         throw conflict("A team needs at least one OWNER: promote another member first.");
       }
       await tx.update(memberships).set({ role }).where(where);
