@@ -62,6 +62,8 @@ const envSchema = z.object({
   TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
   TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
   TOLLGATE_ENCRYPTION_KEY: encryptionKeysSchema.optional(),
+  TOLLGATE_USAGE_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1 (a requestId is idempotent for 24 h)").max(36500).default(30),
+  TOLLGATE_CACHE_MAX_KEYS: z.coerce.number().int().min(1).default(100_000),
 });
 
 export type Config = {
@@ -81,6 +83,10 @@ export type Config = {
   githubSecretScanningKeys: GithubPublicKey[] | null;
   /** Keys for encryption at rest, newest first; null: generated into the data dir on PGlite, none on Postgres. */
   encryptionKeys: EncryptionKey[] | null;
+  /** Raw usage reports older than this many days are deleted (rollups are kept). */
+  usageRetentionDays: number;
+  /** At most this many gateway keys (and as many teams' rules, budgets, counters) cached, least recently used evicted. */
+  cacheMaxKeys: number;
 };
 
 export class ConfigError extends Error {}
@@ -109,5 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TOLLGATE_TRUST_PROXY === "true",
     githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
     encryptionKeys: e.TOLLGATE_ENCRYPTION_KEY ?? null,
+    usageRetentionDays: e.TOLLGATE_USAGE_RETENTION_DAYS,
+    cacheMaxKeys: e.TOLLGATE_CACHE_MAX_KEYS,
   };
 }

@@ -7,6 +7,7 @@ import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
+import { startUsageRetention } from "./reports/retention.js";
 
 let config;
 try {
@@ -55,8 +56,9 @@ try {
   process.exit(1);
 }
 
-const gateway = await startGatewayState(database);
+const gateway = await startGatewayState(database, { maxKeys: config.cacheMaxKeys });
 const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring });
+const retention = startUsageRetention({ db: database.db, log, now: () => systemClock.now() }, config.usageRetentionDays);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info("listening", {
     url: `http://localhost:${info.port}`,
@@ -67,6 +69,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 
 const shutdown = () => {
   server.close(async () => {
+    await retention.stop();
     await gateway.close();
     await database.close();
     process.exit(0);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
@@ -18,11 +18,13 @@ import {
   type QuotaState,
   type Subject,
 } from "../quotas/state.js";
+import { BoundedMap } from "../lib/bounded-map.js";
 import type { Logger } from "../lib/logger.js";
 import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
-const MAX_KEYS = 100_000;
+/** The default of `TOLLGATE_CACHE_MAX_KEYS`. */
+export const MAX_KEYS = 100_000;
 
 /**
  * The budgets in scope of a key's requests and their state, as authorize answers them. Computed
@@ -58,16 +60,24 @@ const budgetKey = (scopeType: string, scopeId: string) => `${scopeType}\u0000${s
  * the cache never keeps a value older than the last change it was told about.
  */
 export class GatewayState {
-  private keys = new Map<string, ApiKeyRow>();
-  private rules = new Map<string, CompiledRules>();
-  private budgets = new Map<string, Map<string, Budget>>();
-  private counters = new Map<string, Counter | null>();
+  // Each bounded (TOLLGATE_CACHE_MAX_KEYS, least recently used out): memory does not grow with the
+  // number of keys, teams or counters in the database.
+  private keys: BoundedMap<string, ApiKeyRow>;
+  private rules: BoundedMap<string, CompiledRules>;
+  private budgets: BoundedMap<string, Map<string, Budget>>;
+  private counters: BoundedMap<string, Counter | null>;
   private gen = { keys: 0, rules: 0, budgets: 0 };
-  private lastTouch = new Map<string, number>();
+  /** Counters being read, and those of them evicted meanwhile (such a read is not stored: see loadCounters). */
+  private countersLoading = new Map<string, number>();
+  private countersEvictedWhileLoading = new Set<string>();
+  private lastTouch: BoundedMap<string, number>;
+  /** activeAt writes waiting for the next batched UPDATE (see touch). */
+  private pendingTouches = new Map<string, number>();
+  private touchFlush: NodeJS.Timeout | undefined;
   /** By key row: a row is replaced when its key changes or the cache is emptied. */
   private plans = new WeakMap<ApiKeyRow, Plan>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
-  private subjects = new Map<string, Subject>();
+  private subjects: BoundedMap<string, Subject>;
   private trusted = false;
   private listening: boolean;
   private lastBeat = 0;
@@ -79,8 +89,17 @@ export class GatewayState {
 
   constructor(
     private readonly db: Db,
-    opts: { cache: boolean; trusted?: boolean; staleAfterMs?: number } = { cache: true },
+    opts: { cache: boolean; trusted?: boolean; staleAfterMs?: number; maxKeys?: number } = { cache: true },
   ) {
+    const max = opts.maxKeys ?? MAX_KEYS;
+    this.keys = new BoundedMap(max);
+    this.rules = new BoundedMap(max);
+    this.budgets = new BoundedMap(max);
+    this.counters = new BoundedMap(max * 2, (k) => {
+      if (this.countersLoading.has(k)) this.countersEvictedWhileLoading.add(k);
+    });
+    this.subjects = new BoundedMap(max);
+    this.lastTouch = new BoundedMap(max);
     this.cacheEnabled = opts.cache;
     this.listening = opts.trusted ?? false;
     this.staleAfterMs = opts.staleAfterMs ?? null;
@@ -198,7 +217,6 @@ export class GatewayState {
       .where(and(eq(apiKeys.digest, digest), isNull(apiKeys.deletedAt)))
       .limit(1);
     if (row && this.trusted && gen === this.gen.keys) {
-      if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value!);
       this.keys.set(digest, row);
     }
     return row;
@@ -240,7 +258,6 @@ export class GatewayState {
       .where(where)
       .limit(1);
     if (!k) return undefined;
-    if (this.subjects.size >= MAX_KEYS) this.subjects.delete(this.subjects.keys().next().value!);
     this.subjects.set(k.keyId, k);
     return k;
   }
@@ -317,21 +334,35 @@ export class GatewayState {
     const missing = items.filter((i) => !this.counters.has(i.counter));
     if (missing.length === 0) return read;
     const gen = this.gen.budgets;
-    const rows = await this.db
-      .select()
-      .from(spendCounters)
-      .where(
-        and(
-          eq(spendCounters.teamId, teamId),
-          or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
-        ),
-      );
-    for (const { entity, counter } of missing) {
-      const row = rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null;
-      read.set(counter, row);
-      if (!this.counters.has(counter) && this.trusted && gen === this.gen.budgets) this.counters.set(counter, row);
+    for (const { counter } of missing) this.countersLoading.set(counter, (this.countersLoading.get(counter) ?? 0) + 1);
+    try {
+      const rows = await this.db
+        .select()
+        .from(spendCounters)
+        .where(
+          and(
+            eq(spendCounters.teamId, teamId),
+            or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
+          ),
+        );
+      for (const { entity, counter } of missing) {
+        const row = rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null;
+        read.set(counter, row);
+        // Not stored when a newer value (a spend notification) was cached and then evicted meanwhile.
+        const evicted = this.countersEvictedWhileLoading.has(counter);
+        if (!evicted && !this.counters.has(counter) && this.trusted && gen === this.gen.budgets) this.counters.set(counter, row);
+      }
+      return read;
+    } finally {
+      for (const { counter } of missing) {
+        const n = this.countersLoading.get(counter)! - 1;
+        if (n > 0) this.countersLoading.set(counter, n);
+        else {
+          this.countersLoading.delete(counter);
+          this.countersEvictedWhileLoading.delete(counter);
+        }
+      }
     }
-    return read;
   }
 
   private async teamBudgets(teamId: string): Promise<Map<string, Budget>> {
@@ -352,14 +383,31 @@ export class GatewayState {
     const last = Math.max(key.activeAt, this.lastTouch.get(key.id) ?? 0);
     if (now - last < granularityMs) return;
     this.lastTouch.set(key.id, now);
-    this.db
-      .update(apiKeys)
-      .set({ activeAt: now })
-      .where(and(eq(apiKeys.id, key.id), lt(apiKeys.activeAt, now)))
-      .then(
-        () => {},
-        (e) => log.error("activeAt update failed", { keyId: key.id, error: String(e) }),
+    // Batched: one UPDATE for every key touched in the next TOUCH_BATCH_MS, not one per key.
+    this.pendingTouches.set(key.id, Math.max(now, this.pendingTouches.get(key.id) ?? 0));
+    if (this.touchFlush === undefined) {
+      this.touchFlush = setTimeout(() => void this.flushTouches(log), TOUCH_BATCH_MS);
+      this.touchFlush.unref();
+    }
+  }
+
+  /** Writes the pending `activeAt` values in one statement (keys in id order: no deadlocks between instances). */
+  async flushTouches(log?: Logger): Promise<void> {
+    clearTimeout(this.touchFlush);
+    this.touchFlush = undefined;
+    if (this.pendingTouches.size === 0) return;
+    const batch = [...this.pendingTouches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, t]) => ({ id, t }));
+    this.pendingTouches.clear();
+    try {
+      await executePrepared(
+        this.db,
+        sql`update api_keys k set active_at = v.t
+              from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as v(id text, t bigint)
+             where k.id = v.id and k.active_at < v.t`,
       );
+    } catch (e) {
+      log?.error("activeAt update failed", { keys: batch.length, error: String(e) });
+    }
   }
 }
 
@@ -375,6 +423,9 @@ export function subjectOfRow(key: ApiKeyRow): Subject {
   return { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
 }
 
+/** How long `activeAt` writes wait to be batched into one UPDATE. */
+export const TOUCH_BATCH_MS = 100;
+
 export const HEARTBEAT_MS = 20;
 export const STALE_AFTER_MS = 100;
 
@@ -387,11 +438,11 @@ export const STALE_AFTER_MS = 100;
  */
 export async function startGatewayState(
   database: Database,
-  opts: { heartbeatMs?: number; staleAfterMs?: number } = {},
+  opts: { heartbeatMs?: number; staleAfterMs?: number; maxKeys?: number } = {},
 ): Promise<{ state: GatewayState; close(): Promise<void> }> {
   const heartbeat = database.kind === "postgres";
   const staleAfterMs = opts.staleAfterMs ?? STALE_AFTER_MS;
-  const state = new GatewayState(database.db, { cache: true, trusted: false, staleAfterMs: heartbeat ? staleAfterMs : undefined });
+  const state = new GatewayState(database.db, { cache: true, trusted: false, staleAfterMs: heartbeat ? staleAfterMs : undefined, maxKeys: opts.maxKeys });
   const sub = await database.listen(CHANGES_CHANNEL, state.onPayload, (listening) => state.setListening(listening));
   let timer: NodeJS.Timeout | undefined;
   if (heartbeat) {
@@ -410,6 +461,7 @@ export async function startGatewayState(
     state,
     close: async () => {
       if (timer) clearInterval(timer);
+      await state.flushTouches();
       await sub.close();
     },
   };
