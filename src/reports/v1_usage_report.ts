@@ -155,8 +155,9 @@ export const registerUsageReport = (app: App) =>
     const scope = await resolveTeamScope(c, q, "read");
     const groupBy = parseGroupBy(q.groupBy);
     const to = q.to ?? c.get("deps").clock.now();
-    const from = Math.floor((q.from ?? Math.max(0, to - 30 * DAY)) / HOUR) * HOUR;
-    if (from >= to) throw badRequest("`from` must be before `to`.", [{ path: "from", message: "before `to`" }]);
+    const rawFrom = q.from ?? Math.max(0, to - 30 * DAY);
+    if (rawFrom >= to) throw badRequest("`from` must be before `to`.", [{ path: "from", message: "before `to`" }]);
+    const from = Math.floor(rawFrom / HOUR) * HOUR;
     const after = decodeCursor(q.until, groupBy.length);
     const { rows, cursors } = await spendReport(c.get("deps").db, {
       teamId: scope.team.id,
