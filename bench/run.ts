@@ -1,6 +1,7 @@
 /**
  * `npm run bench` — authorize against the ceiling of a bare Hono JSON route, in one run.
  * `npm run bench -- --usage` — the same for usage reports, then checks the recorded total is exact.
+ * `npm run bench -- --scale` — keys, usage rows and rollups at scale (bench/scale.ts).
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -23,6 +24,12 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "2" },
     rounds: { type: "string", default: "5" },
+    // --scale (bench/scale.ts): bulk-seeded keys, teams and usage rows, measured at each step.
+    scale: { type: "boolean", default: false },
+    keys: { type: "string", default: "1000000" },
+    teams: { type: "string", default: "10000" },
+    rows: { type: "string", default: "10000000" },
+    steps: { type: "string", default: "1000,100000,1000000" },
   },
 });
 const DURATION = Number(args.duration);
@@ -174,6 +181,18 @@ async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
 }
 
 async function main() {
+  if (args.scale) {
+    const { runScale } = await import("./scale.js");
+    const n = (v: string) => Number(v.replace(/_/g, ""));
+    return runScale({
+      keys: n(args.keys),
+      teams: n(args.teams),
+      rows: n(args.rows),
+      steps: args.steps.split(",").map(n),
+      duration: args.duration === "10" ? 5 : DURATION,
+      connections: CONNECTIONS,
+    });
+  }
   const tollgateServer = await start("src/main.ts", {
     DATABASE_URL,
     TOLLGATE_ADMIN_TOKEN: ADMIN,

@@ -109,12 +109,17 @@ export async function deleteUsageBefore(db: Db, cutoff: number, opts: { batch?: 
   const batch = opts.batch ?? 5000;
   let total = 0;
   for (;;) {
-    const result = await db.execute(sql`
-      delete from usage_events where id in (
-        select id from usage_events where id < ${opts.idBound} and created_at < ${cutoff}::bigint order by id limit ${batch})
-      returning 1`);
-    const n = rowsOf(result).length;
+    const n = await deleteUsageBatch(db, cutoff, opts.idBound, batch);
     total += n;
     if (n < batch) return total;
   }
+}
+
+/** One batch of `deleteUsageBefore`: at most `batch` rows, oldest first. Returns how many. */
+export async function deleteUsageBatch(db: Db, cutoff: number, idBound: string, batch: number): Promise<number> {
+  const result = await db.execute(sql`
+    delete from usage_events where id in (
+      select id from usage_events where id < ${idBound} and created_at < ${cutoff}::bigint order by id limit ${batch})
+    returning 1`);
+  return rowsOf(result).length;
 }
