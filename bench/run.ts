@@ -12,10 +12,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
+import { freePort, percentile } from "./lib.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,17 +40,6 @@ const DATABASE_URL = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:
 const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const GATEWAY = `bench-gateway-${randomBytes(8).toString("hex")}`;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** CPU time (user + system) a process has used so far, in microseconds; null off Linux. */
 function cpuMicros(pid: number | undefined): number | null {
@@ -135,11 +124,6 @@ function drive(t: Target, seconds: number): Promise<Tally> {
     );
     instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function figures(tallies: Tally[], warm: Tally | undefined): Figures {

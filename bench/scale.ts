@@ -14,7 +14,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
@@ -22,6 +21,7 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { encodeTime } from "ulidx";
 import { usageIdBound } from "../src/reports/retention.js";
+import { freePort, percentile } from "./lib.js";
 
 export type ScaleArgs = { keys: number; teams: number; rows: number; steps: number[]; duration: number; connections: number };
 
@@ -147,17 +147,6 @@ async function seed(sql: postgres.Sql, a: ScaleArgs, ownerId: string, now: numbe
   );
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
 type Server = { url: string; child: ChildProcess; startMs: number };
 
 async function start(script: string, env: Record<string, string>): Promise<Server> {
@@ -187,11 +176,6 @@ const rssMb = (pid: number | undefined) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
 };
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** Key indices drawn Zipf (s = 1) over n keys, the hottest spread over teams by a permutation. */
 function zipfSampler(n: number): () => number {
