@@ -265,7 +265,7 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       const zipf = zipfSampler(keys);
       const uniform = () => Math.floor(Math.random() * keys);
       const d = a.duration;
-      await drive(authorizeUrl, GATEWAY, 2, a.connections, () => body(zipf())); // warm-up
+      await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf())); // warm-up: the hot keys cached, as in steady traffic
       const ceiling1 = await drive(`${bare.url}/echo`, GATEWAY, d, a.connections, () => body(zipf()));
       const z = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf()));
       const u = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(uniform()));
