@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, spendCounters } from "../db/schema.js";
@@ -74,6 +74,8 @@ export class GatewayState {
   /** activeAt writes waiting for the next batched UPDATE (see touch). */
   private pendingTouches = new Map<string, number>();
   private touchFlush: NodeJS.Timeout | undefined;
+  /** Keys to read in the next batched lookup (see loadKey), with whoever waits for each. */
+  private keyLoads = new Map<string, { resolve(row: ApiKeyRow | undefined): void; reject(e: unknown): void }[]>();
   /** By key row: a row is replaced when its key changes or the cache is emptied. */
   private plans = new WeakMap<ApiKeyRow, Plan>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
@@ -209,17 +211,37 @@ export class GatewayState {
     return this.loadKey(digest);
   }
 
-  private async loadKey(digest: string): Promise<ApiKeyRow | undefined> {
+  /**
+   * A key's first touch: one indexed read by digest. The misses of one event-loop turn share that
+   * read (`digest in (…)`), so a burst of new keys costs one round trip, not one each.
+   */
+  private loadKey(digest: string): Promise<ApiKeyRow | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.keyLoads.get(digest);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.keyLoads.set(digest, [{ resolve, reject }]);
+      if (this.keyLoads.size === 1 && waiting === undefined) setImmediate(() => void this.loadKeys());
+    });
+  }
+
+  private async loadKeys(): Promise<void> {
+    const loads = this.keyLoads;
+    this.keyLoads = new Map();
     const gen = this.gen.keys;
-    const [row] = await this.db
-      .select()
-      .from(apiKeys)
-      .where(and(eq(apiKeys.digest, digest), isNull(apiKeys.deletedAt)))
-      .limit(1);
-    if (row && this.trusted && gen === this.gen.keys) {
-      this.keys.set(digest, row);
+    try {
+      const rows = await this.db
+        .select()
+        .from(apiKeys)
+        .where(and(inArray(apiKeys.digest, [...loads.keys()]), isNull(apiKeys.deletedAt)));
+      const byDigest = new Map(rows.map((r) => [r.digest, r]));
+      for (const [digest, waiters] of loads) {
+        const row = byDigest.get(digest);
+        if (row && this.trusted && gen === this.gen.keys) this.keys.set(digest, row);
+        for (const w of waiters) w.resolve(row);
+      }
+    } catch (e) {
+      for (const waiters of loads.values()) for (const w of waiters) w.reject(e);
     }
-    return row;
   }
 
   teamRules(teamId: string): CompiledRules | Promise<CompiledRules> {
