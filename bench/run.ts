@@ -7,6 +7,7 @@
  * `npm run bench -- --oidc` — authorize with a project OIDC token (team and project budgets) instead of a key.
  * `npm run bench -- --gateway` — the gateway (`/v1/chat/completions`) in front of a local fake
  * provider against the same fake provider called directly; then the first chunk of a stream.
+ * `npm run bench -- --scale` — keys, usage rows and rollups at scale (bench/scale.ts).
  *
  * Each server runs in its own process; autocannon drives them from this process with the same
  * settings (32 keep-alive connections, 10 s each after a 2 s warm-up each), in alternating 2 s
@@ -18,10 +19,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
+import { freePort, percentile } from "./lib.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +36,12 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "5" },
     "rate-limited": { type: "boolean", default: false },
     redis: { type: "string" },
+    // --scale (bench/scale.ts): bulk-seeded keys, teams and usage rows, measured at each step.
+    scale: { type: "boolean", default: false },
+    keys: { type: "string", default: "1000000" },
+    teams: { type: "string", default: "10000" },
+    rows: { type: "string", default: "10000000" },
+    steps: { type: "string", default: "1000,100000,1000000" },
   },
 });
 const DURATION = Number(args.duration);
@@ -45,17 +52,6 @@ const DATABASE_URL = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:
 const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const GATEWAY = `bench-gateway-${randomBytes(8).toString("hex")}`;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** CPU time (user + system) a process has used so far, in microseconds; null off Linux. */
 function cpuMicros(pid: number | undefined): number | null {
@@ -142,11 +138,6 @@ function drive(t: Target, seconds: number): Promise<Tally> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function figures(tallies: Tally[], warm: Tally | undefined): Figures {
   const requests = tallies.reduce((a, t) => a + t.requests, 0);
   const seconds = tallies.reduce((a, t) => a + t.seconds, 0);
@@ -213,6 +204,18 @@ async function benchKey(tollgate: string) {
 }
 
 async function main() {
+  if (args.scale) {
+    const { runScale } = await import("./scale.js");
+    const n = (v: string) => Number(v.replace(/_/g, ""));
+    return runScale({
+      keys: n(args.keys),
+      teams: n(args.teams),
+      rows: n(args.rows),
+      steps: args.steps.split(",").map(n),
+      duration: args.duration === "10" ? 5 : DURATION,
+      connections: CONNECTIONS,
+    });
+  }
   if (args.gateway) return gatewayMain();
   const tollgateServer = await startTollgate();
   const bare = await start("bench/bare-server.ts", {});

@@ -99,6 +99,8 @@ const envSchema = z.object({
     })
     .optional(),
   TOLLGATE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).default(600_000),
+  TOLLGATE_USAGE_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1 (a requestId is idempotent for 24 h)").max(36500).default(30),
+  TOLLGATE_CACHE_MAX_KEYS: z.coerce.number().int().min(1).default(100_000),
 });
 
 export type Config = {
@@ -130,6 +132,10 @@ export type Config = {
   priceOverrides: PriceOverrides;
   /** How long the gateway waits for a provider's answer, or between two chunks of a stream, before a 504. */
   upstreamTimeoutMs: number;
+  /** Raw usage reports older than this many days are deleted (rollups are kept). */
+  usageRetentionDays: number;
+  /** At most this many gateway keys (and as many teams' rules, budgets, counters) cached, least recently used evicted. */
+  cacheMaxKeys: number;
 };
 
 export class ConfigError extends Error {}
@@ -165,6 +171,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providers,
     priceOverrides: e.TOLLGATE_PRICES ?? {},
     upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
+    usageRetentionDays: e.TOLLGATE_USAGE_RETENTION_DAYS,
+    cacheMaxKeys: e.TOLLGATE_CACHE_MAX_KEYS,
   };
 }
 

@@ -11,6 +11,7 @@ import { RateLimits } from "./ratelimit/limits.js";
 import { checkSealedColumn } from "./lib/sealed-columns.js";
 import { SEALED_COLUMNS } from "./sealed-columns.js";
 import { ensureSigningKey } from "./oidc/keys.js";
+import { startUsageRetention } from "./reports/retention.js";
 
 const config = loadConfigOrExit();
 
@@ -62,9 +63,10 @@ try {
   log.error("cannot prepare the OIDC signing key; minting will retry", { error: (err as Error).message });
 }
 
-const gateway = await startGatewayState(database);
+const gateway = await startGatewayState(database, { maxKeys: config.cacheMaxKeys });
 const rateLimits = RateLimits.fromConfig(config.redisUrl, log);
 const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring, rateLimits });
+const retention = startUsageRetention({ db: database.db, log, now: () => systemClock.now() }, config.usageRetentionDays);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info("listening", {
     url: `http://localhost:${info.port}`,
@@ -75,6 +77,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 
 const shutdown = () => {
   server.close(async () => {
+    await retention.stop();
     await gateway.close();
     await rateLimits.close();
     await database.close();

@@ -21,6 +21,7 @@ import { gatewayUsage } from "./gateway/v1_gateway_usage.js";
 import { registerDeleteBudget } from "./quotas/v1_budgets_delete.js";
 import { registerListBudgets } from "./quotas/v1_budgets_list.js";
 import { registerPutBudget } from "./quotas/v1_budgets_put.js";
+import { registerUsageReport } from "./reports/v1_usage_report.js";
 import { registerCreateProject } from "./projects/v1_projects_create.js";
 import { registerDeleteProject } from "./projects/v1_projects_delete.js";
 import { registerListProjects } from "./projects/v1_projects_list.js";
@@ -74,6 +75,7 @@ export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void
   registerListBudgets(app);
   registerDeleteBudget(app);
   registerListAudit(app);
+  registerUsageReport(app);
   dataPlane.add(gatewayAuthorize);
   dataPlane.add(gatewayUsage);
   registerCreateRule(app);

@@ -131,6 +131,7 @@ export const ROUTES: RouteCase[] = [
     make: async (t) => ({ path: `/v1/ai-gateway/budgets?teamId=${t.id}`, body: { scopeType: "team", limitAmount: 10, refreshPeriod: "monthly" } }),
   },
   { method: "GET", route: "/v1/ai-gateway/budgets", scope: "team", write: false, make: async (t) => ({ path: `/v1/ai-gateway/budgets?teamId=${t.id}` }) },
+  { method: "GET", route: "/v1/ai-gateway/usage", scope: "team", write: false, make: async (t) => ({ path: `/v1/ai-gateway/usage?teamId=${t.id}&groupBy=key` }) },
   {
     method: "DELETE",
     route: "/v1/ai-gateway/budgets",

@@ -185,6 +185,19 @@ export interface paths {
      */
     get: operations["listAuditEvents"];
   };
+  "/v1/ai-gateway/usage": {
+    /**
+     * Spend report: who spent it, on which model, which day
+     * @description Any member (DEVELOPER included). The team's spend per UTC hour, day or month, split by any of key, model, project and user; only this team's usage.
+     *
+     * Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar. A report's hour is the instant the usage was counted against budgets.
+     *
+     * Rows are ordered by period, then by the grouped values; empty periods are left out. Rollups are kept forever; raw usage reports are dropped after `TOLLGATE_USAGE_RETENTION_DAYS`.
+     *
+     * `Accept: text/csv` returns the same page as CSV (header row, then one line per row; money in dollars, times in ms), with the next page's cursor in the `X-Next-Cursor` header.
+     */
+    get: operations["getUsageReport"];
+  };
   "/v1/gateway/authorize": {
     /**
      * May this credential call this model?
@@ -935,6 +948,36 @@ export interface components {
        * @example 1767225600000
        */
       createdAt: number;
+    };
+    UsageReportResponse: {
+      rows: components["schemas"]["UsageReportRow"][];
+      pagination: components["schemas"]["Pagination"];
+    };
+    UsageReportRow: {
+      /**
+       * @description Start of the UTC hour, day or month (ms since the epoch).
+       * @example 1767225600000
+       */
+      periodStart: number;
+      /** @description With `groupBy=key`: the gateway key (null: usage reported by OIDC token, without a key). */
+      keyId?: string | null;
+      /**
+       * @description With `groupBy=model`: the model actually called.
+       * @example openai/gpt-5-mini
+       */
+      model?: string;
+      /** @description With `groupBy=project`: the key's project (null: none). */
+      projectId?: string | null;
+      /** @description With `groupBy=user`: the key's creator, whose user budget the spend counts against (null: none). */
+      userId?: string | null;
+      /** @description Usage reports recorded. */
+      requests: number;
+      /** @description Cost of the requests that used Tollgate's (system) provider credentials, in US dollars: what budgets count by default. */
+      costUsd: number;
+      /** @description Cost of the requests made with the team's own provider credentials (BYOK). */
+      byokCostUsd: number;
+      inputTokens: number;
+      outputTokens: number;
     };
     AuthorizeResponse: {
       teamId: string;
@@ -2726,6 +2769,69 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["ListAuditEventsResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Spend report: who spent it, on which model, which day
+   * @description Any member (DEVELOPER included). The team's spend per UTC hour, day or month, split by any of key, model, project and user; only this team's usage.
+   *
+   * Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar. A report's hour is the instant the usage was counted against budgets.
+   *
+   * Rows are ordered by period, then by the grouped values; empty periods are left out. Rollups are kept forever; raw usage reports are dropped after `TOLLGATE_USAGE_RETENTION_DAYS`.
+   *
+   * `Accept: text/csv` returns the same page as CSV (header row, then one line per row; money in dollars, times in ms), with the next page's cursor in the `X-Next-Cursor` header.
+   */
+  getUsageReport: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+        /** @description Start (ms since the epoch, UTC), inclusive, at hour precision: the hour holding it is the first one reported. Default: 30 days before `to`. */
+        from?: number | null;
+        /** @description End (ms since the epoch, UTC), exclusive: hours starting before it are reported. Default: now. */
+        to?: number | null;
+        /** @description One row per UTC hour, day or calendar month (and per group). Default `day`. */
+        granularity?: "hour" | "day" | "month";
+        /** @description Comma-separated dimensions to split each period by: any of `key`, `model`, `project`, `user`. Default: none (one row per period). */
+        groupBy?: string;
+        /** @description Rows per page, 1 to 1000 (reports allow larger pages than other lists). */
+        limit?: number;
+        /** @description Cursor from `pagination.next` of the previous page (the same query otherwise). */
+        until?: string;
+      };
+    };
+    responses: {
+      /** @description A page of report rows. */
+      200: {
+        headers: {
+          /** @description CSV only: the cursor of the next page (absent on the last page). */
+          "X-Next-Cursor"?: string;
+        };
+        content: {
+          "application/json": components["schemas"]["UsageReportResponse"];
+          "text/csv": string;
         };
       };
       /** @description Invalid input (`bad_request`, with `params` naming each offending field). */

@@ -291,3 +291,26 @@ export const oidcSigningKeys = pgTable("oidc_signing_keys", {
   /** When it stopped signing (a newer key took over); null while it signs. */
   retiredAt: ms("retired_at"),
 });
+
+/**
+ * Spend per UTC hour, per key, model, project and user (`''` where a report had none): kept by the
+ * usage statement in the same statement that adds spend to the budget counters, so reports equal
+ * the counters exactly. Never touched by the retention of raw `usage_events`.
+ */
+export const usageRollups = pgTable(
+  "usage_rollups",
+  {
+    teamId: text("team_id").notNull(),
+    hourStart: ms("hour_start").notNull(),
+    keyId: text("key_id").notNull(),
+    model: text("model").notNull(),
+    projectId: text("project_id").notNull(),
+    userId: text("user_id").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull(),
+    byokCostMicros: bigint("byok_cost_micros", { mode: "number" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.hourStart, t.keyId, t.model, t.projectId, t.userId] })],
+);

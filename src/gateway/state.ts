@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, projects, spendCounters } from "../db/schema.js";
@@ -18,6 +18,7 @@ import {
   type QuotaState,
   type Subject,
 } from "../quotas/state.js";
+import { BoundedMap } from "../lib/bounded-map.js";
 import type { Logger } from "../lib/logger.js";
 import { TeamByok } from "../byok/cache.js";
 import { loadGatewayCredentials } from "../byok/queries.js";
@@ -25,7 +26,8 @@ import type { Deps } from "../http/context.js";
 import { loadTeamRules } from "../rules/queries.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
-const MAX_KEYS = 100_000;
+/** The default of `TOLLGATE_CACHE_MAX_KEYS`. */
+export const MAX_KEYS = 100_000;
 
 /**
  * The budgets in scope of a key's requests and their state, as authorize answers them. Computed
@@ -61,22 +63,32 @@ const budgetKey = (scopeType: string, scopeId: string) => `${scopeType}\u0000${s
  * the cache never keeps a value older than the last change it was told about.
  */
 export class GatewayState {
-  private keys = new Map<string, ApiKeyRow>();
-  private rules = new Map<string, CompiledRules>();
-  private budgets = new Map<string, Map<string, Budget>>();
-  private counters = new Map<string, Counter | null>();
+  // Each bounded (TOLLGATE_CACHE_MAX_KEYS, least recently used out): memory does not grow with the
+  // number of keys, teams or counters in the database.
+  private keys: BoundedMap<string, ApiKeyRow>;
+  private rules: BoundedMap<string, CompiledRules>;
+  private budgets: BoundedMap<string, Map<string, Budget>>;
+  private counters: BoundedMap<string, Counter | null>;
   private gen = { keys: 0, rules: 0, budgets: 0, byok: 0 };
   /** Each team's enabled BYOK credentials, decrypted: the only place decrypted secrets live. */
-  private byok = new Map<string, TeamByok>();
-  private lastTouch = new Map<string, number>();
+  private byok: BoundedMap<string, TeamByok>;
   /** A key's current digest → its previous secret's digest, for the keys cached under the latter (grace period of a roll). */
-  private previousOf = new Map<string, string>();
+  private previousOf: BoundedMap<string, string>;
+  /** The team of each live project (OIDC tokens name a project; a deleted one stops authorizing). */
+  private projectTeams: BoundedMap<string, string>;
+  /** Counters being read, and those of them evicted meanwhile (such a read is not stored: see loadCounters). */
+  private countersLoading = new Map<string, number>();
+  private countersEvictedWhileLoading = new Set<string>();
+  private lastTouch: BoundedMap<string, number>;
+  /** activeAt writes waiting for the next batched UPDATE (see touch). */
+  private pendingTouches = new Map<string, number>();
+  private touchFlush: NodeJS.Timeout | undefined;
+  /** Keys to read in the next batched lookup (see loadKey), with whoever waits for each. */
+  private keyLoads = new Map<string, { resolve(row: ApiKeyRow | undefined): void; reject(e: unknown): void }[]>();
   /** By key row (or OIDC token subject): a row is replaced when its key changes or the cache is emptied. */
   private plans = new WeakMap<object, Plan>();
-  /** The team of each live project (OIDC tokens name a project; a deleted one stops authorizing). */
-  private projectTeams = new Map<string, string>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
-  private subjects = new Map<string, Subject>();
+  private subjects: BoundedMap<string, Subject>;
   private trusted = false;
   private listening: boolean;
   private lastBeat = 0;
@@ -88,8 +100,20 @@ export class GatewayState {
 
   constructor(
     private readonly db: Db,
-    opts: { cache: boolean; trusted?: boolean; staleAfterMs?: number } = { cache: true },
+    opts: { cache: boolean; trusted?: boolean; staleAfterMs?: number; maxKeys?: number } = { cache: true },
   ) {
+    const max = opts.maxKeys ?? MAX_KEYS;
+    this.keys = new BoundedMap(max);
+    this.rules = new BoundedMap(max);
+    this.budgets = new BoundedMap(max);
+    this.counters = new BoundedMap(max * 2, (k) => {
+      if (this.countersLoading.has(k)) this.countersEvictedWhileLoading.add(k);
+    });
+    this.subjects = new BoundedMap(max);
+    this.byok = new BoundedMap(max);
+    this.previousOf = new BoundedMap(max);
+    this.projectTeams = new BoundedMap(max);
+    this.lastTouch = new BoundedMap(max);
     this.cacheEnabled = opts.cache;
     this.listening = opts.trusted ?? false;
     this.staleAfterMs = opts.staleAfterMs ?? null;
@@ -223,24 +247,52 @@ export class GatewayState {
     return this.loadKey(digest);
   }
 
-  private async loadKey(digest: string): Promise<ApiKeyRow | undefined> {
+  /**
+   * A key's first touch: one indexed read by digest. The misses of one event-loop turn share that
+   * read (`digest in (…)`), so a burst of new keys costs one round trip, not one each.
+   */
+  private loadKey(digest: string): Promise<ApiKeyRow | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.keyLoads.get(digest);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.keyLoads.set(digest, [{ resolve, reject }]);
+      if (this.keyLoads.size === 1 && waiting === undefined) setImmediate(() => void this.loadKeys());
+    });
+  }
+
+  private async loadKeys(): Promise<void> {
+    const loads = this.keyLoads;
+    this.keyLoads = new Map();
     const gen = this.gen.keys;
-    const [row] = await this.db
-      .select()
-      .from(apiKeys)
-      .where(
-        and(
-          or(eq(apiKeys.digest, digest), and(eq(apiKeys.previousDigest, digest), gt(apiKeys.previousDigestExpiresAt, Date.now()))),
-          isNull(apiKeys.deletedAt),
-        ),
-      )
-      .limit(1);
-    if (row && this.trusted && gen === this.gen.keys) {
-      if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value!);
-      this.keys.set(digest, row);
-      if (row.digest !== digest) this.previousOf.set(row.digest, digest);
+    try {
+      // A previous secret (kept after a roll) finds its key until its grace period ends.
+      const digests = [...loads.keys()];
+      const now = Date.now();
+      const rows = await this.db
+        .select()
+        .from(apiKeys)
+        .where(
+          and(
+            or(inArray(apiKeys.digest, digests), and(inArray(apiKeys.previousDigest, digests), gt(apiKeys.previousDigestExpiresAt, now))),
+            isNull(apiKeys.deletedAt),
+          ),
+        );
+      const byDigest = new Map<string, ApiKeyRow>();
+      for (const r of rows) {
+        if (r.previousDigest !== null && r.previousDigestExpiresAt !== null && r.previousDigestExpiresAt > now) byDigest.set(r.previousDigest, r);
+        byDigest.set(r.digest, r);
+      }
+      for (const [digest, waiters] of loads) {
+        const row = byDigest.get(digest);
+        if (row && this.trusted && gen === this.gen.keys) {
+          this.keys.set(digest, row);
+          if (row.digest !== digest) this.previousOf.set(row.digest, digest);
+        }
+        for (const w of waiters) w.resolve(row);
+      }
+    } catch (e) {
+      for (const waiters of loads.values()) for (const w of waiters) w.reject(e);
     }
-    return row;
   }
 
   /** The team of a live project, undefined for a deleted (or unknown) one; synchronous on a hit. */
@@ -256,7 +308,6 @@ export class GatewayState {
     const gen = this.gen.keys;
     const [row] = await this.db.select({ teamId: projects.teamId }).from(projects).where(eq(projects.id, projectId)).limit(1);
     if (row && this.trusted && gen === this.gen.keys) {
-      if (this.projectTeams.size >= MAX_KEYS) this.projectTeams.delete(this.projectTeams.keys().next().value!);
       this.projectTeams.set(projectId, row.teamId);
     }
     return row?.teamId;
@@ -329,7 +380,6 @@ export class GatewayState {
       .where(where)
       .limit(1);
     if (!k) return undefined;
-    if (this.subjects.size >= MAX_KEYS) this.subjects.delete(this.subjects.keys().next().value!);
     this.subjects.set(k.keyId, k);
     return k;
   }
@@ -406,21 +456,35 @@ export class GatewayState {
     const missing = items.filter((i) => !this.counters.has(i.counter));
     if (missing.length === 0) return read;
     const gen = this.gen.budgets;
-    const rows = await this.db
-      .select()
-      .from(spendCounters)
-      .where(
-        and(
-          eq(spendCounters.teamId, teamId),
-          or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
-        ),
-      );
-    for (const { entity, counter } of missing) {
-      const row = rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null;
-      read.set(counter, row);
-      if (!this.counters.has(counter) && this.trusted && gen === this.gen.budgets) this.counters.set(counter, row);
+    for (const { counter } of missing) this.countersLoading.set(counter, (this.countersLoading.get(counter) ?? 0) + 1);
+    try {
+      const rows = await this.db
+        .select()
+        .from(spendCounters)
+        .where(
+          and(
+            eq(spendCounters.teamId, teamId),
+            or(...missing.map(({ entity }) => and(eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)))),
+          ),
+        );
+      for (const { entity, counter } of missing) {
+        const row = rows.find((r) => r.scopeType === entity.scopeType && r.scopeId === entity.scopeId) ?? null;
+        read.set(counter, row);
+        // Not stored when a newer value (a spend notification) was cached and then evicted meanwhile.
+        const evicted = this.countersEvictedWhileLoading.has(counter);
+        if (!evicted && !this.counters.has(counter) && this.trusted && gen === this.gen.budgets) this.counters.set(counter, row);
+      }
+      return read;
+    } finally {
+      for (const { counter } of missing) {
+        const n = this.countersLoading.get(counter)! - 1;
+        if (n > 0) this.countersLoading.set(counter, n);
+        else {
+          this.countersLoading.delete(counter);
+          this.countersEvictedWhileLoading.delete(counter);
+        }
+      }
     }
-    return read;
   }
 
   private async teamBudgets(teamId: string): Promise<Map<string, Budget>> {
@@ -443,14 +507,31 @@ export class GatewayState {
     const last = touched ?? (key.activeAt === key.createdAt ? -Infinity : key.activeAt);
     if (now - last < granularityMs) return;
     this.lastTouch.set(key.id, now);
-    this.db
-      .update(apiKeys)
-      .set({ activeAt: now })
-      .where(and(eq(apiKeys.id, key.id), lt(apiKeys.activeAt, now)))
-      .then(
-        () => {},
-        (e) => log.error("activeAt update failed", { keyId: key.id, error: String(e) }),
+    // Batched: one UPDATE for every key touched in the next TOUCH_BATCH_MS, not one per key.
+    this.pendingTouches.set(key.id, Math.max(now, this.pendingTouches.get(key.id) ?? 0));
+    if (this.touchFlush === undefined) {
+      this.touchFlush = setTimeout(() => void this.flushTouches(log), TOUCH_BATCH_MS);
+      this.touchFlush.unref();
+    }
+  }
+
+  /** Writes the pending `activeAt` values in one statement (keys in id order: no deadlocks between instances). */
+  async flushTouches(log?: Logger): Promise<void> {
+    clearTimeout(this.touchFlush);
+    this.touchFlush = undefined;
+    if (this.pendingTouches.size === 0) return;
+    const batch = [...this.pendingTouches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, t]) => ({ id, t }));
+    this.pendingTouches.clear();
+    try {
+      await executePrepared(
+        this.db,
+        sql`update api_keys k set active_at = v.t
+              from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as v(id text, t bigint)
+             where k.id = v.id and k.active_at < v.t`,
       );
+    } catch (e) {
+      log?.error("activeAt update failed", { keys: batch.length, error: String(e) });
+    }
   }
 }
 
@@ -471,6 +552,9 @@ export function subjectOfRow(key: ApiKeyRow): Subject {
   return { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
 }
 
+/** How long `activeAt` writes wait to be batched into one UPDATE. */
+export const TOUCH_BATCH_MS = 100;
+
 export const HEARTBEAT_MS = 20;
 export const STALE_AFTER_MS = 100;
 
@@ -483,11 +567,11 @@ export const STALE_AFTER_MS = 100;
  */
 export async function startGatewayState(
   database: Database,
-  opts: { heartbeatMs?: number; staleAfterMs?: number } = {},
+  opts: { heartbeatMs?: number; staleAfterMs?: number; maxKeys?: number } = {},
 ): Promise<{ state: GatewayState; close(): Promise<void> }> {
   const heartbeat = database.kind === "postgres";
   const staleAfterMs = opts.staleAfterMs ?? STALE_AFTER_MS;
-  const state = new GatewayState(database.db, { cache: true, trusted: false, staleAfterMs: heartbeat ? staleAfterMs : undefined });
+  const state = new GatewayState(database.db, { cache: true, trusted: false, staleAfterMs: heartbeat ? staleAfterMs : undefined, maxKeys: opts.maxKeys });
   const sub = await database.listen(CHANGES_CHANNEL, state.onPayload, (listening) => state.setListening(listening));
   let timer: NodeJS.Timeout | undefined;
   if (heartbeat) {
@@ -506,6 +590,7 @@ export async function startGatewayState(
     state,
     close: async () => {
       if (timer) clearInterval(timer);
+      await state.flushTouches();
       await sub.close();
     },
   };

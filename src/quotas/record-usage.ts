@@ -201,7 +201,22 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
             cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer, created_at bigint)
          order by team_id, request_id
         on conflict (team_id, request_id) do nothing
-        returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok
+        returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok, model, input_tokens, output_tokens
+      ),
+      -- The spend reports' rollups (src/reports/): per UTC hour of "now" (the instant the counters
+      -- use), key, model, project and user, in key order. Never read here: Postgres runs it anyway.
+      roll as (
+        insert into usage_rollups as u (team_id, hour_start, key_id, model, project_id, user_id, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens)
+        select team_id, (${now}::bigint / 3600000) * 3600000, coalesce(key_id, ''), model, coalesce(project_id, ''), coalesce(user_id, ''),
+               count(*), coalesce(sum(cost_micros) filter (where not byok), 0), coalesce(sum(cost_micros) filter (where byok), 0),
+               coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0)
+          from ins
+         group by 1, 2, 3, 4, 5, 6
+         order by 1, 2, 3, 4, 5, 6
+        on conflict (team_id, hour_start, key_id, model, project_id, user_id) do update set
+          requests = u.requests + excluded.requests, cost_micros = u.cost_micros + excluded.cost_micros,
+          byok_cost_micros = u.byok_cost_micros + excluded.byok_cost_micros,
+          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens
       ),
       subj as (
         select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)

@@ -1,0 +1,345 @@
+/**
+ * `npm run bench -- --scale [--keys 1000000] [--teams 10000] [--rows 10000000] [--steps 1000,100000,1000000] [--duration 5]`
+ *
+ * Seeds DATABASE_URL (required: never the CI database) by bulk load (COPY): `--keys` gateway keys
+ * across `--teams` teams, `--rows` raw usage reports spread over the last 31 days, and a year of
+ * daily rollups for a team of 1,000 keys. Then, at each key count of `--steps` (the keys seeded so
+ * far; the usage rows are all there from the start), starts a fresh server and measures:
+ * start-up time, a key's first touch (its team warm: one indexed read), authorize throughput and
+ * p99 over Zipf (s = 1) and uniformly random keys against the bare-Hono ceiling in the same run,
+ * the server's memory, usage reports/s, the yearly report, and (once) a retention pass.
+ * The seed is resumable: a second run only adds what is missing. Machines here are noisy: the
+ * ratios within one run are what counts.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { crc32 } from "node:zlib";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { encodeTime } from "ulidx";
+import { usageIdBound } from "../src/reports/retention.js";
+import { freePort, percentile } from "./lib.js";
+
+export type ScaleArgs = { keys: number; teams: number; rows: number; steps: number[]; duration: number; connections: number };
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const DAY = 86_400_000;
+const REPORT_TEAM = "team_scale_report";
+const REPORT_KEYS = 1000;
+const children: ChildProcess[] = [];
+
+const pad = (n: number, w = 8) => String(n).padStart(w, "0");
+const keyId = (i: number) => `key_scale${pad(i)}`;
+const teamId = (i: number) => `team_scale${pad(i)}`;
+const teamOf = (i: number, teams: number) => i % teams;
+
+/** The i-th seeded key's secret: deterministic, with a valid checksum (as `generateSecret`). */
+function credential(i: number): string {
+  const h = createHash("sha256").update(`tollgate-scale-${i}`).digest();
+  let body = "";
+  for (let j = 0; j < 43; j++) body += BASE62[h[j % 32]! % 62];
+  let c = crc32(`tgk_${body}`);
+  let sum = "";
+  for (let j = 0; j < 6; j++) {
+    sum = BASE62[c % 62] + sum;
+    c = Math.floor(c / 62);
+  }
+  return `tgk_${body}${sum}`;
+}
+
+async function copyRows(sql: postgres.Sql, table: string, columns: string[], rows: Iterable<string>) {
+  const stream = await sql.unsafe(`copy ${table} (${columns.join(", ")}) from stdin`).writable();
+  async function* chunks() {
+    let buf = "";
+    for (const r of rows) {
+      buf += r + "\n";
+      if (buf.length > 1 << 20) {
+        yield buf;
+        buf = "";
+      }
+    }
+    if (buf) yield buf;
+  }
+  await pipeline(Readable.from(chunks()), stream);
+}
+
+async function seed(sql: postgres.Sql, a: ScaleArgs, ownerId: string, now: number) {
+  const t0 = Date.now();
+  await sql`insert into users (id, email, name, created_at) values (${ownerId}, 'scale-owner@example.test', 'scale', ${now}) on conflict do nothing`;
+  const haveTeams = Number((await sql`select count(*)::int as n from teams where id like 'team\_scale0%'`)[0]!.n);
+  if (haveTeams < a.teams) {
+    const ids = Array.from({ length: a.teams - haveTeams }, (_, j) => haveTeams + j);
+    await copyRows(sql, "teams", ["id", "slug", "name", "created_at"], ids.map((i) => `${teamId(i)}\tscale-${i}\tScale ${i}\t${now}`));
+    await copyRows(sql, "memberships", ["team_id", "user_id", "role", "created_at"], ids.map((i) => `${teamId(i)}\t${ownerId}\tOWNER\t${now}`));
+  }
+  await sql`insert into teams (id, slug, name, created_at) values (${REPORT_TEAM}, 'scale-report', 'Scale report', ${now}) on conflict do nothing`;
+  await sql`insert into memberships (team_id, user_id, role, created_at) values (${REPORT_TEAM}, ${ownerId}, 'OWNER', ${now}) on conflict do nothing`;
+  const teamsAt = Date.now();
+
+  const haveKeys = Number((await sql`select count(*)::int as n from api_keys where id like 'key\_scale%'`)[0]!.n);
+  if (haveKeys < a.keys) {
+    function* keyRows() {
+      for (let i = haveKeys; i < a.keys; i++) {
+        const cred = credential(i);
+        const digest = createHash("sha256").update(cred).digest("hex");
+        yield `${keyId(i)}\t${teamId(teamOf(i, a.teams))}\tscale\tai-gateway\t${digest}\t${cred.slice(-4)}\t${ownerId}\t${now}\t${now - DAY}`;
+      }
+    }
+    await copyRows(sql, "api_keys", ["id", "team_id", "name", "purpose", "digest", "partial_key", "created_by", "created_at", "active_at"], keyRows());
+  }
+  const keysAt = Date.now();
+
+  // Raw usage reports over the last 31 days (oldest first), ids time-sortable as the service makes them.
+  // Resumable: the next row after the newest seeded one (retention may have removed the oldest).
+  const last = (await sql`select max(request_id) as last from usage_events where request_id like 'scale-%'`)[0]!.last as string | null;
+  const haveRows = last ? Number(String(last).slice(6)) + 1 : 0;
+  if (haveRows < a.rows) {
+    const span = 31 * DAY;
+    const start = now - span;
+    function* usageRows() {
+      let lastMs = -1;
+      let time = "";
+      for (let g = haveRows; g < a.rows; g++) {
+        const t = start + Math.floor((g / a.rows) * span);
+        if (t !== lastMs) {
+          lastMs = t;
+          time = encodeTime(t, 10).toLowerCase();
+        }
+        const k = g % Math.max(1, a.keys);
+        yield `use_${time}${pad(g, 16)}\tscale-${pad(g, 10)}\t${teamId(teamOf(k, a.teams))}\t${keyId(k)}\t${ownerId}\topenai/gpt-5-mini\t10000\tf\t100\t50\t${t}`;
+      }
+    }
+    await copyRows(
+      sql,
+      "usage_events",
+      ["id", "request_id", "team_id", "key_id", "user_id", "model", "cost_micros", "byok", "input_tokens", "output_tokens", "created_at"],
+      usageRows(),
+    );
+  }
+  const rowsAt = Date.now();
+
+  // A year of daily rollups for a team of 1,000 keys: one hour a day per key, two models.
+  const haveRollups = Number((await sql`select count(*)::int as n from usage_rollups where team_id = ${REPORT_TEAM}`)[0]!.n);
+  if (haveRollups === 0) {
+    const today = Math.floor(now / DAY) * DAY;
+    function* rollupRows() {
+      for (let d = 0; d < 365; d++)
+        for (let k = 0; k < REPORT_KEYS; k++)
+          yield `${REPORT_TEAM}\t${today - d * DAY + (k % 24) * 3_600_000}\tkey_report${pad(k)}\t${k % 2 ? "openai/gpt-5" : "openai/gpt-5-mini"}\t\t${ownerId}\t10\t100000\t0\t1000\t500`;
+    }
+    await copyRows(
+      sql,
+      "usage_rollups",
+      ["team_id", "hour_start", "key_id", "model", "project_id", "user_id", "requests", "cost_micros", "byok_cost_micros", "input_tokens", "output_tokens"],
+      rollupRows(),
+    );
+  }
+  await sql`analyze api_keys`;
+  await sql`analyze usage_events`;
+  await sql`analyze usage_rollups`;
+  console.log(
+    `seed: ${a.teams} teams, ${a.keys} keys (${((keysAt - teamsAt) / 1000).toFixed(1)} s for ${Math.max(0, a.keys - haveKeys)} new), ` +
+      `${a.rows} usage rows (${((rowsAt - keysAt) / 1000).toFixed(1)} s for ${Math.max(0, a.rows - haveRows)} new), ` +
+      `${365 * REPORT_KEYS} rollup rows; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`,
+  );
+}
+
+type Server = { url: string; child: ChildProcess; startMs: number };
+
+async function start(script: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 3000; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child, startMs: performance.now() - t0 };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${script} did not start`);
+}
+
+async function stop(s: Server) {
+  s.child.kill("SIGTERM");
+  await new Promise((r) => s.child.once("exit", r));
+}
+
+const rssMb = (pid: number | undefined) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+/** Key indices drawn Zipf (s = 1) over n keys, the hottest spread over teams by a permutation. */
+function zipfSampler(n: number): () => number {
+  const cdf = new Float64Array(n);
+  let acc = 0;
+  for (let r = 0; r < n; r++) cdf[r] = acc += 1 / (r + 1);
+  return () => {
+    const u = Math.random() * acc;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return Number((BigInt(lo) * 7919n + 13n) % BigInt(n));
+  };
+}
+
+type Run = { rps: number; p50: number; p99: number; non2xx: number };
+
+function drive(url: string, token: string, seconds: number, connections: number, body: () => string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const inst = autocannon(
+      {
+        url,
+        method: "POST",
+        connections,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        requests: [{ setupRequest: (req: any) => ({ ...req, body: body() }) }],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        latencies.sort((a, b) => a - b);
+        resolve({ rps: r.requests.total / r.duration, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx: r.non2xx + r.errors });
+      },
+    );
+    inst.on("response", (_c: unknown, _s: number, _b: number, ms: number) => latencies.push(ms));
+  });
+}
+
+async function post(url: string, token: string, body: unknown) {
+  const t0 = performance.now();
+  const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  return { ms: performance.now() - t0, status: res.status };
+}
+
+export async function runScale(a: ScaleArgs): Promise<void> {
+  const DATABASE_URL = process.env.DATABASE_URL;
+  if (!DATABASE_URL || /\/test$/.test(DATABASE_URL)) throw new Error("--scale seeds millions of rows: set DATABASE_URL to a database of your own (not the CI `test` database)");
+  const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
+  const GATEWAY = `bench-gateway-${randomBytes(8).toString("hex")}`;
+  const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {} });
+  const ownerId = "user_scale_owner";
+  const now = Date.now();
+  const env = { DATABASE_URL, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_GATEWAY_TOKEN: GATEWAY, TOLLGATE_LOG_LEVEL: "error" };
+  const cacheMax = Number(process.env.TOLLGATE_CACHE_MAX_KEYS || 100_000);
+  const lines: string[] = [];
+  try {
+    // Migrate (a first start), then seed what is missing.
+    await stop(await start("src/main.ts", env));
+    const steps = [...new Set(a.steps.filter((s) => s <= a.keys).concat(a.keys))].sort((x, y) => x - y);
+    const bare = await start("bench/bare-server.ts", {});
+    for (const keys of steps) {
+      await seed(sql, { ...a, keys }, ownerId, now);
+      const server = await start("src/main.ts", env);
+      const authorizeUrl = `${server.url}/v1/gateway/authorize`;
+      const body = (i: number) => JSON.stringify({ credential: credential(i), model: "openai/gpt-5-mini" });
+
+      // First touch: a key never used by this server, its team already warm (by one of its other keys).
+      const firstTouch: number[] = [];
+      const sample = Math.min(300, Math.floor(keys / 2));
+      for (let j = 0; j < sample; j++) {
+        const i = Math.floor(Math.random() * keys);
+        const sibling = (i + a.teams) % keys;
+        if (sibling !== i) await post(authorizeUrl, GATEWAY, JSON.parse(body(sibling)));
+        const r = await post(authorizeUrl, GATEWAY, JSON.parse(body(i)));
+        if (r.status !== 200) throw new Error(`first touch: ${r.status}`);
+        firstTouch.push(r.ms);
+      }
+      firstTouch.sort((x, y) => x - y);
+      const warm = await post(authorizeUrl, GATEWAY, JSON.parse(body(0)));
+
+      const zipf = zipfSampler(keys);
+      const uniform = () => Math.floor(Math.random() * keys);
+      const d = a.duration;
+      await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf())); // warm-up: the hot keys cached, as in steady traffic
+      const ceiling1 = await drive(`${bare.url}/echo`, GATEWAY, d, a.connections, () => body(zipf()));
+      const z = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf()));
+      const u = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(uniform()));
+      const ceiling2 = await drive(`${bare.url}/echo`, GATEWAY, d, a.connections, () => body(uniform()));
+      const ceiling = { rps: (ceiling1.rps + ceiling2.rps) / 2, p99: (ceiling1.p99 + ceiling2.p99) / 2 };
+      const rss = rssMb(server.child.pid);
+
+      let n = 0;
+      const tag = randomBytes(4).toString("hex");
+      const usage = await drive(`${server.url}/v1/gateway/usage`, GATEWAY, d, a.connections, () =>
+        JSON.stringify({ keyId: keyId(zipf()), requestId: `scaleuse-${tag}-${n++}`, model: "openai/gpt-5-mini", costUsd: 0.01 }),
+      );
+
+      // A year of daily rows for the team of 1,000 keys (the owner's token, made through the API).
+      const made = await fetch(`${server.url}/v1/admin/users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: `scale-${tag}@example.test` }),
+      }).then((r) => r.json() as Promise<any>);
+      await sql`insert into memberships (team_id, user_id, role, created_at) values (${REPORT_TEAM}, ${made.user.id}, 'DEVELOPER', ${now})`;
+      const reportUrl = `${server.url}/v1/ai-gateway/usage?teamId=${REPORT_TEAM}&from=${now - 366 * DAY}&to=${now + DAY}&granularity=day&limit=1000`;
+      const reportMs: number[] = [];
+      let reportRows = 0;
+      for (let i = 0; i < 7; i++) {
+        const t0 = performance.now();
+        const res = await fetch(reportUrl, { headers: { authorization: `Bearer ${made.bearerToken}` } });
+        const json = (await res.json()) as any;
+        reportMs.push(performance.now() - t0);
+        reportRows = json.rows?.length ?? -1;
+      }
+      reportMs.sort((x, y) => x - y);
+
+      await stop(server);
+      const f = (v: number) => v.toFixed(2);
+      const line =
+        `| ${keys.toLocaleString("en")} | ${(server.startMs / 1000).toFixed(2)} s | ${f(percentile(firstTouch, 50))} / ${f(percentile(firstTouch, 99))} ms | ` +
+        `${z.rps.toFixed(0)} (${(z.rps / ceiling.rps).toFixed(2)}), p99 ${f(z.p99)} ms | ${u.rps.toFixed(0)} (${(u.rps / ceiling.rps).toFixed(2)}), p99 ${f(u.p99)} ms | ` +
+        `${ceiling.rps.toFixed(0)}, p99 ${f(ceiling.p99)} ms | ${rss.toFixed(0)} MB | ${usage.rps.toFixed(0)} | ${f(reportMs[3]!)} ms (${reportRows} rows) |`;
+      lines.push(line);
+      console.log(
+        `keys ${keys}: start ${server.startMs.toFixed(0)} ms; warm authorize ${warm.ms.toFixed(2)} ms; first touch p50 ${f(percentile(firstTouch, 50))} p99 ${f(percentile(firstTouch, 99))} ms (n=${firstTouch.length});` +
+          ` zipf ${z.rps.toFixed(0)} req/s p99 ${f(z.p99)} ms (non-2xx ${z.non2xx}); uniform ${u.rps.toFixed(0)} req/s p99 ${f(u.p99)} ms (non-2xx ${u.non2xx});` +
+          ` ceiling ${ceiling.rps.toFixed(0)} req/s; rss ${rss.toFixed(0)} MB (cache max ${cacheMax} keys); usage ${usage.rps.toFixed(0)} reports/s (non-2xx ${usage.non2xx});` +
+          ` yearly report ${f(reportMs[0]!)}..${f(reportMs[6]!)} ms, median ${f(reportMs[3]!)} ms`,
+      );
+    }
+    await stop(bare);
+
+    // Retention over the seeded rows: the reports older than 30 days, in batches of 5,000.
+    const { deleteUsageBatch } = await import("../src/reports/queries.js");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const db = drizzle(sql) as any;
+    const cutoff = now - 30 * DAY;
+    const t0 = performance.now();
+    let batches = 0;
+    let worst = 0;
+    let deleted = 0;
+    for (;;) {
+      const b0 = performance.now();
+      const n = await deleteUsageBatch(db, cutoff, usageIdBound(cutoff), 5000);
+      worst = Math.max(worst, performance.now() - b0);
+      deleted += n;
+      batches++;
+      if (n < 5000) break;
+    }
+    const retentionS = (performance.now() - t0) / 1000;
+    console.log(`retention: ${deleted} rows older than 30 days deleted in ${retentionS.toFixed(1)} s (${(deleted / Math.max(retentionS, 0.001)).toFixed(0)} rows/s), ${batches} batches of 5,000, the longest ${worst.toFixed(0)} ms (each its own statement: no long lock)`);
+
+    console.log(`\n${a.teams.toLocaleString("en")} teams, ${a.rows.toLocaleString("en")} usage rows, cache max ${cacheMax.toLocaleString("en")} keys, ${a.connections} connections, ${a.duration} s per figure`);
+    console.log("| keys | start-up | first touch p50 / p99 | Zipf authorize req/s (of ceiling) | uniform authorize req/s (of ceiling) | ceiling | server RSS | usage reports/s | yearly report (day) |");
+    console.log("|---|---|---|---|---|---|---|---|---|");
+    for (const l of lines) console.log(l);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+    await sql.end();
+  }
+}

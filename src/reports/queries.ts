@@ -1,0 +1,125 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { rowsOf } from "../db/rows.js";
+
+export const GRANULARITIES = ["hour", "day", "month"] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+export const DIMENSIONS = ["key", "model", "project", "user"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+const COLUMN: Record<Dimension, SQL> = {
+  key: sql.raw("key_id"),
+  model: sql.raw("model"),
+  project: sql.raw("project_id"),
+  user: sql.raw("user_id"),
+};
+
+/** The start (ms, UTC) of the hour, day or month holding `hour_start`. */
+function bucketSql(g: Granularity): SQL {
+  switch (g) {
+    case "hour":
+      return sql.raw("hour_start");
+    case "day":
+      return sql.raw("(hour_start / 86400000) * 86400000");
+    case "month":
+      return sql.raw("(extract(epoch from date_trunc('month', to_timestamp(hour_start / 1000.0) at time zone 'UTC')) * 1000)::bigint");
+  }
+}
+
+/** One report row: a period, the values of the grouped dimensions (null: none), and its sums. */
+export type ReportRow = {
+  periodStart: number;
+  dims: (string | null)[];
+  requests: number;
+  costMicros: number;
+  byokCostMicros: number;
+  inputTokens: number;
+  outputTokens: number;
+};
+
+/** Where a page ends: the last row's period and grouped values (`''` for none), as stored. */
+export type ReportCursor = [number, ...string[]];
+
+export type ReportQuery = {
+  teamId: string;
+  /** Hours starting in [from, to) are reported. */
+  from: number;
+  to: number;
+  granularity: Granularity;
+  groupBy: Dimension[];
+  limit: number;
+  after?: ReportCursor | undefined;
+};
+
+/**
+ * A team's spend per period (and per the grouped dimensions), from the hourly rollups only: a
+ * year's report reads the team's rollup rows in that range by primary key, never raw reports.
+ * Ordered by period, then the grouped values; `limit + 1` rows so the caller can tell a next page.
+ */
+export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: ReportRow[]; cursors: ReportCursor[] }> {
+  const bucket = bucketSql(q.granularity);
+  const dims = q.groupBy.map((d) => COLUMN[d]);
+  const keys = sql.join([bucket, ...dims], sql`, `);
+  const conds: SQL[] = [sql`team_id = ${q.teamId}`, sql`hour_start >= ${q.from}::bigint`, sql`hour_start < ${q.to}::bigint`];
+  let having = sql``;
+  if (q.after) {
+    // A period starts at or before its first hour: no later page needs an hour before it.
+    conds.push(sql`hour_start >= ${q.after[0]}::bigint`);
+    const values = [sql`${q.after[0]}::bigint`, ...q.after.slice(1).map((v) => sql`${v}::text`)];
+    having = sql`having (${keys}) > (${sql.join(values, sql`, `)})`;
+  }
+  const dimSelect = dims.map((d, i) => sql`, ${d} as ${sql.raw(`d${i}`)}`);
+  const result = await db.execute(sql`
+    select ${bucket} as period_start${sql.join(dimSelect, sql``)},
+           sum(requests)::text as requests, sum(cost_micros)::text as cost, sum(byok_cost_micros)::text as byok,
+           sum(input_tokens)::text as input, sum(output_tokens)::text as output
+      from usage_rollups
+     where ${sql.join(conds, sql` and `)}
+     group by ${keys}
+     ${having}
+     order by ${keys}
+     limit ${q.limit + 1}`);
+  const raw = rowsOf<Record<string, unknown>>(result);
+  const rows: ReportRow[] = [];
+  const cursors: ReportCursor[] = [];
+  for (const r of raw) {
+    const stored = q.groupBy.map((_, i) => String(r[`d${i}`]));
+    const periodStart = Number(r.period_start);
+    rows.push({
+      periodStart,
+      dims: stored.map((v) => (v === "" ? null : v)),
+      requests: Number(r.requests),
+      costMicros: Number(r.cost),
+      byokCostMicros: Number(r.byok),
+      inputTokens: Number(r.input),
+      outputTokens: Number(r.output),
+    });
+    cursors.push([periodStart, ...stored]);
+  }
+  return { rows, cursors };
+}
+
+/**
+ * Deletes raw usage reports created before `cutoff` in batches of `batch` rows, each its own short
+ * statement (no long lock; reports keep being recorded meanwhile). Rollups are not touched.
+ * Ids are time-sortable, so the batch is found on the primary key; `created_at` is checked too.
+ * Returns the number of rows deleted.
+ */
+export async function deleteUsageBefore(db: Db, cutoff: number, opts: { batch?: number; idBound: string }): Promise<number> {
+  const batch = opts.batch ?? 5000;
+  let total = 0;
+  for (;;) {
+    const n = await deleteUsageBatch(db, cutoff, opts.idBound, batch);
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
+/** One batch of `deleteUsageBefore`: at most `batch` rows, oldest first. Returns how many. */
+export async function deleteUsageBatch(db: Db, cutoff: number, idBound: string, batch: number): Promise<number> {
+  const result = await db.execute(sql`
+    delete from usage_events where id in (
+      select id from usage_events where id < ${idBound} and created_at < ${cutoff}::bigint order by id limit ${batch})
+    returning 1`);
+  return rowsOf(result).length;
+}
