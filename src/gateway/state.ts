@@ -160,6 +160,22 @@ export class GatewayState {
   }
 
   /** Applies a change published by any instance (including this one). */
+  /** Where a writer stands before its write: pass it to `applyOwn` once the write committed. */
+  get spendEpoch(): number {
+    return this.gen.budgets;
+  }
+
+  /**
+   * Applies this instance's own committed spend write at once (its notification comes later, for
+   * the other instances). Skipped when a budgets change emptied the team's counters meanwhile: the
+   * notifications of everything committed after this write may already have been applied, and an
+   * own write applied late would put an older value back (the next read goes to the database).
+   */
+  applyOwn(change: Change, epoch: number): void {
+    if (change.t === "spend" && epoch !== this.gen.budgets) return;
+    this.apply(change);
+  }
+
   apply(change: Change): void {
     switch (change.t) {
       case "ping":

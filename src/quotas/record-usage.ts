@@ -86,6 +86,7 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     created_at: r.createdAt,
   }));
   const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
+  const epoch = deps.gateway.spendEpoch;
   const [result] = rowsOf<{ recorded: [string, string][]; counters: CounterJson[]; budgets: BudgetJson[] }>(
     await executePrepared(db, recordUsageSql(events, subjects, now)),
   );
@@ -114,7 +115,7 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     const target = targets.get(entityKey(j.team_id, { scopeType: j.scope_type, scopeId: j.scope_id } as Entity));
     if (!target) continue;
     const counter = toCounter(j);
-    deps.gateway.apply(spendChange(counter)); // this instance, now; the others via the notification
+    deps.gateway.applyOwn(spendChange(counter), epoch); // this instance, now; the others via the notification
     after.set(entityKey(j.team_id, target.entity), stateOf(target.entity, target.budget, counter, now));
   }
   await reportThresholds(deps, [...after.entries()], now);
@@ -270,8 +271,10 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
         -- Every report is counted; which period it lands in:
         -- the same period: added; a counter that began inside this period (the budget's period
         -- changed): moved into it with its spend; a counter whose period has ended: reset to this
-        -- one; otherwise (a live counter of another period, e.g. a budget edit this statement
-        -- did not see): added, its period kept. Spend saturates below 2^53.
+        -- one; otherwise (a live counter of another period: a budget edit that began the period
+        -- after this batch's reports arrived, or another instance whose clock is ahead and
+        -- already rolled it over): added, its period kept, so no report is ever left uncounted.
+        -- Spend saturates below 2^53.
         on conflict (team_id, scope_type, scope_id) do update set
           spend_micros = case when ${RESET} then excluded.spend_micros else least(c.spend_micros + excluded.spend_micros, ${MAX_COUNTER_MICROS}::bigint) end,
           byok_spend_micros = case when ${RESET} then excluded.byok_spend_micros else least(c.byok_spend_micros + excluded.byok_spend_micros, ${MAX_COUNTER_MICROS}::bigint) end,
@@ -280,9 +283,6 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
           period_end = case when ${MOVE} then excluded.period_end else c.period_end end,
           updated_at = excluded.updated_at,
           version = c.version + 1
-        -- A writer whose clock is behind the counter's period (another instance already rolled
-        -- it over) is reporting for a period that has ended: not counted against the new one.
-        where c.period_start <= excluded.updated_at
         returning c.team_id, c.scope_type, c.scope_id, c.period_start, c.period_end, c.spend_micros, c.byok_spend_micros, c.alerts_sent, c.version,
                   pg_notify(${CHANGES_CHANNEL}, json_build_object(
                     't', 'spend', 'teamId', c.team_id, 'scopeType', c.scope_type, 'scopeId', c.scope_id,

@@ -130,7 +130,7 @@ describe("periods roll over at UTC boundaries without a job", () => {
     });
   }
 
-  it("a report stamped in an older period than the counter's does not reset the new period", async () => {
+  it("a report stamped in an older period than the counter's is counted in the current one, without resetting it", async () => {
     const { makeApp } = await getHarness();
     const clock = new ManualClock(utc("2027-05-31T23:00:00Z"));
     const app = makeApp({ clock });
@@ -141,7 +141,9 @@ describe("periods roll over at UTC boundaries without a job", () => {
     const lagging = makeApp({ clock: { now: () => utc("2027-05-31T23:59:59Z") } });
     await report(key.apiKey.id, 3, { app: lagging });
     const got = await call("GET", `/v1/api-keys/${key.apiKey.id}`, { app, token: team.owner.token });
-    expect(got.body.apiKey.quota.currentSpend).toBe(1);
+    // Never lost (a budget must not be slipped past), never a reset of the day already begun.
+    expect(got.body.apiKey.quota.currentSpend).toBe(4);
+    expect(got.body.apiKey.quota.periodStart).toBe(utc("2027-06-01T00:00:00Z"));
   });
 });
 

@@ -149,3 +149,31 @@ describe("counters at the edges", () => {
     expect(quota(await authorize(k.apiKeyString), "api_key")).toMatchObject({ currentSpend: 5 });
   });
 });
+
+describe("this instance's own spend writes", () => {
+  it("an own write applied after a budgets change emptied the cache does not bring back an older value", async () => {
+    const { gateway } = await getHarness();
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 10 } });
+    await report(k.apiKey.id, 2);
+    await report(k.apiKey.id, 3); // the database holds $5 (version 2)
+    const epoch = gateway.spendEpoch; // a write of $2 (version 1) about to apply itself locally...
+    gateway.apply({ t: "budgets", teamId: team.id }); // ...when a budget edit's notification empties the counters
+    gateway.applyOwn(
+      {
+        t: "spend",
+        teamId: team.id,
+        scopeType: "api_key",
+        scopeId: k.apiKey.id,
+        periodStart: (k.apiKey.quota as { periodStart: number }).periodStart,
+        periodEnd: null,
+        spendMicros: 2_000_000,
+        byokSpendMicros: 0,
+        alertsSent: [],
+        version: 1,
+      },
+      epoch,
+    );
+    expect(quota(await authorize(k.apiKeyString), "api_key")).toMatchObject({ currentSpend: 5 });
+  });
+});
