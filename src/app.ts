@@ -1,18 +1,20 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import type { Context, ErrorHandler } from "hono";
 import { principalResolver } from "./http/auth.js";
 import { bodyLimiter, requestHeaders } from "./http/body-limit.js";
 import { DataPlane } from "./http/data-plane.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
-import { ApiError } from "./http/errors.js";
+import { ApiError, serviceUnavailable } from "./http/errors.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { zodParams } from "./http/zod-params.js";
 import { idempotency } from "./http/idempotency.js";
 import { rejectUnstorableText } from "./http/text-guard.js";
 import { randomUUID } from "node:crypto";
 import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { registerRoutes } from "./routes.js";
+import { metricsForRoute } from "./ops/metrics.js";
+import { registerOpsRoutes } from "./ops/routes.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -63,6 +65,10 @@ export function createApp(deps: Deps): App {
       if (err.status === 401) return render(c, new ApiError(401, "unauthorized", err.message || "Unauthorized."));
       return render(c, new ApiError(400, "bad_request", err.message || "Bad request."));
     }
+    if (isDatabaseUnavailable(err)) {
+      deps.log.error("database unavailable", { path: c.req.path, error: err instanceof Error ? err.message : String(err) });
+      return render(c, serviceUnavailable());
+    }
     deps.log.error("unhandled error", {
       path: c.req.path,
       error: err instanceof Error ? err.message : String(err),
@@ -96,18 +102,21 @@ export function createApp(deps: Deps): App {
   const principal = principalResolver(deps);
 
   // The gateway's data plane (authorize, usage) is served ahead of everything below.
+  const usage = new UsageBatcher(deps);
+  usageBatchers.set(app, usage);
   const dataPlane = new DataPlane(app, {
-    deps: { ...deps, usage: new UsageBatcher(deps) },
+    deps: { ...deps, usage },
     principal,
     limit,
     onError,
     logRequest: logRequests ? logRequest : undefined,
+    metricsFor: metricsForRoute,
   });
 
   // Every management request: its context, the body size limit, the unstorable-text check, the
   // request log.
   app.use("*", async (c, next) => {
-    const started = logRequests ? performance.now() : 0;
+    const started = performance.now();
     c.set("deps", deps);
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") {
@@ -121,6 +130,8 @@ export function createApp(deps: Deps): App {
       if (refused instanceof Response) c.res = refused;
     }
     if (logRequests) logRequest(c, c.res, started);
+    const matched = c.req.matchedRoutes[c.req.matchedRoutes.length - 1];
+    metricsForRoute(matched && matched.method !== "ALL" ? matched.path : "unmatched").observe(c.res.status, (performance.now() - started) / 1000);
   });
 
   app.onError(onError);
@@ -156,8 +167,7 @@ export function createApp(deps: Deps): App {
   dataPlanes.set(app, dataPlane);
 
   app.doc31("/openapi.json", openApiConfig());
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  registerOpsRoutes(app, deps, render);
   return app;
 }
 
@@ -178,6 +188,12 @@ export function openApiConfig() {
 }
 
 const dataPlanes = new WeakMap<App, DataPlane>();
+const usageBatchers = new WeakMap<App, UsageBatcher>();
+
+/** The app's usage batcher (shutdown waits for it to be idle). */
+export function usageBatcherOf(app: App): UsageBatcher | undefined {
+  return usageBatchers.get(app);
+}
 
 /** Every (method, path) the app serves, the data plane's included (`:param` path syntax). */
 export function servedRoutes(app: App): { method: string; path: string }[] {

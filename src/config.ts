@@ -62,6 +62,8 @@ const envSchema = z.object({
   TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
   TOLLGATE_GITHUB_SECRET_SCANNING_KEYS: githubKeysSchema.optional(),
   TOLLGATE_ENCRYPTION_KEY: encryptionKeysSchema.optional(),
+  TOLLGATE_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  TOLLGATE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Config = {
@@ -81,6 +83,10 @@ export type Config = {
   githubSecretScanningKeys: GithubPublicKey[] | null;
   /** Keys for encryption at rest, newest first; null: generated into the data dir on PGlite, none on Postgres. */
   encryptionKeys: EncryptionKey[] | null;
+  /** Bearer token for `GET /metrics` (the admin token works too). */
+  metricsToken: string | undefined;
+  /** How long SIGTERM/SIGINT may take to drain before the process exits anyway. */
+  shutdownTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -109,5 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TOLLGATE_TRUST_PROXY === "true",
     githubSecretScanningKeys: e.TOLLGATE_GITHUB_SECRET_SCANNING_KEYS ?? null,
     encryptionKeys: e.TOLLGATE_ENCRYPTION_KEY ?? null,
+    metricsToken: e.TOLLGATE_METRICS_TOKEN,
+    shutdownTimeoutMs: e.TOLLGATE_SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -76,6 +76,8 @@ export class GatewayState {
   private readonly staleAfterMs: number | null;
   /** Identifies this instance's heartbeat among every instance's. */
   readonly instanceId = randomUUID();
+  /** Key lookups answered from memory and from the database (for /metrics). */
+  readonly cacheStats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly db: Db,
@@ -85,6 +87,11 @@ export class GatewayState {
     this.listening = opts.trusted ?? false;
     this.staleAfterMs = opts.staleAfterMs ?? null;
     this.recheck();
+  }
+
+  /** True while the change listener is connected. */
+  get isListening(): boolean {
+    return this.listening;
   }
 
   /** True while reads may be served from memory. */
@@ -183,8 +190,12 @@ export class GatewayState {
     const digest = sha256Hex(credential);
     if (this.trusted) {
       const hit = this.keys.get(digest);
-      if (hit) return hit; // only stored keys are cached: no checksum needed on a hit
+      if (hit) {
+        this.cacheStats.hits++;
+        return hit; // only stored keys are cached: no checksum needed on a hit
+      }
     }
+    this.cacheStats.misses++;
     // The checksum spares the database a lookup for a mistyped or invented key.
     if (!hasValidChecksum(credential, "tgk")) return undefined;
     return this.loadKey(digest);

@@ -4,6 +4,7 @@ import type { UsageBatcher } from "../gateway/usage-batcher.js";
 import { requireGateway } from "./auth.js";
 import { requestHeaders, type BodyLimiter, type RequestHeaders } from "./body-limit.js";
 import type { App, AppEnv, Deps, Principal } from "./context.js";
+import { isReplayedDatabaseError } from "../db/unavailable.js";
 import { ApiError, badRequest } from "./errors.js";
 import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
@@ -66,6 +67,8 @@ export type DataPlaneOptions = {
   onError: ErrorHandler<AppEnv>;
   /** Called after each answer when request logs are on. */
   logRequest?: (c: Context, res: Response, startedAt: number) => void;
+  /** A route's request metrics (status and seconds of each answer), bound once per route. */
+  metricsFor?: (route: string) => { observe(status: number, seconds: number): void };
 };
 
 /**
@@ -94,9 +97,10 @@ export class DataPlane {
     this.routes.push({ method: "POST", path: r.route.path });
     const handler = this.handler(r);
     const { logRequest, onError } = this.opts;
+    const metrics = this.opts.metricsFor?.(r.route.path);
     this.lane.post(
       r.route.path,
-      logRequest
+      logRequest || metrics
         ? async (c) => {
             const started = performance.now();
             let res: Response;
@@ -105,7 +109,8 @@ export class DataPlane {
             } catch (err) {
               res = await onError(err as Error, c);
             }
-            logRequest(c, res, started);
+            if (logRequest) logRequest(c, res, started);
+            if (metrics) metrics.observe(res.status, (performance.now() - started) / 1000);
             return res;
           }
         : handler,
@@ -133,7 +138,11 @@ export class DataPlane {
       const p = principal(h.authorization);
       requireGateway(p instanceof Promise ? await p : p);
       requireJsonContentType(h.contentType);
-      return r.handle(c, parseJsonBody(await c.req.text(), r.body, r.accept), deps);
+      const input = parseJsonBody(await c.req.text(), r.body, r.accept);
+      const res = r.handle(c, input, deps);
+      // Data-plane routes are idempotent (authorize reads; usage is keyed by requestId): an error
+      // postgres-js replays from a connection lost before it reconnected is retried once.
+      return res instanceof Promise ? res.catch((err) => (isReplayedDatabaseError(err) ? r.handle(c, input, deps) : Promise.reject(err))) : res;
     };
     return (c) => {
       const h = requestHeaders(c);
