@@ -131,7 +131,7 @@ export function createApp(deps: Deps): App {
     }
     if (logRequests) logRequest(c, c.res, started);
     const matched = c.req.matchedRoutes[c.req.matchedRoutes.length - 1];
-    metricsForRoute(matched && matched.method !== "ALL" ? matched.path : "unmatched").observe(c.res.status, (performance.now() - started) / 1000);
+    metricsForRoute(matched && matched.method !== "ALL" ? matched.path : "unmatched").observe(c.res.status, performance.now() - started);
   });
 
   app.onError(onError);

@@ -87,13 +87,8 @@ const app = createApp({ db: database.db, config, clock: systemClock, log, gatewa
 bindInstance({ gateway: gateway.state, database });
 const server = bound.server;
 bound.serve((req, env) => app.fetch(req, env));
-log.info("listening", {
-  url: `http://localhost:${bound.port}`,
-  docs: `http://localhost:${bound.port}/docs`,
-  database: database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
-});
 
-// SIGTERM/SIGINT: stop accepting, answer what is in flight, flush usage, close pools, exit 0.
+// SIGTERM/SIGINT (handled from before the "listening" line): stop accepting, answer what is in flight, flush usage, close pools, exit 0.
 installShutdown({
   server,
   log,
@@ -104,4 +99,9 @@ installShutdown({
     { name: "database", run: () => database.close() },
     { name: "data dir", run: async () => releaseDataDir() },
   ],
+});
+log.info("listening", {
+  url: `http://localhost:${bound.port}`,
+  docs: `http://localhost:${bound.port}/docs`,
+  database: database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
 });

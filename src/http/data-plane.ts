@@ -67,8 +67,8 @@ export type DataPlaneOptions = {
   onError: ErrorHandler<AppEnv>;
   /** Called after each answer when request logs are on. */
   logRequest?: (c: Context, res: Response, startedAt: number) => void;
-  /** A route's request metrics (status and seconds of each answer), bound once per route. */
-  metricsFor?: (route: string) => { observe(status: number, seconds: number): void };
+  /** A route's request metrics (status and milliseconds of each answer), bound once per route. */
+  metricsFor?: (route: string) => { observe(status: number, ms: number): void };
 };
 
 /**
@@ -97,10 +97,9 @@ export class DataPlane {
     this.routes.push({ method: "POST", path: r.route.path });
     const handler = this.handler(r);
     const { logRequest, onError } = this.opts;
-    const metrics = this.opts.metricsFor?.(r.route.path);
     this.lane.post(
       r.route.path,
-      logRequest || metrics
+      logRequest
         ? async (c) => {
             const started = performance.now();
             let res: Response;
@@ -109,8 +108,7 @@ export class DataPlane {
             } catch (err) {
               res = await onError(err as Error, c);
             }
-            if (logRequest) logRequest(c, res, started);
-            if (metrics) metrics.observe(res.status, (performance.now() - started) / 1000);
+            logRequest(c, res, started);
             return res;
           }
         : handler,
@@ -131,18 +129,28 @@ export class DataPlane {
   }
 
   private handler<S extends z.ZodType>(r: DataPlaneRoute<S>): (c: Context<AppEnv>) => Promise<Response> {
-    const { deps, principal, limit } = this.opts;
+    const { deps, principal, limit, onError } = this.opts;
+    const metrics = this.opts.metricsFor?.(r.route.path);
     // One async step per request (reading the body); everything else answers synchronously when
     // it can: only a personal token's lookup and the handler's own cache misses add promises.
     const serve = async (c: Context<AppEnv>, h: RequestHeaders): Promise<Response> => {
-      const p = principal(h.authorization);
-      requireGateway(p instanceof Promise ? await p : p);
-      requireJsonContentType(h.contentType);
-      const input = parseJsonBody(await c.req.text(), r.body, r.accept);
-      const res = r.handle(c, input, deps);
-      // Data-plane routes are idempotent (authorize reads; usage is keyed by requestId): an error
-      // postgres-js replays from a connection lost before it reconnected is retried once.
-      return res instanceof Promise ? res.catch((err) => (isReplayedDatabaseError(err) ? r.handle(c, input, deps) : Promise.reject(err))) : res;
+      const started = metrics ? performance.now() : 0;
+      let res: Response;
+      try {
+        const p = principal(h.authorization);
+        requireGateway(p instanceof Promise ? await p : p);
+        requireJsonContentType(h.contentType);
+        const input = parseJsonBody(await c.req.text(), r.body, r.accept);
+        const handled = r.handle(c, input, deps);
+        // Data-plane routes are idempotent (authorize reads; usage is keyed by requestId): an error
+        // postgres-js replays from a connection lost before it reconnected is retried once.
+        res = handled instanceof Promise ? await handled.catch((err) => (isReplayedDatabaseError(err) ? r.handle(c, input, deps) : Promise.reject(err))) : handled;
+      } catch (err) {
+        if (!metrics) throw err;
+        res = await onError(err as Error, c);
+      }
+      if (metrics) metrics.observe(res.status, performance.now() - started);
+      return res;
     };
     return (c) => {
       const h = requestHeaders(c);

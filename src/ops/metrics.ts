@@ -14,25 +14,6 @@ collectDefaultMetrics({ register: registry, prefix: "tollgate_" });
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-const requests = new Counter({
-  name: "tollgate_http_requests_total",
-  help: "HTTP requests answered, by route (the matched path pattern) and status.",
-  labelNames: ["route", "status"] as const,
-  registers: [registry],
-});
-const latency = new Histogram({
-  name: "tollgate_http_request_duration_seconds",
-  help: "Time to answer an HTTP request, by route.",
-  labelNames: ["route"] as const,
-  buckets: LATENCY_BUCKETS,
-  registers: [registry],
-});
-const authorizeOutcomes = new Counter({
-  name: "tollgate_authorize_outcomes_total",
-  help: "Authorize answers by outcome: allowed (200), quota_exceeded (402), denied (403), unauthorized (401), invalid (400, 404, 413), unavailable (503), error (other).",
-  labelNames: ["outcome"] as const,
-  registers: [registry],
-});
 const batchSize = new Histogram({
   name: "tollgate_usage_batch_size",
   help: "Usage reports per batch written (one statement per batch).",
@@ -51,29 +32,79 @@ const batchFailures = new Counter({
   registers: [registry],
 });
 
-/** A request's route label and its bound children, made once per route. */
-export type RouteMetrics = { observe(status: number, seconds: number): void };
+/**
+ * Requests by route and status, and their latency, counted in typed arrays on the hot path (an
+ * array increment and a bucket search per request, no allocation) and turned into Prometheus
+ * series only when scraped: `tollgate_http_requests_total`, `tollgate_http_request_duration_seconds`
+ * and, from authorize's statuses, `tollgate_authorize_outcomes_total`.
+ */
+export type RouteMetrics = { observe(status: number, ms: number): void };
 
-const routeMetrics = new Map<string, RouteMetrics>();
-const OUTCOMES: Record<number, string> = { 200: "allowed", 402: "quota_exceeded", 403: "denied", 401: "unauthorized", 400: "invalid", 404: "invalid", 413: "invalid", 503: "unavailable" };
+const LATENCY_MS = LATENCY_BUCKETS.map((s) => s * 1000);
 
-/** The metrics of one route (label children bound up front; statuses bound on first sight). */
+class RouteStats implements RouteMetrics {
+  readonly statuses = new Float64Array(600);
+  /** Per bucket (not cumulative); the last one is +Inf. */
+  readonly buckets = new Float64Array(LATENCY_MS.length + 1);
+  sumMs = 0;
+  count = 0;
+  constructor(readonly route: string) {}
+
+  observe(status: number, ms: number): void {
+    this.statuses[status < 600 ? status : 0]!++;
+    let i = 0;
+    while (i < LATENCY_MS.length && ms > LATENCY_MS[i]!) i++;
+    this.buckets[i]!++;
+    this.sumMs += ms;
+    this.count++;
+  }
+}
+
+const routeStats = new Map<string, RouteStats>();
+
+/** The metrics of one route, made on first use. */
 export function metricsForRoute(route: string): RouteMetrics {
-  let m = routeMetrics.get(route);
-  if (m) return m;
-  const timer = latency.labels(route);
-  const byStatus: Record<number, ReturnType<typeof requests.labels>> = {};
-  const outcome: Record<number, ReturnType<typeof authorizeOutcomes.labels>> | undefined = route === "/v1/gateway/authorize" ? {} : undefined;
-  m = {
-    observe(status, seconds) {
-      (byStatus[status] ??= requests.labels(route, String(status))).inc();
-      timer.observe(seconds);
-      if (outcome) (outcome[status] ??= authorizeOutcomes.labels(OUTCOMES[status] ?? "error")).inc();
-    },
-  };
-  routeMetrics.set(route, m);
+  let m = routeStats.get(route);
+  if (!m) routeStats.set(route, (m = new RouteStats(route)));
   return m;
 }
+
+const OUTCOMES: Record<number, string> = { 200: "allowed", 402: "quota_exceeded", 403: "denied", 401: "unauthorized", 400: "invalid", 404: "invalid", 413: "invalid", 503: "unavailable" };
+type Sample = { labels?: Record<string, string>; value: number; metricName?: string };
+const custom = (name: string, help: string, type: "counter" | "histogram", values: () => Sample[]) =>
+  registry.registerMetric({ name, help, type, get: async () => ({ name, help, type, values: values(), aggregator: "sum" }) } as never);
+
+custom("tollgate_http_requests_total", "HTTP requests answered, by route (the matched path pattern) and status.", "counter", () => {
+  const out: Sample[] = [];
+  for (const r of routeStats.values()) r.statuses.forEach((n, status) => n > 0 && out.push({ labels: { route: r.route, status: String(status) }, value: n }));
+  return out;
+});
+custom("tollgate_http_request_duration_seconds", "Time to answer an HTTP request, by route.", "histogram", () => {
+  const out: Sample[] = [];
+  for (const r of routeStats.values()) {
+    let cumulative = 0;
+    LATENCY_BUCKETS.forEach((le, i) => {
+      cumulative += r.buckets[i]!;
+      out.push({ metricName: "tollgate_http_request_duration_seconds_bucket", labels: { route: r.route, le: String(le) }, value: cumulative });
+    });
+    out.push({ metricName: "tollgate_http_request_duration_seconds_bucket", labels: { route: r.route, le: "+Inf" }, value: r.count });
+    out.push({ metricName: "tollgate_http_request_duration_seconds_sum", labels: { route: r.route }, value: r.sumMs / 1000 });
+    out.push({ metricName: "tollgate_http_request_duration_seconds_count", labels: { route: r.route }, value: r.count });
+  }
+  return out;
+});
+custom(
+  "tollgate_authorize_outcomes_total",
+  "Authorize answers by outcome: allowed (200), quota_exceeded (402), denied (403), unauthorized (401), invalid (400, 404, 413), unavailable (503), error (other).",
+  "counter",
+  () => {
+    const by = new Map<string, number>();
+    routeStats.get("/v1/gateway/authorize")?.statuses.forEach((n, status) => {
+      if (n > 0) by.set(OUTCOMES[status] ?? "error", (by.get(OUTCOMES[status] ?? "error") ?? 0) + n);
+    });
+    return [...by].map(([outcome, value]) => ({ labels: { outcome }, value }));
+  },
+);
 
 /** One usage batch written: its size and how long its statement took. */
 export function observeUsageBatch(size: number, seconds: number): void {
