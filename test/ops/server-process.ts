@@ -76,7 +76,7 @@ export async function api(url: string, method: string, path: string, token: stri
 }
 
 /** A team and a gateway key with a budget, made through the server's API. */
-export async function keyOn(url: string): Promise<{ keyId: string; owner: string }> {
+export async function keyOn(url: string): Promise<{ keyId: string; credential: string; owner: string }> {
   const tag = Math.random().toString(36).slice(2, 10);
   const { bearerToken } = await api(url, "POST", "/v1/admin/users", ADMIN, { email: `ops-${tag}@example.test` });
   const { team } = await api(url, "POST", "/v1/teams", bearerToken, { slug: `ops-${tag}`, name: "Ops" });
@@ -85,7 +85,7 @@ export async function keyOn(url: string): Promise<{ keyId: string; owner: string
     name: "ops",
     aiGatewayQuota: { limitAmount: 100000, refreshPeriod: "monthly" },
   });
-  return { keyId: key.apiKey.id, owner: bearerToken };
+  return { keyId: key.apiKey.id, credential: key.apiKeyString, owner: bearerToken };
 }
 
 export type LoadResult = { acknowledged: Set<string>; sent: Set<string>; refused: number; failures: string[] };
