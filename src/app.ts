@@ -15,6 +15,7 @@ import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { registerRoutes } from "./routes.js";
 import { metricsForRoute } from "./ops/metrics.js";
 import { registerOpsRoutes } from "./ops/routes.js";
+import { withUnavailable } from "./ops/openapi.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -166,7 +167,7 @@ export function createApp(deps: Deps): App {
   dataPlane.mount();
   dataPlanes.set(app, dataPlane);
 
-  app.doc31("/openapi.json", openApiConfig());
+  app.get("/openapi.json", (c) => c.json(withUnavailable(app.getOpenAPI31Document(openApiConfig()))));
   registerOpsRoutes(app, deps, render);
   return app;
 }
