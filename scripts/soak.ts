@@ -31,6 +31,13 @@ async function main() {
   else env.TOLLGATE_DATA_DIR = freshDataDir();
   const server = await startServer(env);
   const pid = server.child.pid!;
+  let died = false;
+  void server.exited.then((code) => {
+    if (died) return;
+    died = true;
+    console.error(`the server exited (code ${code}, signal ${server.child.signalCode}) during the soak:\n${server.stdout().slice(-2000)}\n${server.stderr().slice(-4000)}`);
+    process.exit(1);
+  });
   try {
     const { keyId, credential, owner } = await keyOn(server.url);
     const teamId = (await api(server.url, "GET", `/v1/api-keys/${keyId}`, owner)).apiKey.teamId as string;
@@ -94,6 +101,7 @@ async function main() {
     console.log(`rss ${verdict.rss ? "GROWING" : "flat"}, heap ${verdict.heap ? "GROWING" : "flat"}; ${counts.errors} errors`);
     if (verdict.rss || verdict.heap || counts.errors > 0) process.exitCode = 1;
   } finally {
+    died = true;
     server.child.kill("SIGTERM");
     await server.exited;
   }

@@ -5,6 +5,8 @@ export type TcpProxy = {
   /** Destroys every connection through the proxy and refuses (destroys) new ones until `restore()`. */
   cut(): void;
   restore(): void;
+  /** Holds every byte both ways on open connections (a network partition: nothing arrives, nothing errors) until `restore()` delivers them. */
+  stall(): void;
   close(): Promise<void>;
 };
 
@@ -14,6 +16,7 @@ export type TcpProxy = {
  */
 export async function startTcpProxy(target = { host: "127.0.0.1", port: 5432 }): Promise<TcpProxy> {
   let up = true;
+  let stalled = false;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     if (!up) {
@@ -33,6 +36,10 @@ export async function startTcpProxy(target = { host: "127.0.0.1", port: 5432 }):
     upstream.on("error", drop).on("close", drop);
     client.pipe(upstream);
     upstream.pipe(client);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
@@ -45,6 +52,12 @@ export async function startTcpProxy(target = { host: "127.0.0.1", port: 5432 }):
     },
     restore() {
       up = true;
+      stalled = false;
+      for (const s of sockets) s.resume();
+    },
+    stall() {
+      stalled = true;
+      for (const s of sockets) s.pause();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -68,6 +68,37 @@ describe.skipIf(!DATABASE_URL)("database outage (Postgres through a TCP proxy)",
     expect((await call("GET", "/readyz", { app })).status).toBe(200);
   });
 
+  it("a database that stops answering (no error, no close) holds usage for at most the write deadline: 503, then served again", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    expect((await report(key.apiKey.id, 0.01, { app })).status).toBe(202);
+    proxy.stall();
+    const started = performance.now();
+    const requestId = uniq("stalled");
+    let stalled;
+    try {
+      stalled = await report(key.apiKey.id, 0.01, { app, requestId });
+    } finally {
+      proxy.restore();
+    }
+    const waited = performance.now() - started;
+    expect(stalled.status).toBe(503);
+    expect(stalled.body.error.code).toBe("service_unavailable");
+    expect(waited).toBeGreaterThanOrEqual(2900);
+    expect(waited).toBeLessThan(8000);
+    // Once the network delivers again, a retry with the same requestId is recorded exactly once
+    // (the stalled statement may have committed too: the retry then answers recorded: false).
+    let retried;
+    for (let i = 0; i < 20; i++) {
+      retried = await report(key.apiKey.id, 0.01, { app, requestId });
+      if (retried.status === 202) break;
+      await sleep(100);
+    }
+    expect(retried!.status).toBe(202);
+    const rows = rowsOf<{ n: number }>(await h.database.db.execute(sql`select count(*)::int as n from usage_events where request_id = ${requestId}`));
+    expect(rows[0]!.n).toBe(1);
+  }, 30_000);
+
   it("under 16 usage writers: 503s not 500s, serving again within 1 s, nothing acknowledged lost, nothing invented", async () => {
     const team = await createTeamFx();
     const key = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 1000, refreshPeriod: "monthly" } });
