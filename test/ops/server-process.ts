@@ -20,10 +20,10 @@ export type ServerProcess = {
 export const freshDataDir = () => mkdtempSync(join(tmpdir(), "tollgate-ops-"));
 
 /**
- * Starts Tollgate as `npm start` runs it (`node --import tsx src/main.ts`, or `command` given) on a
+ * Starts Tollgate as `npm start` runs it (src/main.ts, through test/ops/serve.ts; or `command` given) on a
  * random port; resolves once it logs "listening" (or rejects with its output if it exits first).
  */
-export function startServer(env: Record<string, string>, command: string[] = [process.execPath, "--import", "tsx", "src/main.ts"]): Promise<ServerProcess> {
+export function startServer(env: Record<string, string>, command: string[] = [process.execPath, "--import", "tsx", "test/ops/serve.ts"]): Promise<ServerProcess> {
   const child = spawn(command[0]!, command.slice(1), {
     cwd: new URL("../..", import.meta.url).pathname,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", ...env },
@@ -49,7 +49,7 @@ export function startServer(env: Record<string, string>, command: string[] = [pr
 
 /** Runs Tollgate expecting it to exit (refusing to start): its exit code and output. */
 export async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/ops/serve.ts"], {
     cwd: new URL("../..", import.meta.url).pathname,
     env: { ...process.env, HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
