@@ -1,12 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import type { Context, ErrorHandler } from "hono";
 import { principalResolver } from "./http/auth.js";
 import { bodyLimiter, requestHeaders } from "./http/body-limit.js";
 import { DataPlane } from "./http/data-plane.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
-import { ApiError } from "./http/errors.js";
+import { ApiError, serviceUnavailable } from "./http/errors.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { zodParams } from "./http/zod-params.js";
 import { idempotency } from "./http/idempotency.js";
 import { rejectUnstorableText } from "./http/text-guard.js";
@@ -15,6 +15,9 @@ import { UsageBatcher } from "./gateway/usage-batcher.js";
 import { RateLimits } from "./ratelimit/limits.js";
 import { createOidc } from "./oidc/service.js";
 import { registerRoutes } from "./routes.js";
+import { metricsForRoute } from "./ops/metrics.js";
+import { registerOpsRoutes } from "./ops/routes.js";
+import { withUnavailable } from "./ops/openapi.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -65,6 +68,10 @@ export function createApp(deps: Deps): App {
       if (err.status === 401) return render(c, new ApiError(401, "unauthorized", err.message || "Unauthorized."));
       return render(c, new ApiError(400, "bad_request", err.message || "Bad request."));
     }
+    if (isDatabaseUnavailable(err)) {
+      deps.log.error("database unavailable", { path: c.req.path, error: err instanceof Error ? err.message : String(err) });
+      return render(c, serviceUnavailable());
+    }
     deps.log.error("unhandled error", {
       path: c.req.path,
       error: err instanceof Error ? err.message : String(err),
@@ -99,18 +106,21 @@ export function createApp(deps: Deps): App {
   const principal = principalResolver(deps, { external: oidc.external });
 
   // The gateway's data plane (authorize, usage) is served ahead of everything below.
+  const usage = new UsageBatcher(deps);
+  usageBatchers.set(app, usage);
   const dataPlane = new DataPlane(app, {
-    deps: { ...deps, usage: new UsageBatcher(deps), rateLimits: deps.rateLimits ?? RateLimits.memory(), tokens: oidc.tokens },
+    deps: { ...deps, usage, rateLimits: deps.rateLimits ?? RateLimits.memory(), tokens: oidc.tokens },
     principal,
     limit,
     onError,
     logRequest: logRequests ? logRequest : undefined,
+    metricsFor: metricsForRoute,
   });
 
   // Every management request: its context, the body size limit, the unstorable-text check, the
   // request log.
   app.use("*", async (c, next) => {
-    const started = logRequests ? performance.now() : 0;
+    const started = performance.now();
     c.set("deps", deps);
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") {
@@ -124,6 +134,8 @@ export function createApp(deps: Deps): App {
       if (refused instanceof Response) c.res = refused;
     }
     if (logRequests) logRequest(c, c.res, started);
+    const matched = c.req.matchedRoutes[c.req.matchedRoutes.length - 1];
+    metricsForRoute(matched && matched.method !== "ALL" ? matched.path : "unmatched").observe(c.res.status, performance.now() - started);
   });
 
   app.onError(onError);
@@ -158,9 +170,8 @@ export function createApp(deps: Deps): App {
   dataPlane.mount();
   dataPlanes.set(app, dataPlane);
 
-  app.doc31("/openapi.json", openApiConfig());
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/openapi.json", (c) => c.json(withUnavailable(app.getOpenAPI31Document(openApiConfig()))));
+  registerOpsRoutes(app, deps, render);
   return app;
 }
 
@@ -181,6 +192,12 @@ export function openApiConfig() {
 }
 
 const dataPlanes = new WeakMap<App, DataPlane>();
+const usageBatchers = new WeakMap<App, UsageBatcher>();
+
+/** The app's usage batcher (shutdown waits for it to be idle). */
+export function usageBatcherOf(app: App): UsageBatcher | undefined {
+  return usageBatchers.get(app);
+}
 
 /** Every (method, path) the app serves, the data plane's included (`:param` path syntax). */
 export function servedRoutes(app: App): { method: string; path: string }[] {

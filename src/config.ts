@@ -101,6 +101,8 @@ const envSchema = z.object({
   TOLLGATE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).default(600_000),
   TOLLGATE_USAGE_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1 (a requestId is idempotent for 24 h)").max(36500).default(30),
   TOLLGATE_CACHE_MAX_KEYS: z.coerce.number().int().min(1).default(100_000),
+  TOLLGATE_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  TOLLGATE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Config = {
@@ -136,6 +138,10 @@ export type Config = {
   usageRetentionDays: number;
   /** At most this many gateway keys (and as many teams' rules, budgets, counters) cached, least recently used evicted. */
   cacheMaxKeys: number;
+  /** Bearer token for `GET /metrics` (the admin token works too). */
+  metricsToken: string | undefined;
+  /** How long SIGTERM/SIGINT may take to drain before the process exits anyway. */
+  shutdownTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -173,6 +179,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
     usageRetentionDays: e.TOLLGATE_USAGE_RETENTION_DAYS,
     cacheMaxKeys: e.TOLLGATE_CACHE_MAX_KEYS,
+    metricsToken: e.TOLLGATE_METRICS_TOKEN,
+    shutdownTimeoutMs: e.TOLLGATE_SHUTDOWN_TIMEOUT_MS,
   };
 }
 

@@ -1,5 +1,5 @@
-import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { mkdirSync } from "node:fs";
+import { createApp, usageBatcherOf } from "./app.js";
 import { bootstrapFirstUser } from "./bootstrap.js";
 import { loadConfigOrExit } from "./config.js";
 import { openDatabase } from "./db/client.js";
@@ -7,15 +7,42 @@ import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
-import { RateLimits } from "./ratelimit/limits.js";
 import { checkSealedColumn } from "./lib/sealed-columns.js";
-import { SEALED_COLUMNS } from "./sealed-columns.js";
 import { ensureSigningKey } from "./oidc/keys.js";
+import { bindInstance } from "./ops/metrics.js";
+import { bindErrorMessage, bindServer, DataDirLocked, installShutdown, lockDataDir } from "./ops/server.js";
+import { RateLimits } from "./ratelimit/limits.js";
 import { startUsageRetention } from "./reports/retention.js";
+import { SEALED_COLUMNS } from "./sealed-columns.js";
 
 const config = loadConfigOrExit();
 
 const log = createLogger(config.logLevel);
+
+// The port first: one already in use is a one-line error before anything is created or printed.
+let bound;
+try {
+  bound = await bindServer(config.port, config.host);
+} catch (err) {
+  const line = bindErrorMessage(err, config.port, config.host);
+  if (!line) throw err;
+  console.error(line);
+  process.exit(1);
+}
+
+// One process per embedded data dir (src/ops/server.ts).
+let releaseDataDir = () => {};
+if (!config.databaseUrl && !config.dataDir.startsWith("memory://")) {
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    releaseDataDir = lockDataDir(config.dataDir);
+  } catch (err) {
+    if (!(err instanceof DataDirLocked)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
 const database = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.listenDatabaseUrl, dataDir: config.dataDir });
 await database.migrate();
 
@@ -67,23 +94,27 @@ const gateway = await startGatewayState(database, { maxKeys: config.cacheMaxKeys
 const rateLimits = RateLimits.fromConfig(config.redisUrl, log);
 const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring, rateLimits });
 const retention = startUsageRetention({ db: database.db, log, now: () => systemClock.now() }, config.usageRetentionDays);
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  log.info("listening", {
-    url: `http://localhost:${info.port}`,
-    docs: `http://localhost:${info.port}/docs`,
-    database: database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
-  });
-});
+bindInstance({ gateway: gateway.state, database });
+const server = bound.server;
+bound.serve((req, env) => app.fetch(req, env));
 
-const shutdown = () => {
-  server.close(async () => {
-    await retention.stop();
-    await gateway.close();
-    await rateLimits.close();
-    await database.close();
-    process.exit(0);
-  });
-  setTimeout(() => process.exit(0), 5000).unref();
-};
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
+// SIGTERM/SIGINT (handled from before the "listening" line): stop accepting, answer what is in
+// flight, flush usage, stop the jobs, close pools, exit 0.
+installShutdown({
+  server,
+  log,
+  timeoutMs: config.shutdownTimeoutMs,
+  steps: [
+    { name: "usage", run: () => usageBatcherOf(app)?.idle() ?? Promise.resolve() },
+    { name: "retention", run: () => retention.stop() },
+    { name: "listener", run: () => gateway.close() },
+    { name: "rate limits", run: () => rateLimits.close() },
+    { name: "database", run: () => database.close() },
+    { name: "data dir", run: async () => releaseDataDir() },
+  ],
+});
+log.info("listening", {
+  url: `http://localhost:${bound.port}`,
+  docs: `http://localhost:${bound.port}/docs`,
+  database: database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
+});

@@ -5,6 +5,7 @@ import type { Db } from "./db/client.js";
 import { GatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
+import { withUnavailable } from "./ops/openapi.js";
 
 /** The OpenAPI 3.1 document as committed in openapi.yaml (built without a database). */
 export function generateOpenApiDocument() {
@@ -16,7 +17,7 @@ export function generateOpenApiDocument() {
     gateway: new GatewayState(null as unknown as Db, { cache: false }),
     keyring: null,
   });
-  return app.getOpenAPI31Document(openApiConfig());
+  return withUnavailable(app.getOpenAPI31Document(openApiConfig()));
 }
 
 export function generateOpenApiYaml(): string {

@@ -1326,7 +1326,18 @@ export interface components {
         }[];
     };
   };
-  responses: never;
+  responses: {
+    /** @description The database is unavailable (`service_unavailable`); retry after `Retry-After` seconds. On `POST /v1/gateway/usage`, retry with the same `requestId`: reports are idempotent. */
+    ServiceUnavailable: {
+      headers: {
+        /** @description Seconds to wait before retrying. */
+        "Retry-After"?: number;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+  };
   parameters: {
   };
   requestBodies: never;
@@ -1399,6 +1410,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1425,6 +1437,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1465,6 +1478,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1520,6 +1534,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1562,6 +1577,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1602,6 +1618,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1663,6 +1680,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1707,6 +1725,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1778,6 +1797,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1827,6 +1847,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1899,6 +1920,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -1943,6 +1965,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2010,6 +2033,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2058,6 +2082,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2104,6 +2129,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2165,6 +2191,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2215,6 +2242,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2263,6 +2291,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2344,6 +2373,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2421,6 +2451,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2466,6 +2497,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2521,6 +2553,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2592,6 +2625,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2636,6 +2670,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2697,6 +2732,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2745,6 +2781,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2789,6 +2826,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2852,6 +2890,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2911,6 +2950,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -2966,6 +3006,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3008,6 +3049,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3083,6 +3125,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3149,6 +3192,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3230,6 +3274,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3301,6 +3346,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3351,6 +3397,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3419,6 +3466,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3504,6 +3552,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3550,6 +3599,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3683,6 +3733,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3731,6 +3782,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3952,6 +4004,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -3972,6 +4025,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /**
@@ -4030,6 +4084,7 @@ export interface operations {
           "application/json": components["schemas"]["OpenAIError"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
       /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS`. */
       504: {
         content: {
@@ -4094,6 +4149,7 @@ export interface operations {
           "application/json": components["schemas"]["OpenAIError"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
       /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS`. */
       504: {
         content: {
@@ -4158,6 +4214,7 @@ export interface operations {
           "application/json": components["schemas"]["AnthropicError"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
       /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS`. */
       504: {
         content: {
@@ -4190,6 +4247,7 @@ export interface operations {
           "application/json": components["schemas"]["OpenAIError"];
         };
       };
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
 }

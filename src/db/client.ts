@@ -95,8 +95,25 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
+/**
+ * Seconds before a connection of the pool re-opens after a failure. postgres-js's default grows
+ * with a failure counter shared by the whole pool (3^n / 100 s, up to 20 s), which every failed
+ * connection attempt and the heartbeat push up within a second of an outage: a query then waits
+ * on its closed connection for 10-20 s after the database is back. Bounded at 100-200 ms here.
+ */
+export const reconnectBackoff = (retries: number): number => Math.min(0.01 * 2 ** retries, 0.1) * (1 + Math.random());
+
+/** Seconds a connection attempt may take (postgres-js defaults to 30). */
+export const CONNECT_TIMEOUT_S = 2;
+
 async function openPostgres(url: string, listenUrl: string, max: number, applicationName: string): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } });
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: applicationName },
+    backoff: reconnectBackoff,
+    connect_timeout: CONNECT_TIMEOUT_S,
+  });
   const db = drizzlePg({ client, schema }) as unknown as Db;
   preparedRunners.set(db, (q) => {
     const { sql, params } = dialect.sqlToQuery(q);
@@ -144,6 +161,8 @@ async function listenPostgres(
     idle_timeout: null,
     max_lifetime: null,
     fetch_types: false,
+    backoff: reconnectBackoff,
+    connect_timeout: CONNECT_TIMEOUT_S,
     onnotice: () => {},
     connection: { application_name: applicationName },
     onnotify: (c: string, payload: string) => {
@@ -166,7 +185,7 @@ async function listenPostgres(
   const relisten = async () => {
     if (reconnecting) return;
     reconnecting = true;
-    for (let delay = 25; !closed && !listening; delay = Math.min(delay * 2, 2000)) {
+    for (let delay = 25; !closed && !listening; delay = Math.min(delay * 2, 200)) {
       try {
         await listenOnce();
       } catch {

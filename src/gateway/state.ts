@@ -97,6 +97,8 @@ export class GatewayState {
   private readonly staleAfterMs: number | null;
   /** Identifies this instance's heartbeat among every instance's. */
   readonly instanceId = randomUUID();
+  /** Key lookups answered from memory and from the database (for /metrics). */
+  readonly cacheStats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly db: Db,
@@ -118,6 +120,11 @@ export class GatewayState {
     this.listening = opts.trusted ?? false;
     this.staleAfterMs = opts.staleAfterMs ?? null;
     this.recheck();
+  }
+
+  /** True while the change listener is connected. */
+  get isListening(): boolean {
+    return this.listening;
   }
 
   /** True while reads may be served from memory. */
@@ -254,10 +261,14 @@ export class GatewayState {
     const digest = sha256Hex(credential);
     if (this.trusted) {
       const hit = this.keys.get(digest);
-      // Only stored keys are cached: no checksum needed on a hit. A previous secret (kept after a
-      // roll) is accepted until its grace period ends, to the millisecond, with no notification.
-      if (hit) return hit.digest === digest || hit.previousDigestExpiresAt! > Date.now() ? hit : undefined;
+      if (hit) {
+        this.cacheStats.hits++;
+        // Only stored keys are cached: no checksum needed on a hit. A previous secret (kept after a
+        // roll) is accepted until its grace period ends, to the millisecond, with no notification.
+        return hit.digest === digest || hit.previousDigestExpiresAt! > Date.now() ? hit : undefined;
+      }
     }
+    this.cacheStats.misses++;
     // The checksum spares the database a lookup for a mistyped or invented key.
     if (!hasValidChecksum(credential, "tgk")) return undefined;
     return this.loadKey(digest);

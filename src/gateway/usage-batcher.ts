@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.js";
+import { isDatabaseUnavailable, withDeadline } from "../db/unavailable.js";
+import { countUsageBatchFailure, observeUsageBatch } from "../ops/metrics.js";
 import type { Logger } from "../lib/logger.js";
 import { recordUsage, type UsageReport } from "../quotas/record-usage.js";
 import type { QuotaState } from "../quotas/state.js";
@@ -12,22 +14,40 @@ type Pending = UsageReport & { resolve(r: UsageResult): void; reject(e: unknown)
 const MAX_BATCH = 1000;
 
 /**
+ * How long one batch's statement may take before its reports are answered 503 and the next batch
+ * may start (a silently dead connection must not hold every report behind it). The statement is
+ * idempotent, so one that commits after its deadline costs nothing: a client retrying with the
+ * same `requestId` gets `recorded: false`.
+ */
+export const USAGE_WRITE_DEADLINE_MS = 3000;
+
+/**
  * Group commit for usage reports: reports that arrive while a batch is being written wait for the
  * next one, and each batch is one statement (`recordUsage`) that records its reports (idempotent on
  * `request_id`) and adds their summed cost to each spend counter. One batch at a time by default:
  * measured best, since more in flight only makes smaller batches. A report's promise resolves
  * only after its statement committed, so a 202 means the spend is durable. A batch that fails is
- * retried report by report, so one bad report cannot fail the others.
+ * retried report by report, so one bad report cannot fail the others; a batch that fails because
+ * the database is unreachable (or misses its deadline) fails whole, at once: retrying one by one
+ * against a database that is down would only hold every report behind it.
  */
 export class UsageBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly deps: { db: Db; gateway: GatewayState; log: Logger },
     private readonly maxInFlight = 1,
+    private readonly deadlineMs = USAGE_WRITE_DEADLINE_MS,
   ) {}
+
+  /** Resolves once nothing is queued or being written (shutdown waits for it). */
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
 
   submit(item: UsageReport): Promise<UsageResult> {
     return new Promise<UsageResult>((resolve, reject) => {
@@ -51,6 +71,9 @@ export class UsageBatcher {
         this.pump();
       });
     }
+    if (this.queue.length === 0 && this.inFlight === 0 && this.idleWaiters.length > 0) {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
   }
 
   private async flush(batch: Pending[]): Promise<void> {
@@ -58,8 +81,9 @@ export class UsageBatcher {
       const results = await this.write(batch);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      countUsageBatchFailure();
+      if (batch.length === 1 || isDatabaseUnavailable(err)) {
+        for (const p of batch) p.reject(err);
         return;
       }
       this.deps.log.error("usage batch failed; retrying one by one", { size: batch.length, error: String(err) });
@@ -73,7 +97,10 @@ export class UsageBatcher {
     }
   }
 
-  private write(batch: Pending[]): Promise<UsageResult[]> {
-    return recordUsage(this.deps, batch, Math.max(...batch.map((p) => p.createdAt)));
+  private async write(batch: Pending[]): Promise<UsageResult[]> {
+    const started = performance.now();
+    const results = await withDeadline(recordUsage(this.deps, batch, Math.max(...batch.map((p) => p.createdAt))), this.deadlineMs);
+    observeUsageBatch(batch.length, (performance.now() - started) / 1000);
+    return results;
   }
 }

@@ -6,6 +6,7 @@ import type { TokenVerifier } from "../oidc/tokens.js";
 import { requireGateway } from "./auth.js";
 import { requestHeaders, type BodyLimiter, type RequestHeaders } from "./body-limit.js";
 import type { App, AppEnv, Deps, Principal } from "./context.js";
+import { isReplayedDatabaseError } from "../db/unavailable.js";
 import { ApiError, badRequest } from "./errors.js";
 import { rejectDeepJson } from "./json-depth.js";
 import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
@@ -72,6 +73,8 @@ export type DataPlaneOptions = {
   onError: ErrorHandler<AppEnv>;
   /** Called after each answer when request logs are on. */
   logRequest?: (c: Context, res: Response, startedAt: number) => void;
+  /** A route's request metrics (status and milliseconds of each answer), bound once per route. */
+  metricsFor?: (route: string) => { observe(status: number, ms: number): void };
 };
 
 /**
@@ -165,14 +168,28 @@ export class DataPlane {
   }
 
   private handler<S extends z.ZodType>(r: DataPlaneRoute<S>): (c: Context<AppEnv>) => Promise<Response> {
-    const { deps, principal, limit } = this.opts;
+    const { deps, principal, limit, onError } = this.opts;
+    const metrics = this.opts.metricsFor?.(r.route.path);
     // One async step per request (reading the body); everything else answers synchronously when
     // it can: only a personal token's lookup and the handler's own cache misses add promises.
     const serve = async (c: Context<AppEnv>, h: RequestHeaders): Promise<Response> => {
-      const p = principal(h.authorization);
-      requireGateway(p instanceof Promise ? await p : p);
-      requireJsonContentType(h.contentType);
-      return r.handle(c, parseJsonBody(await c.req.text(), r.body, r.accept), deps);
+      const started = metrics ? performance.now() : 0;
+      let res: Response;
+      try {
+        const p = principal(h.authorization);
+        requireGateway(p instanceof Promise ? await p : p);
+        requireJsonContentType(h.contentType);
+        const input = parseJsonBody(await c.req.text(), r.body, r.accept);
+        const handled = r.handle(c, input, deps);
+        // Data-plane routes are idempotent (authorize reads; usage is keyed by requestId): an error
+        // postgres-js replays from a connection lost before it reconnected is retried once.
+        res = handled instanceof Promise ? await handled.catch((err) => (isReplayedDatabaseError(err) ? r.handle(c, input, deps) : Promise.reject(err))) : handled;
+      } catch (err) {
+        if (!metrics) throw err;
+        res = await onError(err as Error, c);
+      }
+      if (metrics) metrics.observe(res.status, performance.now() - started);
+      return res;
     };
     return (c) => {
       const h = requestHeaders(c);

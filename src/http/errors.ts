@@ -16,6 +16,7 @@ export type ErrorCode =
   | "quota_for_entity_exceeded"
   | "rule_chain_invalid"
   | "rate_limited"
+  | "service_unavailable"
   | "rate_limit_exceeded"
   | "encryption_key_missing"
   | "internal_error"
@@ -52,6 +53,9 @@ export const forbidden = (message = "You do not have permission to do this.") =>
   new ApiError(403, "forbidden", message);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
 export const conflict = (message: string) => new ApiError(409, "conflict", message);
+/** The database is unreachable: retry after `Retry-After` seconds (usage: with the same `requestId`). */
+export const serviceUnavailable = (message = "The database is unavailable; retry shortly.") =>
+  new ApiError(503, "service_unavailable", message, {}, { "retry-after": "1" });
 
 export const ErrorSchema = z
   .object({

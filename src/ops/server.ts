@@ -1,0 +1,153 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import type { Server } from "node:http";
+import { Server as NetServer } from "node:net";
+import { join } from "node:path";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Logger } from "../lib/logger.js";
+import { lifecycle } from "./routes.js";
+
+type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+
+const STARTING = () =>
+  new Response(JSON.stringify({ error: { code: "service_unavailable", message: "Tollgate is starting; retry shortly." } }), {
+    status: 503,
+    headers: { "content-type": "application/json", "retry-after": "1" },
+  });
+
+/**
+ * Binds the HTTP port before anything else starts, so that a port already in use is a one-line
+ * error before the database is opened or a first-start token is printed. Until `serve(app)` the
+ * server answers 503 (starting). Every answer while draining says `Connection: close`.
+ */
+export async function bindServer(port: number, host: string): Promise<{ server: Server; port: number; serve(fetch: Fetch): void }> {
+  let target: Fetch = STARTING;
+  const server = createAdaptorServer({ fetch: (req: Request, env: unknown) => target(req, env) }) as Server;
+  server.on("request", (_req, res) => {
+    if (lifecycle.draining) res.setHeader("connection", "close");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as { port: number }).port;
+  return { server, port: bound, serve: (fetch) => (target = fetch) };
+}
+
+/** The one line printed for a port that cannot be bound. */
+export function bindErrorMessage(err: unknown, port: number, host: string): string | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") return `Port ${port} on ${host} is already in use (another Tollgate?). Stop it or set PORT to a free port.`;
+  if (code === "EACCES") return `Not allowed to listen on port ${port} on ${host}. Use a port above 1024 (PORT=...).`;
+  if (code === "EADDRNOTAVAIL") return `Cannot listen on ${host}: no such address on this machine (HOST=...).`;
+  return undefined;
+}
+
+export class DataDirLocked extends Error {}
+
+/**
+ * One process per embedded (PGlite) data dir: two would each keep their own copy of the database
+ * in memory and overwrite each other's files. Takes `<dataDir>/tollgate.lock` (holding the pid)
+ * or throws `DataDirLocked` naming the process that has it; a lock left by a process that no
+ * longer runs (kill -9, power loss) is taken over. Returns the release function (also run at exit).
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, "tollgate.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx", 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (readFileSync(path, "utf8").trim() === String(process.pid)) unlinkSync(path);
+        } catch {}
+      };
+      process.once("exit", release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = Number.parseInt(readFileSync(path, "utf8"), 10);
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+        throw new DataDirLocked(
+          `The data dir ${dataDir} is in use by another Tollgate (pid ${holder}). Stop it first, or give this one another TOLLGATE_DATA_DIR (or a DATABASE_URL to share one Postgres).`,
+        );
+      }
+      unlinkSync(path); // stale: its process is gone
+    }
+  }
+  throw new DataDirLocked(`Cannot take the lock ${path}.`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export type ShutdownParts = {
+  server: Server;
+  log: Logger;
+  timeoutMs: number;
+  /** Waited for, in order, once every request is answered: flush usage, stop the listener, close pools. */
+  steps: { name: string; run(): Promise<unknown> }[];
+};
+
+/**
+ * SIGTERM/SIGINT: stop accepting connections, answer every request in flight (each answer with
+ * `Connection: close`, idle keep-alive connections closed after a short grace), then run `steps`
+ * and exit 0; exit 1 if it all takes longer than `timeoutMs`. A second signal exits at once.
+ */
+export function installShutdown(parts: ShutdownParts): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      parts.log.error("second signal: exiting now", { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    void drain(parts, signal).then(
+      () => process.exit(0),
+      (err) => {
+        parts.log.error("shutdown failed", { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+export async function drain({ server, log, timeoutMs, steps }: ShutdownParts, signal = "SIGTERM"): Promise<void> {
+  const started = performance.now();
+  lifecycle.draining = true;
+  log.info("shutting down: draining", { signal, timeoutMs });
+  const timer = setTimeout(() => {
+    log.error("shutdown timed out: closing what is left", { timeoutMs });
+    server.closeAllConnections();
+    process.exit(1);
+  }, timeoutMs);
+  timer.unref();
+  // Stop accepting, without Node's immediate close of idle keep-alive connections: a client may be
+  // sending on one right now. Those get their answer (with Connection: close); what stays idle is
+  // closed after the grace period.
+  const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+  const grace = setTimeout(() => server.closeIdleConnections(), Math.min(500, timeoutMs / 4));
+  const idleSweep = setInterval(() => performance.now() - started > 500 && server.closeIdleConnections(), 100);
+  await closed;
+  clearTimeout(grace);
+  clearInterval(idleSweep);
+  for (const step of steps) {
+    await step.run();
+  }
+  clearTimeout(timer);
+  log.info("shut down", { ms: Math.round(performance.now() - started) });
+}
