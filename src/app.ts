@@ -39,9 +39,9 @@ export function createApp(deps: Deps): App {
   };
 
   /**
-   * Every error answer, in the envelope. Errors carry `x-request-id` (to quote to an operator, who
-   * finds it in the request log); successful answers do not, which keeps them on the server's
-   * fastest path.
+   * Every error answer, in the envelope. Every answer carries `x-request-id` (to quote to an
+   * operator, who finds it in the request log): errors here, the management API's answers in its
+   * middleware, the data plane's in its handlers.
    */
   const render = (c: Context, err: ApiError) => {
     c.header("x-request-id", requestId(c));
@@ -98,7 +98,7 @@ export function createApp(deps: Deps): App {
 
   // The gateway's data plane (authorize, usage) is served ahead of everything below.
   const dataPlane = new DataPlane(app, {
-    deps: { ...deps, usage: new UsageBatcher(deps), rateLimits: deps.rateLimits ?? RateLimits.memory() },
+    deps: { ...deps, usage: new UsageBatcher(deps), rateLimits: deps.rateLimits ?? RateLimits.memory(), requestId },
     principal,
     limit,
     onError,
@@ -121,6 +121,7 @@ export function createApp(deps: Deps): App {
       });
       if (refused instanceof Response) c.res = refused;
     }
+    c.header("x-request-id", requestId(c));
     if (logRequests) logRequest(c, c.res, started);
   });
 
@@ -147,7 +148,7 @@ export function createApp(deps: Deps): App {
   // Auth, then Idempotency-Key (the data plane has its own idempotency: `requestId` on usage;
   // authorize is a read).
   app.use("/v1/*", async (c, next) => {
-    const p = principal(c.req.header("authorization"));
+    const p = principal(c.req.header("authorization"), c.req.path);
     c.set("principal", p instanceof Promise ? await p : p);
     const replayed = await idempotency(c, next);
     if (replayed instanceof Response) c.res = replayed;

@@ -160,10 +160,12 @@ function answer({ c, deps, now }: Step, key: ApiKeyRow, resolution: Resolution, 
 
 function admit(c: Context, deps: DataPlaneDeps, key: ApiKeyRow, now: number, resolution: Resolution, quotas: QuotaView): Response {
   deps.gateway.touch(key, now, ACTIVE_AT_GRANULARITY_MS, deps.log);
-  return c.body(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, 200, JSON_HEADERS);
+  // A plain header object keeps @hono/node-server on its fastest path (c.body with two headers builds a Headers).
+  return new Response(keyJson(key) + resolutionJson(resolution) + quotas.json + ANSWER_END, {
+    status: 200,
+    headers: { "content-type": "application/json", "x-request-id": deps.requestId(c) },
+  });
 }
-
-const JSON_HEADERS = { "content-type": "application/json" };
 
 /**
  * The answer's JSON text, in `AuthorizeResponse`'s field order, in four pieces: the key's fields

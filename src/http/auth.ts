@@ -24,18 +24,35 @@ const GATEWAY: Principal = { kind: "gateway", id: "gateway" };
  * Anything else is a 401. The configured tokens are answered without a promise (the gateway's data
  * plane calls this on every request); only a personal token needs the database.
  */
-export function principalResolver(deps: Pick<Deps, "config" | "db" | "clock">): (authorization: string | undefined) => Principal | Promise<Principal> {
+export function principalResolver(
+  deps: Pick<Deps, "config" | "db" | "clock">,
+): (authorization: string | undefined, path?: string) => Principal | Promise<Principal> {
   const isAdmin = secretMatcher(deps.config.adminToken);
   const isGateway = secretMatcher(deps.config.gatewayToken);
-  return (authorization) => {
+  return (authorization, path) => {
     const secret = bearer(authorization);
     if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
     if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
     if (secret.startsWith("tgp_")) return personalToken(deps, secret);
     if (isAdmin(secret)) return ADMIN;
     if (isGateway(secret)) return GATEWAY;
-    throw invalidToken();
+    throw notConfigured(deps.config, path) ?? invalidToken();
   };
+}
+
+/**
+ * For a token that matched nothing on a route whose service token is not configured: a 401 that
+ * says the feature is off and how to turn it on, rather than "invalid token".
+ */
+export function notConfigured(config: Pick<Deps["config"], "adminToken" | "gatewayToken">, path: string | undefined): ApiError | null {
+  if (path === undefined) return null;
+  if (!config.adminToken && path.startsWith("/v1/admin/")) {
+    return unauthorized("The admin API is off: this instance was started without TOLLGATE_ADMIN_TOKEN. Set it (16+ characters) and restart to call /v1/admin/*.");
+  }
+  if (!config.gatewayToken && path.startsWith("/v1/gateway/")) {
+    return unauthorized("The gateway API is off: this instance was started without TOLLGATE_GATEWAY_TOKEN. Set it (16+ characters) and restart to call /v1/gateway/*.");
+  }
+  return null;
 }
 
 const invalidToken = () => unauthorized("Invalid or expired token.");
@@ -74,7 +91,13 @@ export function requireUser(c: Context<AppEnv>): UserPrincipal {
 }
 
 export function requireAdmin(c: Context<AppEnv>): void {
-  if (c.get("principal").kind !== "admin") throw forbidden("This endpoint needs the instance admin token.");
+  if (c.get("principal").kind !== "admin") {
+    throw forbidden(
+      c.get("deps").config.adminToken
+        ? "This endpoint needs the instance admin token."
+        : "This endpoint needs the instance admin token, and this instance was started without TOLLGATE_ADMIN_TOKEN: set it (16+ characters) and restart.",
+    );
+  }
 }
 
 export function requireGateway(principal: Principal): void {

@@ -11,7 +11,12 @@ import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
 
 /** What a data-plane handler works with: the app's dependencies and its usage batcher. */
-export type DataPlaneDeps = Deps & { usage: UsageBatcher; rateLimits: RateLimits };
+export type DataPlaneDeps = Deps & {
+  usage: UsageBatcher;
+  rateLimits: RateLimits;
+  /** The request's id, sent as `x-request-id` on every answer and written in the request log. */
+  requestId: (c: Context) => string;
+};
 
 /**
  * A route of the gateway's data plane (authorize, usage): a POST whose only input is a JSON body,
@@ -65,7 +70,7 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T, acce
 export type DataPlaneOptions = {
   deps: DataPlaneDeps;
   /** The principal of an `Authorization` header (401 when there is none); see `principalResolver`. */
-  principal: (authorization: string | undefined) => Principal | Promise<Principal>;
+  principal: (authorization: string | undefined, path?: string) => Principal | Promise<Principal>;
   /** The body size limit (413). */
   limit: BodyLimiter;
   onError: ErrorHandler<AppEnv>;
@@ -135,7 +140,7 @@ export class DataPlane {
     // One async step per request (reading the body); everything else answers synchronously when
     // it can: only a personal token's lookup and the handler's own cache misses add promises.
     const serve = async (c: Context<AppEnv>, h: RequestHeaders): Promise<Response> => {
-      const p = principal(h.authorization);
+      const p = principal(h.authorization, r.route.path);
       requireGateway(p instanceof Promise ? await p : p);
       requireJsonContentType(h.contentType);
       return r.handle(c, parseJsonBody(await c.req.text(), r.body, r.accept), deps);
