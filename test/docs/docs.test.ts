@@ -46,7 +46,8 @@ async function runBlock(page: string, block: Block, session: DocsSession): Promi
   if (block.server) {
     // The start command blocks like `npm start` does: run it in the background, then wait.
     const step = { code: block.text, expected: null, line: block.line + 1 };
-    const r = await session.run(`{\n${localize(block.text, session.port)}\n} &`);
+    const code = localize(block.text, session.port).trim();
+    const r = await session.run(code.endsWith("&") ? code : `{\n${code}\n} &`);
     if (r.failures.length > 0 || r.timedOut) throw failure(page, block, step, "the server block failed", r.failures.join("\n") + r.stderr);
     if (!(await session.waitForServer())) {
       throw failure(page, block, step, "the server did not start (no answer on /healthz)", `Server output:\n${session.serverLog()}`);

@@ -124,7 +124,7 @@ const normalizeLines = (s: string) =>
   s
     .replace(/\r/g, "")
     .split("\n")
-    .map((l) => l.trimEnd())
+    .map((l) => l.trim())
     .join("\n")
     .trim();
 
@@ -137,7 +137,7 @@ function wildcardRegex(pattern: string): RegExp {
 /**
  * Whether a command's output is what the page shows. JSON without wildcards is compared as values
  * (key order and spacing aside); JSON with `…` as compact text; anything else line by line, with
- * trailing spaces ignored. `…` stands for any text.
+ * spaces at either end of a line ignored. `…` stands for any text.
  */
 export function outputMatches(expected: string, actual: string): boolean {
   const exp = normalizeLines(expected);

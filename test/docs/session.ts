@@ -30,17 +30,23 @@ __docs_fail() { printf '%s\n' "exit status $1: $2" >> "$DOCS_WORK/failures"; }
 trap '__docs_fail "$?" "$BASH_COMMAND"' ERR
 npm() {
   if [ "$1" != start ]; then command npm "$@"; return; fi
-  if [ -s "$DOCS_WORK/server.pid" ]; then
-    local old; old=$(cat "$DOCS_WORK/server.pid")
-    kill "$old" 2>/dev/null
-    while kill -0 "$old" 2>/dev/null; do sleep 0.05; done
-  fi
-  : > "$DOCS_WORK/server.log"
-  (cd "$DOCS_REPO" && PORT=$DOCS_PORT HOST=127.0.0.1 TOLLGATE_DATA_DIR=$DOCS_DATA_DIR DATABASE_URL=$DOCS_DATABASE_URL \
-    exec node --import tsx src/main.ts >> "$DOCS_WORK/server.log" 2>&1) &
-  local pid=$!
-  echo "$pid" > "$DOCS_WORK/server.pid"
-  tail -n +1 -f --pid="$pid" "$DOCS_WORK/server.log" 2>/dev/null
+  (
+    if [ -s "$DOCS_WORK/server.pid" ]; then
+      old=$(cat "$DOCS_WORK/server.pid")
+      kill "$old" 2>/dev/null
+      while kill -0 "$old" 2>/dev/null; do sleep 0.05; done
+    fi
+    : > "$DOCS_WORK/server.log"
+    cd "$DOCS_REPO" || exit 1
+    PORT=$DOCS_PORT HOST=127.0.0.1 TOLLGATE_DATA_DIR=$DOCS_DATA_DIR DATABASE_URL=$DOCS_DATABASE_URL \
+      node --import tsx src/main.ts >> "$DOCS_WORK/server.log" 2>&1 &
+    pid=$!
+    echo "$pid" > "$DOCS_WORK/server.pid"
+    # Like npm start: stopping this job (kill %1, Ctrl-C) stops the server.
+    trap 'kill "$pid" 2>/dev/null' TERM INT
+    tail -n +1 -f --pid="$pid" "$DOCS_WORK/server.log" 2>/dev/null &
+    wait $!
+  )
 }
 `;
 
