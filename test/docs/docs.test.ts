@@ -4,6 +4,7 @@
  * `tsx src/main.ts` child process), data dir and, with DATABASE_URL set, its own fresh Postgres
  * database. Blocks are read from the Markdown at test time, never copied here.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -99,7 +100,17 @@ afterAll(async () => {
   await admin.end();
 });
 
+/** The tools the walk-through asks a reader to have. */
+function missingTools(): string[] {
+  return ["bash", "curl", "jq", "openssl"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
+}
+
 describe("documentation runs as written", () => {
+  test("the tools the docs use are installed", () => {
+    const missing = missingTools();
+    if (missing.length > 0) throw new Error(`The docs' examples need ${missing.join(", ")}: install them to run test/docs.`);
+  });
+
   for (const page of pages) {
     const blocks = shellBlocks(read(page));
     const runnable = blocks.filter((b) => !b.skip);

@@ -22,14 +22,15 @@ export function freePort(): Promise<number> {
  * Defined in every docs session. `npm start` starts the server as the README says (`tsx
  * src/main.ts` in the repository, with the session's environment) on the session's port, data dir
  * and database, stopping the one it started before; its output goes where the command's output
- * goes. Any other `npm` command is the real npm.
+ * goes. Any other `npm` command, and `npx`, is the real one, run in the repository (where a reader
+ * runs them).
  */
 const PRELUDE = String.raw`
 set -o pipefail
 __docs_fail() { printf '%s\n' "exit status $1: $2" >> "$DOCS_WORK/failures"; }
 trap '__docs_fail "$?" "$BASH_COMMAND"' ERR
 npm() {
-  if [ "$1" != start ]; then command npm "$@"; return; fi
+  if [ "$1" != start ]; then (cd "$DOCS_REPO" && command npm "$@"); return; fi
   (
     if [ -s "$DOCS_WORK/server.pid" ]; then
       old=$(cat "$DOCS_WORK/server.pid")
@@ -48,6 +49,7 @@ npm() {
     wait $!
   )
 }
+npx() { (cd "$DOCS_REPO" && command npx "$@"); }
 `;
 
 export type StepResult = { output: string; stderr: string; failures: string[]; timedOut: boolean };
