@@ -43,9 +43,9 @@ export function createApp(deps: Deps): App {
   };
 
   /**
-   * Every error answer, in the envelope. Errors carry `x-request-id` (to quote to an operator, who
-   * finds it in the request log); successful answers do not, which keeps them on the server's
-   * fastest path.
+   * Every error answer, in the envelope. Every answer carries `x-request-id` (to quote to an
+   * operator, who finds it in the request log): errors here, the management API's answers in its
+   * middleware, the data plane's in its handlers.
    */
   const render = (c: Context, err: ApiError) => {
     c.header("x-request-id", requestId(c));
@@ -109,7 +109,7 @@ export function createApp(deps: Deps): App {
   const usage = new UsageBatcher(deps);
   usageBatchers.set(app, usage);
   const dataPlane = new DataPlane(app, {
-    deps: { ...deps, usage, rateLimits: deps.rateLimits ?? RateLimits.memory(), tokens: oidc.tokens },
+    deps: { ...deps, usage, rateLimits: deps.rateLimits ?? RateLimits.memory(), tokens: oidc.tokens, requestId },
     principal,
     limit,
     onError,
@@ -133,6 +133,7 @@ export function createApp(deps: Deps): App {
       });
       if (refused instanceof Response) c.res = refused;
     }
+    c.header("x-request-id", requestId(c));
     if (logRequests) logRequest(c, c.res, started);
     const matched = c.req.matchedRoutes[c.req.matchedRoutes.length - 1];
     metricsForRoute(matched && matched.method !== "ALL" ? matched.path : "unmatched").observe(c.res.status, performance.now() - started);
@@ -161,7 +162,7 @@ export function createApp(deps: Deps): App {
   // Auth, then Idempotency-Key (the data plane has its own idempotency: `requestId` on usage;
   // authorize is a read).
   app.use("/v1/*", async (c, next) => {
-    const p = principal(c.req.header("authorization"));
+    const p = principal(c.req.header("authorization"), c.req.path);
     c.set("principal", p instanceof Promise ? await p : p);
     const replayed = await idempotency(c, next);
     if (replayed instanceof Response) c.res = replayed;

@@ -64,6 +64,13 @@ if (!config.adminToken) {
   }
 }
 
+// Say how to turn on what is off: each service token enables one API.
+const off = [
+  !config.adminToken && "  The admin API (/v1/admin/*: create users) is off: set TOLLGATE_ADMIN_TOKEN (16+ characters) and restart to enable it.",
+  !config.gatewayToken && "  The gateway API (/v1/gateway/*: authorize, usage) is off: set TOLLGATE_GATEWAY_TOKEN (16+ characters) and restart to enable it.",
+].filter(Boolean);
+if (off.length > 0) console.log(["", ...off, "  For example: export TOLLGATE_ADMIN_TOKEN=$(openssl rand -hex 24) TOLLGATE_GATEWAY_TOKEN=$(openssl rand -hex 24)", ""].join("\n"));
+
 let keyring;
 try {
   const loaded = loadKeyring({ configured: config.encryptionKeys, databaseKind: database.kind, dataDir: config.dataDir });

@@ -233,15 +233,17 @@ function render(c: Context, deps: DataPlaneDeps, { caller, resolution, quotas }:
   const head = ("digest" in caller ? keyJson(caller) : caller.piece) + resolutionJson(resolution) + quotas.json;
   const credentials = deps.gateway.byokJson(deps, caller.teamId, resolution.model, callerKeyId(caller));
   return typeof credentials === "string"
-    ? c.body(withCredentials(head, credentials), 200, JSON_HEADERS)
-    : credentials.then((json) => c.body(withCredentials(head, json), 200, JSON_HEADERS));
+    ? ok(c, deps, withCredentials(head, credentials))
+    : credentials.then((json) => ok(c, deps, withCredentials(head, json)));
 }
+
+/** A plain header object keeps @hono/node-server on its fastest path (c.body with two headers builds a Headers). */
+const ok = (c: Context, deps: DataPlaneDeps, body: string) =>
+  new Response(body, { status: 200, headers: { "content-type": "application/json", "x-request-id": deps.requestId(c) } });
 
 /** The answer's end: the credentials array and the constant tail (one constant when there are none). */
 const withCredentials = (head: string, credentials: string) =>
   credentials === "[]" ? head + NO_CREDENTIALS_END : head + CREDENTIALS + credentials + ANSWER_END;
-
-const JSON_HEADERS = { "content-type": "application/json" };
 
 /**
  * The answer's JSON text, in `AuthorizeResponse`'s field order, in five pieces: the key's fields

@@ -61,7 +61,7 @@ export function costToMicros(usd: number): number {
 export const gatewayUsage = dataPlaneRoute({
   route,
   body: UsageRequest,
-  async handle(c, body, { gateway, clock, usage, rateLimits, tokens }) {
+  async handle(c, body, { gateway, clock, usage, rateLimits, tokens, requestId }) {
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
@@ -93,6 +93,7 @@ export const gatewayUsage = dataPlaneRoute({
     }
     // Tokens count towards the key's tokensPerMinute once, when the report is first recorded.
     if (result.recorded && subject.keyId !== null) rateLimits.countTokens(subject.keyId, (body.inputTokens ?? 0) + (body.outputTokens ?? 0));
+    c.header("x-request-id", requestId(c));
     return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
   },
 });

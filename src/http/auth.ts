@@ -30,10 +30,10 @@ export function principalResolver(
     /** Trusted external issuers' JWTs (a three-part bearer token), when any are configured. */
     external?: (jwt: string) => Promise<Principal>;
   } = {},
-): (authorization: string | undefined) => Principal | Promise<Principal> {
+): (authorization: string | undefined, path?: string) => Principal | Promise<Principal> {
   const isAdmin = secretMatcher(deps.config.adminToken);
   const isGateway = secretMatcher(deps.config.gatewayToken);
-  return (authorization) => {
+  return (authorization, path) => {
     const secret = bearer(authorization);
     if (secret === null) throw unauthorized("Missing bearer token: send `Authorization: Bearer <token>`.");
     if (secret === "") throw unauthorized("Malformed Authorization header: expected `Bearer <token>`.");
@@ -41,7 +41,7 @@ export function principalResolver(
     if (isAdmin(secret)) return ADMIN;
     if (isGateway(secret)) return GATEWAY;
     if (opts.external && looksLikeJwt(secret)) return opts.external(secret);
-    throw invalidToken();
+    throw notConfigured(deps.config, path) ?? invalidToken();
   };
 }
 
@@ -52,6 +52,21 @@ export function looksLikeJwt(s: string): boolean {
   const first = s.indexOf(".");
   return s.startsWith("eyJ") && first > 0 && s.indexOf(".", first + 1) > first && s.split(".").length === 3;
 }
+/**
+ * For a token that matched nothing on a route whose service token is not configured: a 401 that
+ * says the feature is off and how to turn it on, rather than "invalid token".
+ */
+export function notConfigured(config: Pick<Deps["config"], "adminToken" | "gatewayToken">, path: string | undefined): ApiError | null {
+  if (path === undefined) return null;
+  if (!config.adminToken && path.startsWith("/v1/admin/")) {
+    return unauthorized("The admin API is off: this instance was started without TOLLGATE_ADMIN_TOKEN. Set it (16+ characters) and restart to call /v1/admin/*.");
+  }
+  if (!config.gatewayToken && path.startsWith("/v1/gateway/")) {
+    return unauthorized("The gateway API is off: this instance was started without TOLLGATE_GATEWAY_TOKEN. Set it (16+ characters) and restart to call /v1/gateway/*.");
+  }
+  return null;
+}
+
 
 async function personalToken({ db, clock }: Pick<Deps, "db" | "clock">, secret: string): Promise<Principal> {
   if (!hasValidChecksum(secret, "tgp")) throw invalidToken();
@@ -100,7 +115,13 @@ export function creatorId(p: MemberPrincipal): string {
 }
 
 export function requireAdmin(c: Context<AppEnv>): void {
-  if (c.get("principal").kind !== "admin") throw forbidden("This endpoint needs the instance admin token.");
+  if (c.get("principal").kind !== "admin") {
+    throw forbidden(
+      c.get("deps").config.adminToken
+        ? "This endpoint needs the instance admin token."
+        : "This endpoint needs the instance admin token, and this instance was started without TOLLGATE_ADMIN_TOKEN: set it (16+ characters) and restart.",
+    );
+  }
 }
 
 export function requireGateway(principal: Principal): void {

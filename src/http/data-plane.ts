@@ -13,7 +13,13 @@ import { UNSTORABLE_MESSAGE, unstorableInJson } from "./text-guard.js";
 import { zodParams } from "./zod-params.js";
 
 /** What a data-plane handler works with: the app's dependencies, its usage batcher, rate limits and OIDC token verifier. */
-export type DataPlaneDeps = Deps & { usage: UsageBatcher; rateLimits: RateLimits; tokens: TokenVerifier };
+export type DataPlaneDeps = Deps & {
+  usage: UsageBatcher;
+  rateLimits: RateLimits;
+  tokens: TokenVerifier;
+  /** The request's id, sent as `x-request-id` on every answer and written in the request log. */
+  requestId: (c: Context) => string;
+};
 
 /**
  * A route of the gateway's data plane (authorize, usage): a POST whose only input is a JSON body,
@@ -67,7 +73,7 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T, acce
 export type DataPlaneOptions = {
   deps: DataPlaneDeps;
   /** The principal of an `Authorization` header (401 when there is none); see `principalResolver`. */
-  principal: (authorization: string | undefined) => Principal | Promise<Principal>;
+  principal: (authorization: string | undefined, path?: string) => Principal | Promise<Principal>;
   /** The body size limit (413). */
   limit: BodyLimiter;
   onError: ErrorHandler<AppEnv>;
@@ -176,7 +182,7 @@ export class DataPlane {
       const started = metrics ? performance.now() : 0;
       let res: Response;
       try {
-        const p = principal(h.authorization);
+        const p = principal(h.authorization, r.route.path);
         requireGateway(p instanceof Promise ? await p : p);
         requireJsonContentType(h.contentType);
         const input = parseJsonBody(await c.req.text(), r.body, r.accept);
