@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { spendCounters } from "../../src/db/schema.js";
+import type { Change } from "../../src/events/changes.js";
 import { createKeyFx, createProjectFx, createTeamFx, type TeamFx } from "../helpers/fixtures.js";
 import { authorize, report } from "../helpers/gateway.js";
 import { call, getHarness } from "../helpers/harness.js";
@@ -134,18 +135,7 @@ describe("counters at the edges", () => {
     await report(k.apiKey.id, 3);
     expect(quota(await authorize(k.apiKeyString), "api_key")).toMatchObject({ currentSpend: 5 });
     // The notification of the first write (version 1, $2) arriving late, after the second.
-    gateway.apply({
-      t: "spend",
-      teamId: team.id,
-      scopeType: "api_key",
-      scopeId: k.apiKey.id,
-      periodStart: (k.apiKey.quota as { periodStart: number }).periodStart,
-      periodEnd: null,
-      spendMicros: 2_000_000,
-      byokSpendMicros: 0,
-      alertsSent: [],
-      version: 1,
-    });
+    gateway.apply(keySpend(team.id, k.apiKey, 2_000_000, 1));
     expect(quota(await authorize(k.apiKeyString), "api_key")).toMatchObject({ currentSpend: 5 });
   });
 });
@@ -159,21 +149,23 @@ describe("this instance's own spend writes", () => {
     await report(k.apiKey.id, 3); // the database holds $5 (version 2)
     const epoch = gateway.spendEpoch; // a write of $2 (version 1) about to apply itself locally...
     gateway.apply({ t: "budgets", teamId: team.id }); // ...when a budget edit's notification empties the counters
-    gateway.applyOwn(
-      {
-        t: "spend",
-        teamId: team.id,
-        scopeType: "api_key",
-        scopeId: k.apiKey.id,
-        periodStart: (k.apiKey.quota as { periodStart: number }).periodStart,
-        periodEnd: null,
-        spendMicros: 2_000_000,
-        byokSpendMicros: 0,
-        alertsSent: [],
-        version: 1,
-      },
-      epoch,
-    );
+    gateway.applyOwn(keySpend(team.id, k.apiKey, 2_000_000, 1), epoch);
     expect(quota(await authorize(k.apiKeyString), "api_key")).toMatchObject({ currentSpend: 5 });
   });
 });
+
+/** A spend notification for a key's counter (as the usage statement sends them). */
+function keySpend(teamId: string, key: { id: string; [k: string]: unknown }, spendMicros: number, version: number): Change {
+  return {
+    t: "spend",
+    teamId,
+    scopeType: "api_key",
+    scopeId: key.id,
+    periodStart: (key.quota as { periodStart: number }).periodStart,
+    periodEnd: null,
+    spendMicros,
+    byokSpendMicros: 0,
+    alertsSent: [],
+    version,
+  };
+}
