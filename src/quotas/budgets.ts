@@ -110,7 +110,7 @@ export async function upsertBudget(
 
 /**
  * Runs `change` (a write of one budget: create, edit, archive, delete) so that spend keeps being
- * counted across it. The team's budgets of the entity's scope type are locked first (the usage
+ * counted across it. The budgets it concerns are locked first (the usage
  * statement reads them `for key share`, so usage and budget edits serialize); after the change,
  * every counter the change concerns (the entity's, or for a team default `*` every counter of
  * that scope type) is moved into the current period of the budget that applies to it now, with
@@ -118,7 +118,13 @@ export async function upsertBudget(
  * from zero; no budget after: left as it is, since nothing is counted then).
  */
 export async function changeBudgets<T>(tx: Db, teamId: string, entity: Entity, now: number, change: () => Promise<T>): Promise<T> {
-  const scope = and(eq(budgets.teamId, teamId), eq(budgets.scopeType, entity.scopeType));
+  // A team default concerns every entity of its kind; an entity's own budget, only that entity
+  // (its own row and the default it may fall back to): lock no more rows than that.
+  const scope = and(
+    eq(budgets.teamId, teamId),
+    eq(budgets.scopeType, entity.scopeType),
+    entity.scopeId === DEFAULT_SCOPE_ID ? undefined : inArray(budgets.scopeId, [entity.scopeId, DEFAULT_SCOPE_ID]),
+  );
   const before = await tx.select().from(budgets).where(scope).orderBy(budgets.id).for("update");
   const result = await change();
   const after = await tx.select().from(budgets).where(scope);
