@@ -9,7 +9,7 @@ import { ApiError, badRequest, forbidden, unauthorized } from "./errors.js";
 const ACTIVE_AT_GRANULARITY_MS = 60_000;
 
 /** The token of an `Authorization: Bearer <token>` header; null when absent, "" when malformed. */
-function bearer(header: string | undefined): string | null {
+export function bearer(header: string | undefined): string | null {
   if (!header) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return m ? m[1]! : "";

@@ -2,6 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/client.js";
+import { bearer } from "./auth.js";
 import { idempotencyKeys } from "../db/schema.js";
 import { Keyring, KeyringError } from "../lib/keyring.js";
 import { sha256Hex } from "../lib/secrets.js";
@@ -34,9 +35,7 @@ function replayKeyring(credential: string, principal: string, key: string): Keyr
   return new Keyring([{ id: "replay", key: material }]);
 }
 
-function bearerCredential(header: string | undefined): string {
-  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1] ?? "";
-}
+const bearerCredential = (header: string | undefined): string => bearer(header) ?? "";
 
 /**
  * `Idempotency-Key` for writes, per principal (token). The first request claims the key with a

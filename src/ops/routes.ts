@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { withDeadline } from "../db/unavailable.js";
+import { bearer } from "../http/auth.js";
 import type { App, Deps } from "../http/context.js";
 import { ApiError, unauthorized } from "../http/errors.js";
 import { secretMatcher } from "../lib/secrets.js";
@@ -38,9 +39,9 @@ export function registerOpsRoutes(app: App, deps: Deps, render: (c: Context, err
   const isMetricsToken = secretMatcher(deps.config.metricsToken);
   const isAdmin = secretMatcher(deps.config.adminToken);
   app.get("/metrics", async (c) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
-    if (!m) return render(c, unauthorized("Missing bearer token: send `Authorization: Bearer <token>` (TOLLGATE_METRICS_TOKEN or the admin token)."));
-    if (!isMetricsToken(m[1]!) && !isAdmin(m[1]!)) return render(c, unauthorized("Invalid token for /metrics: use TOLLGATE_METRICS_TOKEN or the admin token."));
+    const token = bearer(c.req.header("authorization"));
+    if (!token) return render(c, unauthorized("Missing bearer token: send `Authorization: Bearer <token>` (TOLLGATE_METRICS_TOKEN or the admin token)."));
+    if (!isMetricsToken(token) && !isAdmin(token)) return render(c, unauthorized("Invalid token for /metrics: use TOLLGATE_METRICS_TOKEN or the admin token."));
     return c.body(await metricsText(), 200, { "content-type": registry.contentType });
   });
 

@@ -4,6 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
 import { authorizeCredential, callerKeyId, type Authorized } from "../gateway/v1_gateway_authorize.js";
 import { bodyLimiter, requestHeaders, type BodyLimiter } from "../http/body-limit.js";
+import { bearer } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { requireJsonContentType } from "../http/data-plane.js";
@@ -49,13 +50,10 @@ type Call = {
 };
 
 /** The bearer token of an Authorization header, else `x-api-key` (what Anthropic clients send). */
-function credentialOf(c: Context, authorization: string | undefined): string | null {
-  if (authorization) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!m) throw unauthorized("Malformed Authorization header: expected `Bearer <gateway key>`.");
-    return m[1]!;
-  }
-  return c.req.header("x-api-key") || null;
+export function credentialOf(c: Context, authorization: string | undefined): string | null {
+  const token = bearer(authorization);
+  if (token === "") throw unauthorized("Malformed Authorization header: expected `Bearer <gateway key>`.");
+  return token ?? (c.req.header("x-api-key") || null);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { App, AppEnv } from "../http/context.js";
 import type { DataPlane, DataPlaneDeps } from "../http/data-plane.js";
 import { unauthorized } from "../http/errors.js";
 import { resolveModelCached, type CompiledRules } from "../rules/resolve.js";
-import { CHAT, EMBEDDINGS, GatewayProxy, MESSAGES } from "./proxy.js";
+import { CHAT, credentialOf, EMBEDDINGS, GatewayProxy, MESSAGES } from "./proxy.js";
 
 const OpenAIError = z
   .object({
@@ -131,9 +131,7 @@ export function registerProxy(app: App, dataPlane: DataPlane): GatewayProxy {
 }
 
 async function listModels(c: Context<AppEnv>, deps: DataPlaneDeps): Promise<Response> {
-  const authorization = c.req.header("authorization");
-  const m = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-  const credential = m?.[1] ?? c.req.header("x-api-key");
+  const credential = credentialOf(c, c.req.header("authorization"));
   if (!credential) throw unauthorized("Missing API key: send your Tollgate gateway key as `Authorization: Bearer <key>`.");
   const now = deps.clock.now();
   let teamId: string;
