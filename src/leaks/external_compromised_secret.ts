@@ -81,10 +81,13 @@ export const registerCompromisedSecret = (app: App, config: Config) =>
     if (hasValidChecksum(candidate, "tgk")) {
       const { db, clock, gateway } = c.get("deps");
       const digest = sha256Hex(candidate);
-      await markLeaked(db, [{ digest, url: null }], { now: clock.now(), source: "compromised_secret" });
+      const marked = await markLeaked(db, [{ digest, url: null }], { now: clock.now(), source: "compromised_secret" });
       // Refused by this instance's very next authorize (others hear it from the notification).
-      // Dropped whether or not it matched: the same work for a real and an unknown key.
+      // Dropped whether or not it matched: the same work for a real and an unknown key. A rolled
+      // key's previous secret marks the key: its current secret is dropped too, not left to the
+      // notification (which arrives a moment later).
       gateway.apply(keyChange(digest));
+      for (const k of marked) if (k.digest !== digest) gateway.apply(keyChange(k.digest));
     }
     return c.json({ status: "received" as const }, 202);
   });
