@@ -67,7 +67,9 @@ type Server = { url: string; pid: number | undefined };
 
 async function start(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  // BENCH_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -154,26 +156,26 @@ function figures(tallies: Tally[], warm: Tally | undefined): Figures {
 }
 
 /**
- * Both targets get the same load for the same total time, in alternating slices (A B, B A, A B, …)
- * after a warm-up each: a slow spell of the machine then costs both alike, instead of whichever
- * happened to run during it.
+ * Every target gets the same load for the same total time, in alternating slices (A B, B A, A B, …;
+ * with three, A B C, C B A, …) after a warm-up each: a slow spell of the machine then costs all
+ * alike, instead of whichever happened to run during it.
  */
-async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
-  const warmA = WARMUP > 0 ? await drive(a, WARMUP) : undefined;
-  const warmB = WARMUP > 0 ? await drive(b, WARMUP) : undefined;
+async function compareAll(targets: Target[]): Promise<Figures[]> {
+  const warm: (Tally | undefined)[] = [];
+  for (const t of targets) warm.push(WARMUP > 0 ? await drive(t, WARMUP) : undefined);
   const slice = DURATION / ROUNDS;
-  const ta: Tally[] = [];
-  const tb: Tally[] = [];
+  const tallies: Tally[][] = targets.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
-    if (i % 2 === 0) {
-      ta.push(await drive(a, slice));
-      tb.push(await drive(b, slice));
-    } else {
-      tb.push(await drive(b, slice));
-      ta.push(await drive(a, slice));
-    }
+    const order = targets.map((_, j) => j);
+    if (i % 2 === 1) order.reverse();
+    for (const j of order) tallies[j]!.push(await drive(targets[j]!, slice));
   }
-  return [figures(ta, warmA), figures(tb, warmB)];
+  return tallies.map((t, j) => figures(t, warm[j]));
+}
+
+async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
+  const [fa, fb] = await compareAll([a, b]);
+  return [fa!, fb!];
 }
 
 /** Tollgate on Postgres with the bench's admin and gateway tokens. */
@@ -213,6 +215,7 @@ async function main() {
       rows: n(args.rows),
       steps: args.steps.split(",").map(n),
       duration: args.duration === "10" ? 5 : DURATION,
+      warmup: args.warmup === "2" ? 30 : WARMUP,
       connections: CONNECTIONS,
     });
   }
@@ -319,56 +322,70 @@ async function gatewayMain() {
   if (check.status !== 200) throw new Error(`gateway check: ${check.status} ${await check.text()}`);
 
   const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
-  const [base, measured] = await compare(
+  const bareProxy = await start("bench/bare-proxy.ts", { UPSTREAM: `${fake.url}/v1` });
+  const [base, bare, measured] = (await compareAll([
     { server: fake, path: "/v1/chat/completions", body: () => direct, headers: json("sk-bench") },
+    { server: bareProxy, path: "/v1/chat/completions", body: () => direct, headers: json("sk-bench") },
     { server: tollgateServer, path: "/v1/chat/completions", body: () => viaTollgate, headers: json(key.apiKeyString) },
-  );
+  ])) as [Figures, Figures, Figures];
   const ms = (v: number) => `${v.toFixed(2).padStart(6)} ms`;
   const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${ms(f.p50)}   p99 ${ms(f.p99)}`;
+  const cpu = (f: Figures) => (f.cpuPerRequest === null ? "n/a" : `${f.cpuPerRequest.toFixed(1)} µs`);
   console.log(`\n${CONNECTIONS} keep-alive connections, ${DURATION} s each in ${ROUNDS} alternating slices, after ${WARMUP} s of warm-up each`);
-  console.log(`fake provider, direct     ${fmt(base)}`);
-  console.log(`through tollgate          ${fmt(measured)}`);
+  console.log(`fake provider, direct     ${fmt(base)}   server CPU/request ${cpu(base)}`);
+  console.log(`through a bare proxy      ${fmt(bare)}   server CPU/request ${cpu(bare)} (bench/bare-proxy.ts: Hono + node:http, no other work)`);
+  console.log(`through tollgate          ${fmt(measured)}   server CPU/request ${cpu(measured)}`);
   console.log(
     `ratio: throughput ${(measured.rps / base.rps).toFixed(2)} of direct (target ≥ 0.6); added p50 ${(measured.p50 - base.p50).toFixed(2)} ms (target ≤ 1 ms), p99 ${(measured.p99 - base.p99).toFixed(2)} ms`,
   );
-  if (base.cpuPerRequest !== null && measured.cpuPerRequest !== null) {
-    console.log(`server CPU per request: fake provider ${base.cpuPerRequest.toFixed(1)} µs, tollgate ${measured.cpuPerRequest.toFixed(1)} µs (the proxy's own work)`);
-  }
-  if (measured.non2xx > 0 || base.non2xx > 0) console.log(`WARNING: ${measured.non2xx} / ${base.non2xx} non-2xx answers or errors`);
+  console.log(
+    `the bare proxy: ${(bare.rps / base.rps).toFixed(2)} of direct, added p50 ${(bare.p50 - base.p50).toFixed(2)} ms; tollgate: ${(measured.rps / bare.rps).toFixed(2)} of the bare proxy's throughput`,
+  );
+  if (measured.non2xx > 0 || base.non2xx > 0 || bare.non2xx > 0) console.log(`WARNING: ${measured.non2xx} / ${bare.non2xx} / ${base.non2xx} non-2xx answers or errors`);
 
-  // Streams: time to the first chunk, one request at a time, alternating direct and through Tollgate.
+  // One request at a time (no queueing), alternating direct and through Tollgate: the whole answer
+  // of a small non-streamed completion, then the first chunk of a stream.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const firstChunk = (url: string, token: string, body: string) =>
-    new Promise<number>((resolve, reject) => {
+  const timed = (url: string, token: string, body: string) =>
+    new Promise<{ first: number; end: number }>((resolve, reject) => {
       const started = performance.now();
       const req = httpRequest(url, { method: "POST", agent, headers: json(token) }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream: ${res.statusCode}`));
+        if (res.statusCode !== 200) return reject(new Error(`${url}: ${res.statusCode}`));
         res.once("data", () => {
-          const took = performance.now() - started;
+          const first = performance.now() - started;
           res.on("data", () => {});
-          res.on("end", () => resolve(took));
+          res.on("end", () => resolve({ first, end: performance.now() - started }));
         });
       });
       req.on("error", reject);
       req.end(body);
     });
+  const sequential = async (directBody: string, tollgateBody: string, pick: "first" | "end") => {
+    const d: number[] = [];
+    const t: number[] = [];
+    for (let i = 0; i < SEQUENTIAL + 200; i++) {
+      const x = await timed(`${fake.url}/v1/chat/completions`, "sk-bench", directBody);
+      const y = await timed(`${tollgate}/v1/chat/completions`, key.apiKeyString, tollgateBody);
+      if (i >= 200) { d.push(x[pick]); t.push(y[pick]); } // after a warm-up
+    }
+    d.sort((p, q) => p - q);
+    t.sort((p, q) => p - q);
+    return { d, t };
+  };
+  const SEQUENTIAL = 2000;
+  const one = await sequential(direct, viaTollgate, "end");
+  console.log(`\nnon-streamed, one request at a time (${SEQUENTIAL} sequential requests each, alternating): the whole answer`);
+  console.log(`fake provider, direct     p50 ${ms(percentile(one.d, 50))}   p99 ${ms(percentile(one.d, 99))}`);
+  console.log(`through tollgate          p50 ${ms(percentile(one.t, 50))}   p99 ${ms(percentile(one.t, 99))}`);
+  console.log(`added: p50 ${(percentile(one.t, 50) - percentile(one.d, 50)).toFixed(2)} ms (target ≤ 1 ms)`);
   const streamDirect = JSON.stringify({ model: "gpt-4o-mini", messages, stream: true });
   const streamTollgate = JSON.stringify({ model: "openai/gpt-4o-mini", messages, stream: true });
-  const d: number[] = [];
-  const t: number[] = [];
-  const n = 2000;
-  for (let i = 0; i < n + 200; i++) {
-    const a = await firstChunk(`${fake.url}/v1/chat/completions`, "sk-bench", streamDirect);
-    const b = await firstChunk(`${tollgate}/v1/chat/completions`, key.apiKeyString, streamTollgate);
-    if (i >= 200) { d.push(a); t.push(b); } // after a warm-up
-  }
+  const st = await sequential(streamDirect, streamTollgate, "first");
   agent.destroy();
-  d.sort((x, y) => x - y);
-  t.sort((x, y) => x - y);
-  console.log(`\nstreams, time to the first chunk (${n} sequential requests each, alternating)`);
-  console.log(`fake provider, direct     p50 ${ms(percentile(d, 50))}   p99 ${ms(percentile(d, 99))}`);
-  console.log(`through tollgate          p50 ${ms(percentile(t, 50))}   p99 ${ms(percentile(t, 99))}`);
-  console.log(`added to the first chunk: p50 ${(percentile(t, 50) - percentile(d, 50)).toFixed(2)} ms (target ≤ 1 ms)`);
+  console.log(`\nstreams, time to the first chunk (${SEQUENTIAL} sequential requests each, alternating)`);
+  console.log(`fake provider, direct     p50 ${ms(percentile(st.d, 50))}   p99 ${ms(percentile(st.d, 99))}`);
+  console.log(`through tollgate          p50 ${ms(percentile(st.t, 50))}   p99 ${ms(percentile(st.t, 99))}`);
+  console.log(`added to the first chunk: p50 ${(percentile(st.t, 50) - percentile(st.d, 50)).toFixed(2)} ms (target ≤ 1 ms)`);
 }
 
 main()
