@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
+import { anyOf, preparedPer } from "../db/any-of.js";
 import type { Db } from "../db/client.js";
 import { apiKeys, byokCredentials, teams } from "../db/schema.js";
 import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
@@ -109,12 +110,26 @@ export type LoadedCredential = { answer: GatewayCredential; apiKeyIds: string[] 
  * gateway then falls back to the system credentials rather than failing the request.
  */
 export async function loadGatewayCredentials(db: Db, deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<LoadedCredential[]> {
-  const rows = await db
+  return (await loadTeamsGatewayCredentials(db, deps, [teamId])).get(teamId)!;
+}
+
+const teamsCredentials = preparedPer((db) =>
+  db
     .select()
     .from(byokCredentials)
-    .where(and(eq(byokCredentials.teamId, teamId), eq(byokCredentials.enabled, true)))
-    .orderBy(asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id));
-  const out: LoadedCredential[] = [];
+    .where(and(anyOf(byokCredentials.teamId, sql.placeholder("teams")), eq(byokCredentials.enabled, true)))
+    .orderBy(asc(byokCredentials.teamId), asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id))
+    .prepare("tollgate_teams_byok"),
+);
+
+/** The same for several teams in one statement (the gateway cache's batched first touch of teams). */
+export async function loadTeamsGatewayCredentials(
+  db: Db,
+  deps: Pick<Deps, "keyring" | "log">,
+  teamIds: string[],
+): Promise<Map<string, LoadedCredential[]>> {
+  const rows = await teamsCredentials(db).execute({ teams: JSON.stringify(teamIds) });
+  const out = new Map<string, LoadedCredential[]>(teamIds.map((t) => [t, []]));
   for (const r of rows) {
     let credentials: ProviderCredentials;
     try {
@@ -123,13 +138,13 @@ export async function loadGatewayCredentials(db: Db, deps: Pick<Deps, "keyring" 
     } catch (err) {
       if (!(err instanceof KeyringError)) throw err;
       deps.log.error("BYOK credential cannot be decrypted; authorize leaves it out (the gateway falls back to system credentials)", {
-        teamId,
+        teamId: r.teamId,
         credentialId: r.id,
         reason: err.message,
       });
       continue;
     }
-    out.push({ answer: { id: r.id, provider: r.provider, name: r.name, credentials }, apiKeyIds: r.apiKeyIds });
+    out.get(r.teamId)?.push({ answer: { id: r.id, provider: r.provider, name: r.name, credentials }, apiKeyIds: r.apiKeyIds });
   }
   return out;
 }

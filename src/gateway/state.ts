@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, projects, spendCounters } from "../db/schema.js";
@@ -21,9 +21,11 @@ import {
 import { BoundedMap } from "../lib/bounded-map.js";
 import type { Logger } from "../lib/logger.js";
 import { TeamByok } from "../byok/cache.js";
-import { loadGatewayCredentials } from "../byok/queries.js";
+import { loadTeamsGatewayCredentials } from "../byok/queries.js";
 import type { Deps } from "../http/context.js";
-import { loadTeamRules } from "../rules/queries.js";
+import { loadTeamsRules } from "../rules/queries.js";
+import { BatchLoader } from "../lib/batch-loader.js";
+import { anyOf, preparedPer } from "../db/any-of.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
 /** The default of `TOLLGATE_CACHE_MAX_KEYS`. */
@@ -85,6 +87,36 @@ export class GatewayState {
   private touchFlush: NodeJS.Timeout | undefined;
   /** Keys to read in the next batched lookup (see loadKey), with whoever waits for each. */
   private keyLoads = new Map<string, { resolve(row: ApiKeyRow | undefined): void; reject(e: unknown): void }[]>();
+  private keyReadsInFlight = 0;
+  private keyReadScheduled = false;
+  /**
+   * A team's first touch: its rules, budgets and BYOK credentials, each read for every team missed
+   * in one event-loop turn by one statement (and, for a key read from the database, started as
+   * soon as the key is known, all three at once), a read under way shared by whoever needs it.
+   */
+  private readonly rulesLoader = new BatchLoader<string, CompiledRules>(async (teamIds) => {
+    const gen = this.gen.rules;
+    const found = await loadTeamsRules(this.db, teamIds);
+    if (this.trusted && gen === this.gen.rules) for (const [teamId, compiled] of found) this.rules.set(teamId, compiled);
+    return found;
+  }, () => this.gen.rules);
+  private readonly budgetsLoader = new BatchLoader<string, Map<string, Budget>>(async (teamIds) => {
+    const gen = this.gen.budgets;
+    const rows = await teamsBudgets(this.db).execute({ teams: JSON.stringify(teamIds) });
+    const found = new Map<string, Map<string, Budget>>(teamIds.map((t) => [t, new Map()]));
+    for (const b of rows) found.get(b.teamId)?.set(budgetKey(b.scopeType, b.scopeId), b);
+    if (this.trusted && gen === this.gen.budgets) for (const [teamId, map] of found) this.budgets.set(teamId, map);
+    return found;
+  }, () => this.gen.budgets);
+  /** What BYOK reads decrypt with (the app's keyring and log), from the first caller. */
+  private byokDeps: Pick<Deps, "keyring" | "log"> | undefined;
+  private readonly byokLoader = new BatchLoader<string, TeamByok>(async (teamIds) => {
+    const gen = this.gen.byok;
+    const loaded = await loadTeamsGatewayCredentials(this.db, this.byokDeps!, teamIds);
+    const found = new Map([...loaded].map(([teamId, list]) => [teamId, new TeamByok(list)]));
+    if (this.trusted && gen === this.gen.byok) for (const [teamId, team] of found) this.byok.set(teamId, team);
+    return found;
+  }, () => this.gen.byok);
   /** By key row (or OIDC token subject): a row is replaced when its key changes or the cache is emptied. */
   private plans = new WeakMap<object, Plan>();
   /** Whose spend a key's usage counts against: fixed at creation, so cached without invalidation. */
@@ -275,15 +307,32 @@ export class GatewayState {
   }
 
   /**
-   * A key's first touch: one indexed read by digest. The misses of one event-loop turn share that
-   * read (`digest in (…)`), so a burst of new keys costs one round trip, not one each.
+   * A key's first touch: one indexed read by digest. Misses share reads as commits share a group
+   * commit: the misses of one event-loop turn go in one read (`digest = any(…)`), and while
+   * KEY_READS_IN_FLIGHT reads are under way the next misses wait for one of them to finish and go
+   * together in the next. Under a burst of new keys a read then carries many keys, not one each.
    */
   private loadKey(digest: string): Promise<ApiKeyRow | undefined> {
     return new Promise((resolve, reject) => {
       const waiting = this.keyLoads.get(digest);
       if (waiting) waiting.push({ resolve, reject });
       else this.keyLoads.set(digest, [{ resolve, reject }]);
-      if (this.keyLoads.size === 1 && waiting === undefined) setImmediate(() => void this.loadKeys());
+      if (!this.keyReadScheduled && this.keyReadsInFlight < KEY_READS_IN_FLIGHT) {
+        this.keyReadScheduled = true;
+        setImmediate(() => {
+          this.keyReadScheduled = false;
+          this.nextKeyRead();
+        });
+      }
+    });
+  }
+
+  private nextKeyRead(): void {
+    if (this.keyLoads.size === 0 || this.keyReadsInFlight >= KEY_READS_IN_FLIGHT) return;
+    this.keyReadsInFlight++;
+    void this.loadKeys().finally(() => {
+      this.keyReadsInFlight--;
+      this.nextKeyRead();
     });
   }
 
@@ -293,17 +342,8 @@ export class GatewayState {
     const gen = this.gen.keys;
     try {
       // A previous secret (kept after a roll) finds its key until its grace period ends.
-      const digests = [...loads.keys()];
       const now = Date.now();
-      const rows = await this.db
-        .select()
-        .from(apiKeys)
-        .where(
-          and(
-            or(inArray(apiKeys.digest, digests), and(inArray(apiKeys.previousDigest, digests), gt(apiKeys.previousDigestExpiresAt, now))),
-            isNull(apiKeys.deletedAt),
-          ),
-        );
+      const rows = await keysByDigest(this.db).execute({ digests: JSON.stringify([...loads.keys()]), now });
       const byDigest = new Map<string, ApiKeyRow>();
       for (const r of rows) {
         if (r.previousDigest !== null && r.previousDigestExpiresAt !== null && r.previousDigestExpiresAt > now) byDigest.set(r.previousDigest, r);
@@ -317,9 +357,18 @@ export class GatewayState {
         }
         for (const w of waiters) w.resolve(row);
       }
+      // The keys' teams, if this instance does not know them yet: their reads start now, together.
+      if (this.trusted) for (const r of rows) this.prefetchTeam(r.teamId);
     } catch (e) {
       for (const waiters of loads.values()) for (const w of waiters) w.reject(e);
     }
+  }
+
+  private prefetchTeam(teamId: string): void {
+    const ignore = () => {}; // whoever needs it awaits the same read and sees its failure
+    if (!this.rules.has(teamId)) this.rulesLoader.load(teamId).catch(ignore);
+    if (!this.budgets.has(teamId)) this.budgetsLoader.load(teamId).catch(ignore);
+    if (this.byokDeps !== undefined && !this.byok.has(teamId)) this.byokLoader.load(teamId).catch(ignore);
   }
 
   /** The team of a live project, undefined for a deleted (or unknown) one; synchronous on a hit. */
@@ -348,11 +397,8 @@ export class GatewayState {
     return this.loadRules(teamId);
   }
 
-  private async loadRules(teamId: string): Promise<CompiledRules> {
-    const gen = this.gen.rules;
-    const compiled = await loadTeamRules(this.db, teamId);
-    if (this.trusted && gen === this.gen.rules) this.rules.set(teamId, compiled);
-    return compiled;
+  private loadRules(teamId: string): Promise<CompiledRules> {
+    return this.rulesLoader.load(teamId);
   }
 
   /**
@@ -376,11 +422,9 @@ export class GatewayState {
     return this.loadByok(deps, teamId).then((t) => t.list(model, keyId));
   }
 
-  private async loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {
-    const gen = this.gen.byok;
-    const team = new TeamByok(await loadGatewayCredentials(this.db, deps, teamId));
-    if (this.trusted && gen === this.gen.byok) this.byok.set(teamId, team);
-    return team;
+  private loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {
+    this.byokDeps = deps;
+    return this.byokLoader.load(teamId);
   }
 
   /**
@@ -515,13 +559,7 @@ export class GatewayState {
   }
 
   private async teamBudgets(teamId: string): Promise<Map<string, Budget>> {
-    const hit = this.budgets.get(teamId);
-    if (hit) return hit;
-    const gen = this.gen.budgets;
-    const rows = await this.db.select().from(budgets).where(eq(budgets.teamId, teamId));
-    const map = new Map(rows.map((b) => [budgetKey(b.scopeType, b.scopeId), b]));
-    if (this.trusted && gen === this.gen.budgets) this.budgets.set(teamId, map);
-    return map;
+    return this.budgets.get(teamId) ?? this.budgetsLoader.load(teamId);
   }
 
   /**
@@ -562,6 +600,32 @@ export class GatewayState {
   }
 }
 
+/** Live keys by digest, or by a previous secret's digest within its grace period (`digests`: JSON text). */
+const keysByDigest = preparedPer((db) =>
+  db
+    .select()
+    .from(apiKeys)
+    .where(
+      and(
+        or(
+          anyOf(apiKeys.digest, sql.placeholder("digests")),
+          and(anyOf(apiKeys.previousDigest, sql.placeholder("digests")), gt(apiKeys.previousDigestExpiresAt, sql.placeholder("now"))),
+        ),
+        isNull(apiKeys.deletedAt),
+      ),
+    )
+    .prepare("tollgate_keys_by_digest"),
+);
+
+/** Teams' budgets (`teams`: JSON text). */
+const teamsBudgets = preparedPer((db) =>
+  db
+    .select()
+    .from(budgets)
+    .where(anyOf(budgets.teamId, sql.placeholder("teams")))
+    .prepare("tollgate_teams_budgets"),
+);
+
 const NO_QUOTAS: QuotaView = { json: "[]", exceeded: undefined };
 
 function viewOf(states: QuotaState[]): QuotaView {
@@ -578,6 +642,9 @@ function subjectOf(k: ApiKeyRow | Subject): Subject {
 export function subjectOfRow(key: ApiKeyRow): Subject {
   return { teamId: key.teamId, keyId: key.id, projectId: key.projectId, userId: key.createdBy };
 }
+
+/** Key reads by digest under way at once (see `loadKey`); the misses arriving meanwhile wait for the next. */
+export const KEY_READS_IN_FLIGHT = 1;
 
 /** How long `activeAt` writes wait to be batched into one UPDATE. */
 export const TOUCH_BATCH_MS = 100;

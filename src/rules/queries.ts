@@ -1,4 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { anyOf, preparedPer } from "../db/any-of.js";
 import type { Db } from "../db/client.js";
 import { rules, teams } from "../db/schema.js";
 import { compileRules, type CompiledRules } from "./resolve.js";
@@ -17,6 +18,26 @@ export async function loadTeamRules(db: Db, teamId: string): Promise<CompiledRul
     .orderBy(asc(rules.id));
   return compileRules(rows.map(toResolvable));
 }
+
+/**
+ * Several teams' enabled rules, compiled, in one statement (the gateway cache's batched first
+ * touch of teams): every team asked for is in the answer, with no rules when it has none.
+ */
+export async function loadTeamsRules(db: Db, teamIds: string[]): Promise<Map<string, CompiledRules>> {
+  const rows = await teamsRules(db).execute({ teams: JSON.stringify(teamIds) });
+  const byTeam = new Map<string, RuleRow[]>(teamIds.map((t) => [t, []]));
+  for (const r of rows) byTeam.get(r.teamId)?.push(r);
+  return new Map([...byTeam].map(([t, list]) => [t, compileRules(list.map(toResolvable))]));
+}
+
+const teamsRules = preparedPer((db) =>
+  db
+    .select()
+    .from(rules)
+    .where(and(anyOf(rules.teamId, sql.placeholder("teams")), eq(rules.enabled, true)))
+    .orderBy(asc(rules.teamId), asc(rules.id))
+    .prepare("tollgate_teams_rules"),
+);
 
 /** A rule with its team's slug, or undefined. */
 export async function findRule(db: Db, ruleId: string): Promise<{ rule: RuleRow; teamSlug: string } | undefined> {
