@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- --scale [--keys 1000000] [--teams 10000] [--rows 10000000] [--steps 1000,100000,1000000] [--duration 5]`
+ * `npm run bench -- --scale [--keys 1000000] [--teams 10000] [--rows 10000000] [--steps 1000,100000,1000000] [--duration 5] [--warmup 30]`
  *
  * Seeds DATABASE_URL (required: never the CI database) by bulk load (COPY): `--keys` gateway keys
  * across `--teams` teams, `--rows` raw usage reports spread over the last 31 days, and a year of
  * daily rollups for a team of 1,000 keys. Then, at each key count of `--steps` (the keys seeded so
  * far; the usage rows are all there from the start), starts a fresh server and measures:
- * start-up time, a key's first touch (its team warm: one indexed read), authorize throughput and
- * p99 over Zipf (s = 1) and uniformly random keys against the bare-Hono ceiling in the same run,
+ * start-up time; Zipf (s = 1) authorize throughput for `--duration` s from the start (every key
+ * and team cold), then, after `--warmup` s more of it (a server that has been running), a key's
+ * first touch on the warm server (a key it was never sent, its team warm: one indexed read) and
+ * authorize throughput and p99 over Zipf and uniformly random keys against the bare-Hono ceiling,
  * the server's memory, usage reports/s, the yearly report, and (once) a retention pass.
  * The seed is resumable: a second run only adds what is missing. Machines here are noisy: the
  * ratios within one run are what counts.
@@ -14,6 +16,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
@@ -23,7 +26,16 @@ import { encodeTime } from "ulidx";
 import { usageIdBound } from "../src/reports/retention.js";
 import { freePort, percentile } from "./lib.js";
 
-export type ScaleArgs = { keys: number; teams: number; rows: number; steps: number[]; duration: number; connections: number };
+export type ScaleArgs = {
+  keys: number;
+  teams: number;
+  rows: number;
+  steps: number[];
+  duration: number;
+  /** Seconds of Zipf traffic after the first figure, before the steady-state ones (a server that has been running). */
+  warmup: number;
+  connections: number;
+};
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const DAY = 86_400_000;
@@ -219,11 +231,19 @@ function drive(url: string, token: string, seconds: number, connections: number,
   });
 }
 
-async function post(url: string, token: string, body: unknown) {
-  const t0 = performance.now();
-  const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  await res.arrayBuffer();
-  return { ms: performance.now() - t0, status: res.status };
+/** One request at a time on one keep-alive connection (node:http: `fetch` itself costs a millisecond here). */
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function post(url: string, token: string, body: unknown): Promise<{ ms: number; status: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = httpRequest(url, { method: "POST", agent, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, (res) => {
+      res.on("data", () => {});
+      res.on("end", () => resolve({ ms: performance.now() - t0, status: res.statusCode! }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
 }
 
 export async function runScale(a: ScaleArgs): Promise<void> {
@@ -248,12 +268,29 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       const authorizeUrl = `${server.url}/v1/gateway/authorize`;
       const body = (i: number) => JSON.stringify({ credential: credential(i), model: "openai/gpt-5-mini" });
 
-      // First touch: a key never used by this server, its team already warm (by one of its other keys).
+      const zipfSample = zipfSampler(keys);
+      /** Every key this server was sent, so that a first touch is one. */
+      const drawn = new Set<number>();
+      const zipf = () => {
+        const i = zipfSample();
+        drawn.add(i);
+        return i;
+      };
+      const uniform = () => Math.floor(Math.random() * keys);
+      const d = a.duration;
+      // Zipf traffic from the start (every key and team cold), then until the cache is in its steady state.
+      const cold = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf()));
+      if (a.warmup > 0) await drive(authorizeUrl, GATEWAY, a.warmup, a.connections, () => body(zipf()));
+
+      // First touch, on the warmed server: a key it was never sent, its team already warm (by one of its other keys).
       const firstTouch: number[] = [];
-      const sample = Math.min(300, Math.floor(keys / 2));
+      const sample = Math.min(300, Math.floor(keys / 4));
       for (let j = 0; j < sample; j++) {
-        const i = Math.floor(Math.random() * keys);
+        let i = Math.floor(Math.random() * keys);
+        while (drawn.has(i)) i = (i + 1) % keys;
+        drawn.add(i);
         const sibling = (i + a.teams) % keys;
+        drawn.add(sibling);
         if (sibling !== i) await post(authorizeUrl, GATEWAY, JSON.parse(body(sibling)));
         const r = await post(authorizeUrl, GATEWAY, JSON.parse(body(i)));
         if (r.status !== 200) throw new Error(`first touch: ${r.status}`);
@@ -261,11 +298,6 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       }
       firstTouch.sort((x, y) => x - y);
       const warm = await post(authorizeUrl, GATEWAY, JSON.parse(body(0)));
-
-      const zipf = zipfSampler(keys);
-      const uniform = () => Math.floor(Math.random() * keys);
-      const d = a.duration;
-      await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf())); // warm-up: the hot keys cached, as in steady traffic
       const ceiling1 = await drive(`${bare.url}/echo`, GATEWAY, d, a.connections, () => body(zipf()));
       const z = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf()));
       const u = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(uniform()));
@@ -302,12 +334,12 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       const f = (v: number) => v.toFixed(2);
       const line =
         `| ${keys.toLocaleString("en")} | ${(server.startMs / 1000).toFixed(2)} s | ${f(percentile(firstTouch, 50))} / ${f(percentile(firstTouch, 99))} ms | ` +
-        `${z.rps.toFixed(0)} (${(z.rps / ceiling.rps).toFixed(2)}), p99 ${f(z.p99)} ms | ${u.rps.toFixed(0)} (${(u.rps / ceiling.rps).toFixed(2)}), p99 ${f(u.p99)} ms | ` +
+        `${cold.rps.toFixed(0)} (${(cold.rps / ceiling.rps).toFixed(2)}) | ${z.rps.toFixed(0)} (${(z.rps / ceiling.rps).toFixed(2)}), p99 ${f(z.p99)} ms | ${u.rps.toFixed(0)} (${(u.rps / ceiling.rps).toFixed(2)}), p99 ${f(u.p99)} ms | ` +
         `${ceiling.rps.toFixed(0)}, p99 ${f(ceiling.p99)} ms | ${rss.toFixed(0)} MB | ${usage.rps.toFixed(0)} | ${f(reportMs[3]!)} ms (${reportRows} rows) |`;
       lines.push(line);
       console.log(
         `keys ${keys}: start ${server.startMs.toFixed(0)} ms; warm authorize ${warm.ms.toFixed(2)} ms; first touch p50 ${f(percentile(firstTouch, 50))} p99 ${f(percentile(firstTouch, 99))} ms (n=${firstTouch.length});` +
-          ` zipf ${z.rps.toFixed(0)} req/s p99 ${f(z.p99)} ms (non-2xx ${z.non2xx}); uniform ${u.rps.toFixed(0)} req/s p99 ${f(u.p99)} ms (non-2xx ${u.non2xx});` +
+          ` zipf from start ${cold.rps.toFixed(0)} req/s p99 ${f(cold.p99)} ms; zipf after ${a.warmup} s more ${z.rps.toFixed(0)} req/s p99 ${f(z.p99)} ms (non-2xx ${z.non2xx}); uniform ${u.rps.toFixed(0)} req/s p99 ${f(u.p99)} ms (non-2xx ${u.non2xx});` +
           ` ceiling ${ceiling.rps.toFixed(0)} req/s; rss ${rss.toFixed(0)} MB (cache max ${cacheMax} keys); usage ${usage.rps.toFixed(0)} reports/s (non-2xx ${usage.non2xx});` +
           ` yearly report ${f(reportMs[0]!)}..${f(reportMs[6]!)} ms, median ${f(reportMs[3]!)} ms`,
       );
@@ -335,8 +367,10 @@ export async function runScale(a: ScaleArgs): Promise<void> {
     console.log(`retention: ${deleted} rows older than 30 days deleted in ${retentionS.toFixed(1)} s (${(deleted / Math.max(retentionS, 0.001)).toFixed(0)} rows/s), ${batches} batches of 5,000, the longest ${worst.toFixed(0)} ms (each its own statement: no long lock)`);
 
     console.log(`\n${a.teams.toLocaleString("en")} teams, ${a.rows.toLocaleString("en")} usage rows, cache max ${cacheMax.toLocaleString("en")} keys, ${a.connections} connections, ${a.duration} s per figure`);
-    console.log("| keys | start-up | first touch p50 / p99 | Zipf authorize req/s (of ceiling) | uniform authorize req/s (of ceiling) | ceiling | server RSS | usage reports/s | yearly report (day) |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    console.log(
+      `| keys | start-up | first touch p50 / p99 | Zipf, first ${a.duration} s after start (of ceiling) | Zipf, after ${a.warmup} s more (of ceiling) | uniform authorize req/s (of ceiling) | ceiling | server RSS | usage reports/s | yearly report (day) |`,
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const l of lines) console.log(l);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
