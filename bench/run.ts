@@ -6,7 +6,8 @@
  * `npm run bench -- --byok` — authorize with one BYOK credential (decrypted) in every answer.
  * `npm run bench -- --oidc` — authorize with a project OIDC token (team and project budgets) instead of a key.
  * `npm run bench -- --gateway` — the gateway (`/v1/chat/completions`) in front of a local fake
- * provider against the same fake provider called directly; then the first chunk of a stream.
+ * provider against the same fake provider called directly and through a bare proxy (the floor of
+ * any Node proxy here); then, one request at a time, a whole answer and a stream's first chunk.
  * `npm run bench -- --scale` — keys, usage rows and rollups at scale (bench/scale.ts).
  *
  * Each server runs in its own process; autocannon drives them from this process with the same

@@ -268,30 +268,33 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       const authorizeUrl = `${server.url}/v1/gateway/authorize`;
       const body = (i: number) => JSON.stringify({ credential: credential(i), model: "openai/gpt-5-mini" });
 
+      // Keys kept out of the traffic for the first touches measured once the server is warm.
+      const sample = Math.min(300, Math.floor(keys / 10));
+      const reserved = new Set<number>();
+      while (reserved.size < sample) reserved.add(Math.floor(Math.random() * keys));
       const zipfSample = zipfSampler(keys);
-      /** Every key this server was sent, so that a first touch is one. */
-      const drawn = new Set<number>();
       const zipf = () => {
-        const i = zipfSample();
-        drawn.add(i);
-        return i;
+        for (;;) {
+          const i = zipfSample();
+          if (!reserved.has(i)) return i;
+        }
       };
-      const uniform = () => Math.floor(Math.random() * keys);
+      const uniform = () => {
+        for (;;) {
+          const i = Math.floor(Math.random() * keys);
+          if (!reserved.has(i)) return i;
+        }
+      };
       const d = a.duration;
       // Zipf traffic from the start (every key and team cold), then until the cache is in its steady state.
       const cold = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf()));
       if (a.warmup > 0) await drive(authorizeUrl, GATEWAY, a.warmup, a.connections, () => body(zipf()));
 
-      // First touch, on the warmed server: a key it was never sent, its team already warm (by one of its other keys).
+      // First touch, on the warmed server: a key it was never sent (reserved), its team warm (by one of its other keys).
       const firstTouch: number[] = [];
-      const sample = Math.min(300, Math.floor(keys / 4));
-      for (let j = 0; j < sample; j++) {
-        let i = Math.floor(Math.random() * keys);
-        while (drawn.has(i)) i = (i + 1) % keys;
-        drawn.add(i);
+      for (const i of reserved) {
         const sibling = (i + a.teams) % keys;
-        drawn.add(sibling);
-        if (sibling !== i) await post(authorizeUrl, GATEWAY, JSON.parse(body(sibling)));
+        if (sibling !== i && !reserved.has(sibling)) await post(authorizeUrl, GATEWAY, JSON.parse(body(sibling)));
         const r = await post(authorizeUrl, GATEWAY, JSON.parse(body(i)));
         if (r.status !== 200) throw new Error(`first touch: ${r.status}`);
         firstTouch.push(r.ms);
