@@ -3,7 +3,7 @@
  *
  * Seeds DATABASE_URL (required: never the CI database) by bulk load (COPY): `--keys` gateway keys
  * across `--teams` teams, `--rows` raw usage reports spread over the last 31 days, and a year of
- * daily rollups for a team of 1,000 keys. Then, at each key count of `--steps` (the keys seeded so
+ * daily rollups for a team of 1,000 keys (and its team-level rollups, their sums). Then, at each key count of `--steps` (the keys seeded so
  * far; the usage rows are all there from the start), starts a fresh server and measures:
  * start-up time; Zipf (s = 1) authorize throughput for `--duration` s from the start (every key
  * and team cold), then, after `--warmup` s more of it (a server that has been running), a key's
@@ -149,9 +149,17 @@ async function seed(sql: postgres.Sql, a: ScaleArgs, ownerId: string, now: numbe
       rollupRows(),
     );
   }
+  // The team-level rollups the usage statement keeps beside them (migration 0009 sums older ones the same way).
+  const haveTeamRollups = Number((await sql`select count(*)::int as n from usage_rollups_team where team_id = ${REPORT_TEAM}`)[0]!.n);
+  if (haveTeamRollups === 0) {
+    await sql`insert into usage_rollups_team (team_id, hour_start, model, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens)
+              select team_id, hour_start, model, sum(requests), sum(cost_micros), sum(byok_cost_micros), sum(input_tokens), sum(output_tokens)
+                from usage_rollups where team_id = ${REPORT_TEAM} group by team_id, hour_start, model`;
+  }
   await sql`analyze api_keys`;
   await sql`analyze usage_events`;
   await sql`analyze usage_rollups`;
+  await sql`analyze usage_rollups_team`;
   console.log(
     `seed: ${a.teams} teams, ${a.keys} keys (${((keysAt - teamsAt) / 1000).toFixed(1)} s for ${Math.max(0, a.keys - haveKeys)} new), ` +
       `${a.rows} usage rows (${((rowsAt - keysAt) / 1000).toFixed(1)} s for ${Math.max(0, a.rows - haveRows)} new), ` +

@@ -190,7 +190,7 @@ export interface paths {
      * Spend report: who spent it, on which model, which day
      * @description Any member (DEVELOPER included). The team's spend per UTC hour, day or month, split by any of key, model, project and user; only this team's usage.
      *
-     * Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar. A report's hour is the instant the usage was counted against budgets.
+     * Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar; a report grouped by nothing or by `model` only reads the team-level rollups (one row per hour and model, whatever the number of keys). A report's hour is the instant the usage was counted against budgets.
      *
      * Rows are ordered by period, then by the grouped values; empty periods are left out. Rollups are kept forever; raw usage reports are dropped after `TOLLGATE_USAGE_RETENTION_DAYS`.
      *
@@ -2833,7 +2833,7 @@ export interface operations {
    * Spend report: who spent it, on which model, which day
    * @description Any member (DEVELOPER included). The team's spend per UTC hour, day or month, split by any of key, model, project and user; only this team's usage.
    *
-   * Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar. A report's hour is the instant the usage was counted against budgets.
+   * Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar; a report grouped by nothing or by `model` only reads the team-level rollups (one row per hour and model, whatever the number of keys). A report's hour is the instant the usage was counted against budgets.
    *
    * Rows are ordered by period, then by the grouped values; empty periods are left out. Rollups are kept forever; raw usage reports are dropped after `TOLLGATE_USAGE_RETENTION_DAYS`.
    *

@@ -314,3 +314,24 @@ export const usageRollups = pgTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.hourStart, t.keyId, t.model, t.projectId, t.userId] })],
 );
+
+/**
+ * The same spend per UTC hour and model for the whole team (no key, project or user): what a
+ * report not grouped by key, project or user reads, so a year of a team's spend is at most
+ * 8,760 rows per model whatever its number of keys. Kept by the same statement, equal to the sum
+ * of `usage_rollups` for each team, hour and model.
+ */
+export const usageRollupsTeam = pgTable(
+  "usage_rollups_team",
+  {
+    teamId: text("team_id").notNull(),
+    hourStart: ms("hour_start").notNull(),
+    model: text("model").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull(),
+    byokCostMicros: bigint("byok_cost_micros", { mode: "number" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.hourStart, t.model] })],
+);

@@ -219,6 +219,20 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
           byok_cost_micros = u.byok_cost_micros + excluded.byok_cost_micros,
           input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens
       ),
+      -- The same per team, hour and model only (reports not grouped by key, project or user).
+      roll_team as (
+        insert into usage_rollups_team as u (team_id, hour_start, model, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens)
+        select team_id, (${now}::bigint / 3600000) * 3600000, model,
+               count(*), coalesce(sum(cost_micros) filter (where not byok), 0), coalesce(sum(cost_micros) filter (where byok), 0),
+               coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0)
+          from ins
+         group by 1, 2, 3
+         order by 1, 2, 3
+        on conflict (team_id, hour_start, model) do update set
+          requests = u.requests + excluded.requests, cost_micros = u.cost_micros + excluded.cost_micros,
+          byok_cost_micros = u.byok_cost_micros + excluded.byok_cost_micros,
+          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens
+      ),
       subj as (
         select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)
           as s(team_id text, key_id text, project_id text, user_id text)

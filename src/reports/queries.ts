@@ -53,12 +53,16 @@ export type ReportQuery = {
 
 /**
  * A team's spend per period (and per the grouped dimensions), from the hourly rollups only: a
- * year's report reads the team's rollup rows in that range by primary key, never raw reports.
+ * year's report reads the team's rollup rows in that range by primary key, never raw reports,
+ * and a report grouped by nothing or by model only reads the team-level rollups, whose size does
+ * not grow with the team's number of keys, projects or users.
  * Ordered by period, then the grouped values; `limit + 1` rows so the caller can tell a next page.
  */
 export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: ReportRow[]; cursors: ReportCursor[] }> {
   const bucket = bucketSql(q.granularity);
   const dims = q.groupBy.map((d) => COLUMN[d]);
+  // Not grouped by key, project or user: the team's own rollups (at most one row per hour and model).
+  const teamLevel = q.groupBy.every((d) => d === "model");
   const keys = sql.join([bucket, ...dims], sql`, `);
   const conds: SQL[] = [sql`team_id = ${q.teamId}`, sql`hour_start >= ${q.from}::bigint`, sql`hour_start < ${q.to}::bigint`];
   let having = sql``;
@@ -73,7 +77,7 @@ export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: Repor
     select ${bucket} as period_start${sql.join(dimSelect, sql``)},
            sum(requests)::text as requests, sum(cost_micros)::text as cost, sum(byok_cost_micros)::text as byok,
            sum(input_tokens)::text as input, sum(output_tokens)::text as output
-      from usage_rollups
+      from ${teamLevel ? sql.raw("usage_rollups_team") : sql.raw("usage_rollups")}
      where ${sql.join(conds, sql` and `)}
      group by ${keys}
      ${having}

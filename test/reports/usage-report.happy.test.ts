@@ -83,6 +83,21 @@ describe("GET /v1/ai-gateway/usage", () => {
     expect(total.body.rows).toHaveLength(1);
     expect(Math.round((total.body.rows[0].costUsd + total.body.rows[0].byokCostUsd) * 1e6)).toBe(Math.round(teamBudget.currentSpend * 1e6));
     expect(total.body.rows[0].requests).toBe(150);
+
+    // By model, from the team-level rollups: the sums of the per-key rollups, to the micro-dollar and token.
+    const byModel = await usage(team, "granularity=hour&groupBy=model&limit=100");
+    const byKeyModel = await usage(team, "granularity=hour&groupBy=key,model&limit=100");
+    const summed = new Map<string, number[]>();
+    for (const r of byKeyModel.body.rows) {
+      const k = `${r.periodStart}|${r.model}`;
+      const acc = summed.get(k) ?? [0, 0, 0, 0, 0];
+      summed.set(k, [acc[0]! + r.requests, acc[1]! + Math.round(r.costUsd * 1e6), acc[2]! + Math.round(r.byokCostUsd * 1e6), acc[3]! + r.inputTokens, acc[4]! + r.outputTokens]);
+    }
+    expect(byModel.body.rows.length).toBe(summed.size);
+    for (const r of byModel.body.rows) {
+      expect([r.requests, Math.round(r.costUsd * 1e6), Math.round(r.byokCostUsd * 1e6), r.inputTokens, r.outputTokens]).toEqual(summed.get(`${r.periodStart}|${r.model}`));
+    }
+    expect(byModel.body.rows.reduce((n: number, r: any) => n + r.requests, 0)).toBe(150);
   });
 
   it("buckets by UTC hour, day and month at the instant budgets count; a daily counter equals its day's row", async () => {
