@@ -330,10 +330,18 @@ export class GatewayState {
   private nextKeyRead(): void {
     if (this.keyLoads.size === 0 || this.keyReadsInFlight >= KEY_READS_IN_FLIGHT) return;
     this.keyReadsInFlight++;
-    void this.loadKeys().finally(() => {
+    // A read that takes longer than KEY_READ_SLOT_MS gives up its place: one stuck on a dead
+    // connection must not hold every other first touch behind it.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      clearTimeout(timer);
       this.keyReadsInFlight--;
       this.nextKeyRead();
-    });
+    };
+    const timer = setTimeout(release, KEY_READ_SLOT_MS);
+    void this.loadKeys().finally(release);
   }
 
   private async loadKeys(): Promise<void> {
@@ -645,6 +653,8 @@ export function subjectOfRow(key: ApiKeyRow): Subject {
 
 /** Key reads by digest under way at once (see `loadKey`); the misses arriving meanwhile wait for the next. */
 export const KEY_READS_IN_FLIGHT = 1;
+/** How long a key read may hold its place before the next one may start anyway. */
+export const KEY_READ_SLOT_MS = 25;
 
 /** How long `activeAt` writes wait to be batched into one UPDATE. */
 export const TOUCH_BATCH_MS = 100;
