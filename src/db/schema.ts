@@ -245,8 +245,10 @@ export const usageEvents = pgTable(
     outputTokens: integer("output_tokens"),
     createdAt: ms("created_at").notNull(),
   },
-  // A `requestId` is unique per team: another team's report can never shadow this team's.
-  (t) => [uniqueIndex("usage_team_request_uq").on(t.teamId, t.requestId), index("usage_team_idx").on(t.teamId, t.id)],
+  // A `requestId` is unique per team: another team's report can never shadow this team's. No other
+  // index: every report writes each one, and nothing reads raw reports by team (reports read the
+  // rollups; retention goes by id).
+  (t) => [uniqueIndex("usage_team_request_uq").on(t.teamId, t.requestId)],
 );
 
 /**
