@@ -104,15 +104,6 @@ export async function placeAt(tx: Db, teamId: string, provider: string, id: stri
 export type GatewayCredential = { id: string; provider: string; name: string; credentials: ProviderCredentials };
 export type LoadedCredential = { answer: GatewayCredential; apiKeyIds: string[] };
 
-/**
- * The team's enabled credentials, decrypted, in order (provider, position). One that cannot be
- * decrypted (no key, wrong key, data moved) is left out and reported in words through `log`: the
- * gateway then falls back to the system credentials rather than failing the request.
- */
-export async function loadGatewayCredentials(db: Db, deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<LoadedCredential[]> {
-  return (await loadTeamsGatewayCredentials(db, deps, [teamId])).get(teamId)!;
-}
-
 const teamsCredentials = preparedPer((db) =>
   db
     .select()
@@ -122,7 +113,13 @@ const teamsCredentials = preparedPer((db) =>
     .prepare("tollgate_teams_byok"),
 );
 
-/** The same for several teams in one statement (the gateway cache's batched first touch of teams). */
+/**
+ * Teams' enabled credentials, decrypted, in order (provider, position), read for several teams in
+ * one statement (the gateway cache's batched first touch of teams); every team asked for is in the
+ * answer. One that cannot be decrypted (no key, wrong key, data moved) is left out and reported in
+ * words through `log`: the gateway then falls back to the system credentials rather than failing
+ * the request.
+ */
 export async function loadTeamsGatewayCredentials(
   db: Db,
   deps: Pick<Deps, "keyring" | "log">,
