@@ -1,6 +1,7 @@
 /**
  * Documentation that runs: the README and every docs/*.md page, executed as a reader would paste
- * them (the convention is in docs/README.md). Each page gets its own bash session, server (a real
+ * them (the convention is in docs/README.md). The pages are shared between two test files
+ * (docs-1.test.ts, docs-2.test.ts) so that vitest's two workers run them side by side. Each page gets its own bash session, server (a real
  * `tsx src/main.ts` child process), data dir and, with DATABASE_URL set, its own fresh Postgres
  * database. Blocks are read from the Markdown at test time, never copied here.
  */
@@ -14,7 +15,8 @@ import { outputMatches, shellBlocks, type Block, type Step } from "./markdown.js
 import { DocsSession, freePort, REPO } from "./session.js";
 
 const README = "README.md";
-const pages = [README, ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+/** Every page that runs: the README, then docs/*.md in name order. */
+export const allPages = [README, ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
 const read = (page: string) => readFileSync(join(REPO, page), "utf8");
 
 /** The README's `setup` blocks: what every docs/ page assumes has been run. */
@@ -94,34 +96,43 @@ async function freshDatabase(): Promise<string | undefined> {
   return u.toString();
 }
 
-afterAll(async () => {
-  if (!admin) return;
-  for (const name of databases) await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-  await admin.end();
-});
+/** Drops the pages' databases (each test file's suite calls it when it ends). */
+async function dropDatabases(): Promise<void> {
+  const sql = admin;
+  if (!sql) return;
+  admin = undefined;
+  for (const name of databases.splice(0)) await sql.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+  await sql.end();
+}
 
 /** The tools the walk-through asks a reader to have. */
 function missingTools(): string[] {
   return ["bash", "curl", "jq", "openssl"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
 }
 
-describe("documentation runs as written", () => {
-  test("the tools the docs use are installed", () => {
-    const missing = missingTools();
-    if (missing.length > 0) throw new Error(`The docs' examples need ${missing.join(", ")}: install them to run test/docs.`);
-  });
+/** The test suite for every `part`-th page of `parts` (0-based), in `allPages` order. */
+export function documentationRuns(part: number, parts: number): void {
+  const pages = allPages.filter((_, i) => i % parts === part);
+  describe(`documentation runs as written (part ${part + 1} of ${parts})`, () => {
+    afterAll(dropDatabases);
 
-  for (const page of pages) {
-    const blocks = shellBlocks(read(page));
-    const runnable = blocks.filter((b) => !b.skip);
-    test.skipIf(runnable.length === 0)(page, { timeout: 300_000 }, async () => {
-      const session = new DocsSession(await freePort(), await freshDatabase());
-      try {
-        if (page !== README) for (const b of setupBlocks()) await runBlock(README, b, session);
-        for (const b of blocks) await runBlock(page, b, session);
-      } finally {
-        await session.close();
-      }
+    test("the tools the docs use are installed", () => {
+      const missing = missingTools();
+      if (missing.length > 0) throw new Error(`The docs' examples need ${missing.join(", ")}: install them to run test/docs.`);
     });
-  }
-});
+
+    for (const page of pages) {
+      const blocks = shellBlocks(read(page));
+      const runnable = blocks.filter((b) => !b.skip);
+      test.skipIf(runnable.length === 0)(page, { timeout: 300_000 }, async () => {
+        const session = new DocsSession(await freePort(), await freshDatabase());
+        try {
+          if (page !== README) for (const b of setupBlocks()) await runBlock(README, b, session);
+          for (const b of blocks) await runBlock(page, b, session);
+        } finally {
+          await session.close();
+        }
+      });
+    }
+  });
+}
