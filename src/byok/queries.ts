@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { anyOf, preparedPer } from "../db/any-of.js";
-import type { Db } from "../db/client.js";
+import { anyOf } from "../db/any-of.js";
+import { preparedPer, type Db } from "../db/client.js";
 import { apiKeys, byokCredentials, teams } from "../db/schema.js";
 import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv, Deps } from "../http/context.js";

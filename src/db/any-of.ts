@@ -1,5 +1,4 @@
 import { sql, type AnyColumn, type Placeholder, type SQL } from "drizzle-orm";
-import type { Db } from "./client.js";
 
 /**
  * `column = any(…)` for a list of text values passed as ONE JSON parameter: the statement's text
@@ -9,21 +8,4 @@ import type { Db } from "./client.js";
  */
 export function anyOf(column: AnyColumn, values: string | Placeholder): SQL {
   return sql`${column} = any(array(select jsonb_array_elements_text(${values}::jsonb)))`;
-}
-
-/**
- * A prepared query per database handle, built on first use: a hot read's statement is then parsed
- * and planned once per connection, and sent with its parameters in one write (an unprepared one
- * costs postgres-js a second round trip to learn the parameter types).
- */
-export function preparedPer<Q>(build: (db: Db) => Q): (db: Db) => Q {
-  const built = new WeakMap<Db, Q>();
-  return (db) => {
-    let q = built.get(db);
-    if (q === undefined) {
-      q = build(db);
-      built.set(db, q);
-    }
-    return q;
-  };
 }

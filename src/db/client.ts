@@ -42,6 +42,24 @@ export function executePrepared(db: Db, query: SQL): Promise<unknown> {
   return run ? run(query) : db.execute(query);
 }
 
+/**
+ * A drizzle query (typed rows) prepared per database handle, built on first use, for the reads
+ * `executePrepared` would return raw: a hot read's statement is then parsed
+ * and planned once per connection, and sent with its parameters in one write (an unprepared one
+ * costs postgres-js a second round trip to learn the parameter types).
+ */
+export function preparedPer<Q>(build: (db: Db) => Q): (db: Db) => Q {
+  const built = new WeakMap<Db, Q>();
+  return (db) => {
+    let q = built.get(db);
+    if (q === undefined) {
+      q = build(db);
+      built.set(db, q);
+    }
+    return q;
+  };
+}
+
 /** Arbitrary constant for pg_advisory_lock: only one process migrates at a time. */
 const MIGRATION_LOCK = 7_243_001;
 

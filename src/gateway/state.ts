@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
-import { executePrepared, type Database, type Db } from "../db/client.js";
+import { executePrepared, preparedPer, type Database, type Db } from "../db/client.js";
 import { apiKeys, budgets, projects, spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
@@ -25,7 +25,7 @@ import { loadTeamsGatewayCredentials } from "../byok/queries.js";
 import type { Deps } from "../http/context.js";
 import { loadTeamsRules } from "../rules/queries.js";
 import { BatchLoader } from "../lib/batch-loader.js";
-import { anyOf, preparedPer } from "../db/any-of.js";
+import { anyOf } from "../db/any-of.js";
 import type { CompiledRules } from "../rules/resolve.js";
 
 /** The default of `TOLLGATE_CACHE_MAX_KEYS`. */

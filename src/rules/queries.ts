@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { anyOf, preparedPer } from "../db/any-of.js";
-import type { Db } from "../db/client.js";
+import { anyOf } from "../db/any-of.js";
+import { preparedPer, type Db } from "../db/client.js";
 import { rules, teams } from "../db/schema.js";
 import { compileRules, type CompiledRules } from "./resolve.js";
 import { toResolvable, type RuleRow } from "./schemas.js";
