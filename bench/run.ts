@@ -299,7 +299,7 @@ async function main() {
     );
     console.log(exact ? "totals: exact" : "totals: MISMATCH");
     if (!exact) process.exitCode = 1;
-    if (measured.rps < 5000) console.log(`target: ${measured.rps.toFixed(0)} reports/s is under the 5,000/s target`);
+    if (measured.rps < 7000) console.log(`target: ${measured.rps.toFixed(0)} reports/s is under the 7,000/s of issue 18`);
   }
 }
 

@@ -8,7 +8,8 @@
  * start-up time; Zipf (s = 1) authorize throughput for `--duration` s from the start (every key
  * and team cold), then, after `--warmup` s more of it (a server that has been running), a key's
  * first touch on the warm server (a key it was never sent, its team warm: one indexed read) and
- * authorize throughput and p99 over Zipf and uniformly random keys against the bare-Hono ceiling,
+ * authorize throughput and p99 over Zipf and uniformly random keys, each against the bare-Hono
+ * ceiling in alternating one-second slices (the ratio is to the ceiling measured beside it),
  * the server's memory, usage reports/s, the yearly report, and (once) a retention pass.
  * The seed is resumable: a second run only adds what is missing. Machines here are noisy: the
  * ratios within one run are what counts.
@@ -216,8 +217,40 @@ function zipfSampler(n: number): () => number {
 }
 
 type Run = { rps: number; p50: number; p99: number; non2xx: number };
+type Slice = { requests: number; seconds: number; latencies: number[]; non2xx: number };
 
 function drive(url: string, token: string, seconds: number, connections: number, body: () => string): Promise<Run> {
+  return slice(url, token, seconds, connections, body).then((s) => summary([s]));
+}
+
+function summary(slices: Slice[]): Run {
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const requests = slices.reduce((a, s) => a + s.requests, 0);
+  const seconds = slices.reduce((a, s) => a + s.seconds, 0);
+  return { rps: requests / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx: slices.reduce((a, s) => a + s.non2xx, 0) };
+}
+
+/**
+ * Two targets for `seconds` each, in alternating slices (A B, B A, A B, …) as `npm run bench`
+ * does: the machines here swing by a third within a minute, and a ratio of two runs taken one
+ * after the other measures the swing as much as the code.
+ */
+async function alternate(a: () => Promise<Slice>, b: () => Promise<Slice>, rounds: number): Promise<[Run, Run]> {
+  const sa: Slice[] = [];
+  const sb: Slice[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      sa.push(await a());
+      sb.push(await b());
+    } else {
+      sb.push(await b());
+      sa.push(await a());
+    }
+  }
+  return [summary(sa), summary(sb)];
+}
+
+function slice(url: string, token: string, seconds: number, connections: number, body: () => string): Promise<Slice> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     const inst = autocannon(
@@ -231,8 +264,7 @@ function drive(url: string, token: string, seconds: number, connections: number,
       },
       (err, r) => {
         if (err) return reject(err);
-        latencies.sort((a, b) => a - b);
-        resolve({ rps: r.requests.total / r.duration, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx: r.non2xx + r.errors });
+        resolve({ requests: r.requests.total, seconds: r.duration, latencies, non2xx: r.non2xx + r.errors });
       },
     );
     inst.on("response", (_c: unknown, _s: number, _b: number, ms: number) => latencies.push(ms));
@@ -309,10 +341,13 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       }
       firstTouch.sort((x, y) => x - y);
       const warm = await post(authorizeUrl, GATEWAY, JSON.parse(body(0)));
-      const ceiling1 = await drive(`${bare.url}/echo`, GATEWAY, d, a.connections, () => body(zipf()));
-      const z = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(zipf()));
-      const u = await drive(authorizeUrl, GATEWAY, d, a.connections, () => body(uniform()));
-      const ceiling2 = await drive(`${bare.url}/echo`, GATEWAY, d, a.connections, () => body(uniform()));
+      // Each against the ceiling in alternating slices of a second (Zipf first: uniform traffic
+      // fills the cache with keys Zipf seldom sends).
+      const rounds = Math.max(1, Math.round(d));
+      const ceilingSlice = (pick: () => number) => () => slice(`${bare.url}/echo`, GATEWAY, d / rounds, a.connections, () => body(pick()));
+      const authorizeSlice = (pick: () => number) => () => slice(authorizeUrl, GATEWAY, d / rounds, a.connections, () => body(pick()));
+      const [ceiling1, z] = await alternate(ceilingSlice(zipf), authorizeSlice(zipf), rounds);
+      const [ceiling2, u] = await alternate(ceilingSlice(uniform), authorizeSlice(uniform), rounds);
       const ceiling = { rps: (ceiling1.rps + ceiling2.rps) / 2, p99: (ceiling1.p99 + ceiling2.p99) / 2 };
       const rss = rssMb(server.child.pid);
 
@@ -345,13 +380,13 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       const f = (v: number) => v.toFixed(2);
       const line =
         `| ${keys.toLocaleString("en")} | ${(server.startMs / 1000).toFixed(2)} s | ${f(percentile(firstTouch, 50))} / ${f(percentile(firstTouch, 99))} ms | ` +
-        `${cold.rps.toFixed(0)} (${(cold.rps / ceiling.rps).toFixed(2)}) | ${z.rps.toFixed(0)} (${(z.rps / ceiling.rps).toFixed(2)}), p99 ${f(z.p99)} ms | ${u.rps.toFixed(0)} (${(u.rps / ceiling.rps).toFixed(2)}), p99 ${f(u.p99)} ms | ` +
+        `${cold.rps.toFixed(0)} (${(cold.rps / ceiling.rps).toFixed(2)}) | ${z.rps.toFixed(0)} (${(z.rps / ceiling1.rps).toFixed(2)}), p99 ${f(z.p99)} ms | ${u.rps.toFixed(0)} (${(u.rps / ceiling2.rps).toFixed(2)}), p99 ${f(u.p99)} ms | ` +
         `${ceiling.rps.toFixed(0)}, p99 ${f(ceiling.p99)} ms | ${rss.toFixed(0)} MB | ${usage.rps.toFixed(0)} | ${f(reportMs[3]!)} ms (${reportRows} rows) |`;
       lines.push(line);
       console.log(
         `keys ${keys}: start ${server.startMs.toFixed(0)} ms; warm authorize ${warm.ms.toFixed(2)} ms; first touch p50 ${f(percentile(firstTouch, 50))} p99 ${f(percentile(firstTouch, 99))} ms (n=${firstTouch.length});` +
           ` zipf from start ${cold.rps.toFixed(0)} req/s p99 ${f(cold.p99)} ms; zipf after ${a.warmup} s more ${z.rps.toFixed(0)} req/s p99 ${f(z.p99)} ms (non-2xx ${z.non2xx}); uniform ${u.rps.toFixed(0)} req/s p99 ${f(u.p99)} ms (non-2xx ${u.non2xx});` +
-          ` ceiling ${ceiling.rps.toFixed(0)} req/s; rss ${rss.toFixed(0)} MB (cache max ${cacheMax} keys); usage ${usage.rps.toFixed(0)} reports/s (non-2xx ${usage.non2xx});` +
+          ` ceiling ${ceiling1.rps.toFixed(0)} req/s beside Zipf, ${ceiling2.rps.toFixed(0)} beside uniform; rss ${rss.toFixed(0)} MB (cache max ${cacheMax} keys); usage ${usage.rps.toFixed(0)} reports/s (non-2xx ${usage.non2xx});` +
           ` yearly report ${f(reportMs[0]!)}..${f(reportMs[6]!)} ms, median ${f(reportMs[3]!)} ms`,
       );
     }
