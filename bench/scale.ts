@@ -414,7 +414,7 @@ export async function runScale(a: ScaleArgs): Promise<void> {
 
     console.log(`\n${a.teams.toLocaleString("en")} teams, ${a.rows.toLocaleString("en")} usage rows, cache max ${cacheMax.toLocaleString("en")} keys, ${a.connections} connections, ${a.duration} s per figure`);
     console.log(
-      `| keys | start-up | first touch p50 / p99 | Zipf, first ${a.duration} s after start (of ceiling) | Zipf, after ${a.warmup} s more (of ceiling) | uniform authorize req/s (of ceiling) | ceiling | server RSS | usage reports/s | yearly report (day) |`,
+      `| keys | start-up | first touch p50 / p99 | Zipf, first ${a.duration} s after start (of ceiling) | Zipf, after ${a.warmup} s more (of the ceiling beside it) | uniform authorize req/s (of the ceiling beside it) | ceiling | server RSS | usage reports/s | yearly report (day) |`,
     );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const l of lines) console.log(l);
