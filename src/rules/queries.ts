@@ -9,14 +9,12 @@ import { toResolvable, type RuleRow } from "./schemas.js";
 
 export const RULES_ENABLED_UNIQUE = "rules_team_match_enabled_uq";
 
-/** The team's enabled rules, compiled for `resolveModel` (in creation order). */
+/**
+ * The team's enabled rules, compiled for `resolveModel` (in creation order): the same read as the
+ * gateway cache's (`loadTeamsRules`), so the resolve dry run and authorize never differ.
+ */
 export async function loadTeamRules(db: Db, teamId: string): Promise<CompiledRules> {
-  const rows = await db
-    .select()
-    .from(rules)
-    .where(and(eq(rules.teamId, teamId), eq(rules.enabled, true)))
-    .orderBy(asc(rules.id));
-  return compileRules(rows.map(toResolvable));
+  return (await loadTeamsRules(db, [teamId])).get(teamId)!;
 }
 
 /**
