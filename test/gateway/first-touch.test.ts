@@ -97,13 +97,15 @@ describe.skipIf(!process.env.DATABASE_URL)("a key read held up in Postgres", () 
         second = state.keyByCredential(b.apiKeyString) as Promise<unknown>;
         // Both reads reach Postgres and wait there for the lock: the second did not wait for the first.
         let waiting = 0;
-        for (let i = 0; i < 200 && waiting < 2; i++) {
+        const deadline = Date.now() + 5000; // a loaded CI machine can take seconds to open a connection
+        while (waiting < 2 && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 10));
           const [row] = await held`select count(*)::int as n from pg_stat_activity
                                       where application_name = ${applicationName} and wait_event_type = 'Lock' and query like '%digest%'`;
           waiting = row!.n as number;
         }
-        expect(waiting).toBe(2);
+        const seen = waiting === 2 ? [] : await held`select state, wait_event_type, left(query, 80) as query from pg_stat_activity where application_name = ${applicationName}`;
+        expect(waiting, JSON.stringify(seen)).toBe(2);
       } finally {
         await held`rollback`;
         held.release();
