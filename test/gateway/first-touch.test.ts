@@ -77,8 +77,9 @@ describe.skipIf(!process.env.DATABASE_URL)("a key read held up in Postgres", () 
     const team = await createTeamFx();
     const [a, b] = await Promise.all([createKeyFx(team), createKeyFx(team)]);
     // An instance of its own (its connections named, to find them in pg_stat_activity), with the
-    // default pool: postgres-js queues a query behind a busy connection only when none is idle or
-    // unopened, and with a pool of 3 a loaded machine's late heartbeats could occupy the other two.
+    // default pool (postgres-js queues a query behind a busy connection when none is idle or
+    // unopened). This test has failed once in CI and once on a loaded machine, seeing one read
+    // held instead of two; why is not known yet: the assertion says what pg_stat_activity showed.
     const applicationName = uniq("first-touch");
     const database = await openDatabase({ databaseUrl: url, applicationName });
     const gw = await startGatewayState(database);
