@@ -1,14 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys } from "../db/schema.js";
-import { requireMember } from "../http/auth.js";
 import type { App } from "../http/context.js";
-import { errorResponses, notFound } from "../http/errors.js";
+import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
-import { transact } from "../events/transact.js";
-import { loadKeyForCaller } from "./access.js";
+import { writeLockedKey } from "./access.js";
 import { keyChanges } from "./queries.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 
@@ -28,27 +26,21 @@ export const route = createRoute({
 export const registerDeleteApiKey = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const key = await loadKeyForCaller(c, id, c.req.valid("query"), "write");
     const deps = c.get("deps");
     const now = deps.clock.now();
-    const deleted = await transact(deps, async (tx, publish) => {
-      const rows = await tx
-        .update(apiKeys)
-        .set({ deletedAt: now })
-        .where(and(eq(apiKeys.id, id), isNull(apiKeys.deletedAt)))
-        .returning({ id: apiKeys.id });
-      if (rows.length === 0) return false;
+    // On the locked key and membership: a removed member's in-flight delete lands before the
+    // removal or is 404; a key rolled meanwhile has its current secret invalidated.
+    await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
+      await tx.update(apiKeys).set({ deletedAt: now }).where(eq(apiKeys.id, key.id));
       for (const change of keyChanges(key)) await publish(change);
       await writeAudit(tx, {
         teamId: key.teamId,
-        actor: actorOf(requireMember(c)),
+        actor: actorOf(principal),
         action: "api_key.delete",
         target: { type: "api_key", id },
         data: { name: key.name },
         at: now,
       });
-      return true;
     });
-    if (!deleted) throw notFound("API key");
     return c.body(null, 204, { "content-type": "application/json" });
   });

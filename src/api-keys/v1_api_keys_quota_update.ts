@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { requireMember } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -8,8 +7,7 @@ import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { AlertThresholdsSchema, findBudget, loadKeyQuotas, RefreshPeriodSchema, toApiKeyQuota, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros, usdAmountSchema } from "../quotas/money.js";
 import { loadQuotaStates } from "../quotas/state.js";
-import { transact } from "../events/transact.js";
-import { loadKeyForCaller } from "./access.js";
+import { writeLockedKey } from "./access.js";
 import { ApiKeyQuotaSchema, ApiKeySchema, toApiKey } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 
@@ -50,13 +48,13 @@ export const route = createRoute({
 export const registerUpdateApiKeyQuota = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const key = await loadKeyForCaller(c, id, c.req.valid("query"), "write");
     const body = c.req.valid("json");
     const deps = c.get("deps");
     const { db, clock } = deps;
     const now = clock.now();
-    const entity = { scopeType: "api_key" as const, scopeId: key.id };
-    const quota = await transact(deps, async (tx, publish) => {
+    // On the locked key and membership: a removed member's in-flight edit lands before the removal or is 404.
+    const { key, quota } = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
+      const entity = { scopeType: "api_key" as const, scopeId: key.id };
       const existing = await findBudget(tx, key.teamId, "api_key", key.id);
       if (!existing && body.limitAmount === undefined) {
         throw badRequest("This key has no budget yet: limitAmount is required.", [{ path: "limitAmount", message: "required when the key has no budget" }]);
@@ -78,7 +76,7 @@ export const registerUpdateApiKeyQuota = (app: App) =>
       await publish({ t: "budgets", teamId: key.teamId });
       await writeAudit(tx, {
         teamId: key.teamId,
-        actor: actorOf(requireMember(c)),
+        actor: actorOf(principal),
         action: before ? (after.archived && !before.archived ? "quota.archive" : "quota.update") : "quota.create",
         target: { type: "api_key", id: key.id },
         data: { changes: body },
@@ -87,7 +85,7 @@ export const registerUpdateApiKeyQuota = (app: App) =>
       const [state] = (await loadQuotaStates(tx, { teamId: key.teamId, keyId: key.id, projectId: null, userId: null }, now)).filter(
         (s) => s.entity.scopeType === "api_key",
       );
-      return toApiKeyQuota(state!);
+      return { key, quota: toApiKeyQuota(state!) };
     });
     const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);
     return c.json({ apiKey: toApiKey(key, now, quotas.get(key.id) ?? null), quota }, 200);

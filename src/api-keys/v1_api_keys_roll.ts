@@ -1,16 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { eq } from "drizzle-orm";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys } from "../db/schema.js";
-import { requireUser } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { badRequest, conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
-import { transact } from "../events/transact.js";
-import { loadKeyAndRole } from "./access.js";
+import { writeLockedKey } from "./access.js";
 import { keyChanges } from "./queries.js";
 import { toApiKey } from "./schemas.js";
 import { CreateApiKeyResponse } from "./v1_api_keys_create.js";
@@ -60,13 +58,14 @@ export const registerRollApiKey = (app: App) =>
       throw badRequest("Content-Type must be application/json.");
     }
     const body = (c.req.valid("json") as z.infer<typeof RollApiKeyRequest> | undefined) ?? {};
-    const { key } = await loadKeyAndRole(c, id, c.req.valid("query"), "write", false);
-    if (key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be rolled. Create a new key.");
     const deps = c.get("deps");
     const now = deps.clock.now();
     const grace = body.gracePeriodMs ?? 0;
     const apiKeyString = generateSecret("tgk");
-    const row = await transact(deps, async (tx, publish) => {
+    // Decided on the key as locked in the transaction: a roll racing the caller's removal, a leak
+    // report or another roll either lands wholly before it or sees what it left.
+    const row = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
+      if (key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be rolled. Create a new key.");
       const [row] = await tx
         .update(apiKeys)
         .set({
@@ -75,21 +74,20 @@ export const registerRollApiKey = (app: App) =>
           previousDigest: grace > 0 ? key.digest : null,
           previousDigestExpiresAt: grace > 0 ? now + grace : null,
         })
-        .where(and(eq(apiKeys.id, key.id), eq(apiKeys.digest, key.digest), isNull(apiKeys.deletedAt), isNull(apiKeys.leakedAt)))
+        .where(eq(apiKeys.id, key.id))
         .returning();
-      if (!row) throw conflict("This API key changed meanwhile (deleted, leaked or rolled): retry.");
       // The old secret (and one kept from an earlier roll) must be looked up again everywhere.
       for (const change of keyChanges(key)) await publish(change);
       await writeAudit(tx, {
         teamId: key.teamId,
-        actor: { type: "user", id: requireUser(c).user.id },
+        actor: actorOf(principal),
         action: "api_key.roll",
         target: { type: "api_key", id: key.id },
-        data: { gracePeriodMs: grace, previousSecretExpiresAt: row.previousDigestExpiresAt, partialKey: row.partialKey },
+        data: { gracePeriodMs: grace, previousSecretExpiresAt: row!.previousDigestExpiresAt, partialKey: row!.partialKey },
         at: now,
       });
-      return row;
+      return row!;
     });
-    const quotas = await loadKeyQuotas(deps.db, key.teamId, [key.id], now);
-    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(key.id) ?? null) }, 200);
+    const quotas = await loadKeyQuotas(deps.db, row.teamId, [row.id], now);
+    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
   });
