@@ -8,6 +8,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { lockDataDir } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
 
 /** A database handle or a transaction handle: every query function accepts either. */
@@ -74,22 +75,41 @@ export type DatabaseOptions = {
    * pool goes through a transaction-mode PgBouncer, which cannot LISTEN.
    */
   listenUrl?: string;
+  /**
+   * What this process is, written in an embedded data dir's lock (src/db/data-dir-lock.ts) for
+   * another process that finds it held: `server` (the default) or the command, e.g. `tollgate migrate`.
+   */
+  holder?: string;
 };
 
 /**
  * `databaseUrl` set: Postgres through postgres-js. Otherwise embedded PGlite in `dataDir`
- * (`memory://` keeps it in memory).
+ * (`memory://` keeps it in memory), locked for this process until `close()`: throws
+ * `DataDirLocked` when another process holds it.
+ *
+ * Postgres is connected to on first use: `migrate()` and `listen()` throw `DatabaseUnreachable`
+ * (one line naming the setting) when it cannot be reached or refuses the login or database.
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     return openPostgres(opts.databaseUrl, opts.listenUrl ?? opts.databaseUrl, opts.poolSize ?? 10, opts.applicationName ?? "tollgate");
   }
-  return openPglite(opts.dataDir ?? "./.tollgate");
+  return openPglite(opts.dataDir ?? "./.tollgate", opts.holder ?? "server");
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+async function openPglite(dataDir: string, holder: string): Promise<Database> {
+  let release = () => {};
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir, holder);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (err) {
+    release();
+    throw err;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   preparedRunners.set(db, (q) => {
     const { sql, params } = dialect.sqlToQuery(q);
@@ -108,9 +128,67 @@ async function openPglite(dataDir: string): Promise<Database> {
       return { close: () => unlisten() };
     },
     close: async () => {
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
     },
   };
+}
+
+/**
+ * Postgres cannot be reached, or refuses the login or the database: the message is one line
+ * naming the setting (`DATABASE_URL`, or `TOLLGATE_LISTEN_DATABASE_URL` for the LISTEN
+ * connection), the URL without its password, and what went wrong.
+ */
+export class DatabaseUnreachable extends Error {}
+
+/** `url` with its password (if any) replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(not a valid URL)";
+  }
+}
+
+/** What went wrong reaching Postgres, in words; undefined for an error that is not about reaching it. */
+function connectionProblem(err: unknown): string | undefined {
+  const e = err as { code?: unknown; message?: unknown; address?: unknown; port?: unknown; hostname?: unknown };
+  if (typeof e?.code !== "string") return undefined;
+  const where = typeof e.address === "string" ? `${e.address}${e.port !== undefined ? `:${e.port}` : ""}` : undefined;
+  switch (e.code) {
+    case "ECONNREFUSED":
+      return `connection refused${where ? ` at ${where}` : ""} (no Postgres listening on that host and port)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `no such host${typeof e.hostname === "string" ? ` "${e.hostname}"` : ""}`;
+    case "ETIMEDOUT":
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+    case "ECONNRESET":
+    case "CONNECT_TIMEOUT":
+      return `cannot connect${where ? ` to ${where}` : ""} (${e.code})`;
+    case "3D000": // invalid_catalog_name: database "x" does not exist
+    case "28000": // invalid_authorization_specification: role does not exist, no pg_hba.conf entry
+    case "28P01": // invalid_password
+    case "42501": // insufficient_privilege (e.g. no CONNECT on the database)
+    case "57P03": // cannot_connect_now: the database system is starting up / shutting down
+    case "53300": // too_many_connections
+      return String(e.message);
+    default:
+      return undefined;
+  }
+}
+
+/** `err` as a `DatabaseUnreachable` naming `setting` when it is about reaching Postgres; else `err`. */
+function unreachable(err: unknown, setting: string, url: string): unknown {
+  const problem = connectionProblem(err);
+  if (problem === undefined) return err;
+  return new DatabaseUnreachable(`${setting} (${redactUrl(url)}): ${problem}. Fix ${setting} and try again.`);
 }
 
 /**
@@ -141,16 +219,23 @@ async function openPostgres(url: string, listenUrl: string, max: number, applica
     db,
     kind: "postgres",
     migrate: async () => {
-      const one = postgres(url, { max: 1, onnotice: () => {} });
+      const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
       try {
-        await one`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        try {
+          await one`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        } catch (err) {
+          throw unreachable(err, "DATABASE_URL", url);
+        }
         await migratePg(drizzlePg({ client: one }), { migrationsFolder: MIGRATIONS_FOLDER });
         await one`select pg_advisory_unlock(${MIGRATION_LOCK})`;
       } finally {
         await one.end();
       }
     },
-    listen: (channel, onPayload, onStatus) => listenPostgres(listenUrl, `${applicationName}:listen`, channel, onPayload, onStatus),
+    listen: (channel, onPayload, onStatus) =>
+      listenPostgres(listenUrl, `${applicationName}:listen`, channel, onPayload, onStatus).catch((err) => {
+        throw unreachable(err, listenUrl === url ? "DATABASE_URL" : "TOLLGATE_LISTEN_DATABASE_URL", listenUrl);
+      }),
     close: async () => {
       await client.end({ timeout: 5 });
     },
@@ -212,7 +297,13 @@ async function listenPostgres(
     }
     reconnecting = false;
   };
-  await listenOnce();
+  try {
+    await listenOnce();
+  } catch (err) {
+    closed = true; // no retries in the background: the caller is told instead
+    await conn.end({ timeout: 0 }).catch(() => {});
+    throw err;
+  }
   return {
     close: async () => {
       closed = true;

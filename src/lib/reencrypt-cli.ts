@@ -3,19 +3,34 @@
  * with the newest key of TOLLGATE_ENCRYPTION_KEY (on the embedded database without it: the key
  * file in the data dir), one transaction per batch, so that an older key can be removed.
  * Exits 1 when a value cannot be opened with any configured key (it is left as it was).
- * On the embedded database, stop the server first (one process at a time opens its data dir).
+ * On the embedded database, stop the server first (one process at a time opens its data dir):
+ * a data dir held by a running server, or a Postgres that cannot be reached, is one line and exit 1.
  */
 import { loadConfigOrExit } from "../config.js";
-import { openDatabase } from "../db/client.js";
+import { DatabaseUnreachable, openDatabase, type Database } from "../db/client.js";
+import { DataDirLocked } from "../db/data-dir-lock.js";
 import { SEALED_COLUMNS } from "../sealed-columns.js";
 import { loadKeyring } from "./keyring.js";
 import { checkSealedColumn, reencryptColumn } from "./sealed-columns.js";
 
 const config = loadConfigOrExit();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+let database: Database;
+try {
+  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: "npm run keys:reencrypt" });
+  await database.migrate(); // on failure: exits below (the data dir's lock is released at exit)
+} catch (err) {
+  if (err instanceof DataDirLocked) {
+    console.error(err.describe("stop it first, run this again, then start it (see docs/byok.md, Rotating the encryption key)."));
+    process.exit(1);
+  }
+  if (err instanceof DatabaseUnreachable) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
 let failed = false;
 try {
-  await database.migrate();
   const { keyring } = loadKeyring({ configured: config.encryptionKeys, databaseKind: database.kind, dataDir: config.dataDir });
   if (!keyring) {
     console.error("TOLLGATE_ENCRYPTION_KEY is not set: give the new key first, then the old ones (comma-separated, newest first).");

@@ -1,7 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import type { Server } from "node:http";
 import { Server as NetServer } from "node:net";
-import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Logger } from "../lib/logger.js";
 import { lifecycle } from "./routes.js";
@@ -43,54 +41,6 @@ export function bindErrorMessage(err: unknown, port: number, host: string): stri
   if (code === "EACCES") return `Not allowed to listen on port ${port} on ${host}. Use a port above 1024 (PORT=...).`;
   if (code === "EADDRNOTAVAIL") return `Cannot listen on ${host}: no such address on this machine (HOST=...).`;
   return undefined;
-}
-
-export class DataDirLocked extends Error {}
-
-/**
- * One process per embedded (PGlite) data dir: two would each keep their own copy of the database
- * in memory and overwrite each other's files. Takes `<dataDir>/tollgate.lock` (holding the pid)
- * or throws `DataDirLocked` naming the process that has it; a lock left by a process that no
- * longer runs (kill -9, power loss) is taken over. Returns the release function (also run at exit).
- */
-export function lockDataDir(dataDir: string): () => void {
-  const path = join(dataDir, "tollgate.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        try {
-          if (readFileSync(path, "utf8").trim() === String(process.pid)) unlinkSync(path);
-        } catch {}
-      };
-      process.once("exit", release);
-      return release;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const holder = Number.parseInt(readFileSync(path, "utf8"), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
-        throw new DataDirLocked(
-          `The data dir ${dataDir} is in use by another Tollgate (pid ${holder}). Stop it first, or give this one another TOLLGATE_DATA_DIR (or a DATABASE_URL to share one Postgres).`,
-        );
-      }
-      unlinkSync(path); // stale: its process is gone
-    }
-  }
-  throw new DataDirLocked(`Cannot take the lock ${path}.`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 export type ShutdownParts = {

@@ -13,6 +13,15 @@ function storage(): { env: Record<string, string>; where: { databaseUrl?: string
   return { env: { ...base, TOLLGATE_DATA_DIR: dataDir }, where: { dataDir } };
 }
 
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
 describe("the server process (spawned as `npm start` runs it)", () => {
   it("SIGTERM under usage load: answers what is in flight, no connection reset, exits 0, every 202 durable", async () => {
     const { env, where } = storage();
@@ -58,7 +67,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
     try {
       const second = await runToExit({ ...env, PORT: "0" });
       expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`The data dir ${dataDir} is in use by another Tollgate (pid ${first.child.pid})`);
+      expect(second.stderr).toContain(`The data dir ${dataDir} is in use by a running Tollgate server (pid ${first.child.pid}): stop it first`);
       expect(second.stderr.trim().split("\n")).toHaveLength(1);
     } finally {
       first.child.kill("SIGTERM");
@@ -83,6 +92,32 @@ describe("the server process (spawned as `npm start` runs it)", () => {
     } finally {
       blocker.close();
     }
+  }, 60_000);
+
+  it("a DATABASE_URL to a port nothing listens on is one line naming DATABASE_URL, exit 1", async () => {
+    const port = await freePort();
+    const r = await runToExit({ PORT: "0", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `DATABASE_URL (postgres://postgres@127.0.0.1:${port}/test): connection refused at 127.0.0.1:${port} (no Postgres listening on that host and port). Fix DATABASE_URL and try again.`,
+    );
+  }, 60_000);
+
+  it("a DATABASE_URL naming a database that does not exist is one line naming DATABASE_URL (password hidden), exit 1", async () => {
+    const name = `tollgate_missing_${Math.random().toString(36).slice(2, 10)}`;
+    const r = await runToExit({ PORT: "0", DATABASE_URL: `postgres://postgres:not-shown@127.0.0.1:5432/${name}` });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`DATABASE_URL (postgres://postgres:***@127.0.0.1:5432/${name}): database "${name}" does not exist. Fix DATABASE_URL and try again.`);
+  }, 60_000);
+
+  it.skipIf(!DATABASE_URL)("a TOLLGATE_LISTEN_DATABASE_URL to a port nothing listens on is one line naming it, exit 1", async () => {
+    const port = await freePort();
+    const r = await runToExit({ PORT: "0", DATABASE_URL: DATABASE_URL!, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_LISTEN_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(
+      `TOLLGATE_LISTEN_DATABASE_URL (postgres://postgres@127.0.0.1:${port}/test): connection refused at 127.0.0.1:${port} (no Postgres listening on that host and port). Fix TOLLGATE_LISTEN_DATABASE_URL and try again.`,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it("`npm start` stopped with SIGTERM stops the server itself (no child left serving)", async () => {

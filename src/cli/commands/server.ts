@@ -15,6 +15,7 @@ export function registerServer(program: Command): void {
       if (o.port !== undefined) process.env.PORT = o.port;
       if (o.host !== undefined) process.env.HOST = o.host;
       cliState.serving = true;
+      stopWithNpmParent();
       await import("../../main.js");
     });
 
@@ -33,18 +34,32 @@ export function registerServer(program: Command): void {
     .option("--name <name>", "display name")
     .action(async (o: { email: string; name?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOpts>();
-      const [{ loadConfig }, { openDatabase }, { createUserWithToken, CreateUserRequest }, { ApiError }] = await Promise.all([
+      const [{ loadConfig }, { DatabaseUnreachable, openDatabase }, { DataDirLocked }, { createUserWithToken, CreateUserRequest }, { ApiError }] = await Promise.all([
         import("../../config.js"),
         import("../../db/client.js"),
+        import("../../db/data-dir-lock.js"),
         import("../../admin/v1_admin_users_create.js"),
         import("../../http/errors.js"),
       ]);
       const input = CreateUserRequest.safeParse({ email: o.email, ...(o.name !== undefined ? { name: o.name } : {}) });
       if (!input.success) throw new CliFailure(`Invalid input: ${input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
       const config = loadConfig();
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      // A running server on the same embedded data dir would never see the user (and overwrite it):
+      // refused, saying to use its API instead.
+      const cannotOpen = (err: unknown) => {
+        if (err instanceof DataDirLocked) {
+          return new CliFailure(err.describe("stop it first, or create the user through its API: POST /v1/admin/users with its TOLLGATE_ADMIN_TOKEN (see docs/cli.md)."));
+        }
+        if (err instanceof DatabaseUnreachable) return new CliFailure(err.message);
+        return err;
+      };
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: "tollgate admin create-user" }).catch((err: unknown) => {
+        throw cannotOpen(err);
+      });
       try {
-        await database.migrate();
+        await database.migrate().catch((err: unknown) => {
+          throw cannotOpen(err);
+        });
         const created = await createUserWithToken(database.db, {
           email: input.data.email,
           name: input.data.name ?? null,
@@ -62,4 +77,22 @@ export function registerServer(program: Command): void {
         await database.close();
       }
     });
+}
+
+/**
+ * `npx tollgate serve` (or an npm script running it) starts `sh -c tollgate serve`, and this
+ * process under that shell. A SIGTERM/SIGINT sent to npm is forwarded to the shell only: the shell
+ * dies and the server would keep running, orphaned. So, when started by npm, the server stops
+ * (as on SIGTERM: it drains, then exits) once the process that started it is gone. Not done
+ * otherwise: a server started by `nohup` from a shell that then exits keeps running.
+ */
+function stopWithNpmParent(): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, "SIGTERM");
+  }, 200);
+  timer.unref();
 }
