@@ -22,7 +22,7 @@ const security = [{ gatewayKey: [] as string[] }];
 const anthropicSecurity: Record<string, string[]>[] = [{ gatewayKey: [] }, { gatewayKeyHeader: [] }];
 
 const REFUSALS: Record<number, string> = {
-  400: "Invalid body (`model` must be `provider/model`), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain.",
+  400: "Invalid body (`model` must be `provider/model`; JSON nested at most 64 levels deep), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain.",
   401: "Missing, unknown, deleted or leaked gateway key.",
   402: "A budget in the key's scope is spent (`quota_for_entity_exceeded`).",
   403: "Key inactive or expired, model not in the key's allow-list, or denied by a routing rule.",

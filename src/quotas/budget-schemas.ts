@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Millis } from "../http/schemas.js";
 import { microsToDollars } from "./money.js";
 import { RefreshPeriodSchema } from "./budgets.js";
-import { DEFAULT_SCOPE_ID, type Budget, type QuotaState } from "./state.js";
+import { DEFAULT_SCOPE_ID, effectiveSpend, type Budget, type QuotaState } from "./state.js";
 
 export const BudgetScopeTypeSchema = z.enum(["team", "project", "user"]).openapi({
   description:
@@ -43,7 +43,7 @@ export function toBudget(b: Budget, state: QuotaState | null): BudgetView {
     refreshPeriod: b.refreshPeriod,
     includeByokInQuota: b.includeByok,
     alertThresholds: b.alertThresholds,
-    currentSpend: state ? microsToDollars(state.spendMicros + (b.includeByok ? state.byokSpendMicros : 0)) : null,
+    currentSpend: state ? microsToDollars(effectiveSpend({ ...state, budget: b })) : null,
     periodStart: state?.periodStart ?? null,
     periodEnd: state?.periodEnd ?? null,
     createdAt: b.createdAt,

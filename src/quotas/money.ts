@@ -28,6 +28,17 @@ export const MAX_MICROS = MAX_USD * MICROS_PER_DOLLAR;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Where spend sums saturate: 2^53 − 1 micro-dollars (about $9.007 billion), the largest integer a
+ * JSON number holds exactly. The budget counters, a budget's spend with BYOK included, the hourly
+ * rollups and the spend report's sums all stop here, so counters and reports agree (and answer)
+ * however far spend runs past it. No budget can be set that high ({@link MAX_USD}).
+ */
+export const MAX_SPEND_MICROS = Number.MAX_SAFE_INTEGER;
+
+/** `micros`, saturated at {@link MAX_SPEND_MICROS}. */
+export const saturatedMicros = (micros: number): number => Math.min(micros, MAX_SPEND_MICROS);
+
 // Shapes produced by Number.prototype.toString for finite non-negative numbers:
 // "0", "12", "0.29", "123456.789012", "1e-7", "1.5e-7", "1e+21", "1.2345e+21".
 const DECIMAL_RE = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;

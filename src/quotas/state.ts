@@ -1,7 +1,7 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { budgets, spendCounters, type BudgetScope } from "../db/schema.js";
-import { microsToDollars } from "./money.js";
+import { MAX_SPEND_MICROS, microsToDollars, saturatedMicros } from "./money.js";
 import { currentPeriod } from "./period.js";
 
 export type Budget = typeof budgets.$inferSelect;
@@ -35,8 +35,9 @@ export type QuotaState = {
   alertsSent: number[];
 };
 
+/** The spend a budget counts: BYOK included when it says so; saturated as each counter is. */
 export function effectiveSpend(q: QuotaState): number {
-  return q.spendMicros + (q.budget.includeByok ? q.byokSpendMicros : 0);
+  return q.budget.includeByok ? saturatedMicros(q.spendMicros + q.byokSpendMicros) : q.spendMicros;
 }
 
 /** Enforced: active, not archived, and its effective spend has reached the limit. */
@@ -74,8 +75,8 @@ export function stateOf(entity: Entity, budget: Budget, counter: Counter | undef
     periodStart: p.start,
     periodEnd: p.end,
     // Counters saturate below 2^53 (record-usage.ts); one stored before that was capped is read capped.
-    spendMicros: same ? Math.min(counter.spendMicros, Number.MAX_SAFE_INTEGER) : 0,
-    byokSpendMicros: same ? Math.min(counter.byokSpendMicros, Number.MAX_SAFE_INTEGER) : 0,
+    spendMicros: same ? Math.min(counter.spendMicros, MAX_SPEND_MICROS) : 0,
+    byokSpendMicros: same ? Math.min(counter.byokSpendMicros, MAX_SPEND_MICROS) : 0,
     alertsSent: same ? counter.alertsSent : [],
   };
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
+import { MAX_SPEND_MICROS } from "../quotas/money.js";
 
 export const GRANULARITIES = ["hour", "day", "month"] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -57,6 +58,7 @@ export type ReportQuery = {
  * and a report grouped by nothing or by model only reads the team-level rollups, whose size does
  * not grow with the team's number of keys, projects or users.
  * Ordered by period, then the grouped values; `limit + 1` rows so the caller can tell a next page.
+ * Cost sums saturate at `MAX_SPEND_MICROS`, as the budget counters do.
  */
 export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: ReportRow[]; cursors: ReportCursor[] }> {
   const bucket = bucketSql(q.granularity);
@@ -75,7 +77,8 @@ export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: Repor
   const dimSelect = dims.map((d, i) => sql`, ${d} as ${sql.raw(`d${i}`)}`);
   const result = await db.execute(sql`
     select ${bucket} as period_start${sql.join(dimSelect, sql``)},
-           sum(requests)::text as requests, sum(cost_micros)::text as cost, sum(byok_cost_micros)::text as byok,
+           sum(requests)::text as requests,
+           least(sum(cost_micros), ${MAX_SPEND_MICROS}::bigint)::text as cost, least(sum(byok_cost_micros), ${MAX_SPEND_MICROS}::bigint)::text as byok,
            sum(input_tokens)::text as input, sum(output_tokens)::text as output
       from ${teamLevel ? sql.raw("usage_rollups_team") : sql.raw("usage_rollups")}
      where ${sql.join(conds, sql` and `)}

@@ -55,8 +55,11 @@ export const UsageReportRowSchema = z
     projectId: z.string().nullable().optional().openapi({ description: "With `groupBy=project`: the key's project (null: none)." }),
     userId: z.string().nullable().optional().openapi({ description: "With `groupBy=user`: the key's creator, whose user budget the spend counts against (null: none)." }),
     requests: z.number().int().openapi({ description: "Usage reports recorded." }),
-    costUsd: z.number().openapi({ description: "Cost of the requests that used Tollgate's (system) provider credentials, in US dollars: what budgets count by default." }),
-    byokCostUsd: z.number().openapi({ description: "Cost of the requests made with the team's own provider credentials (BYOK)." }),
+    costUsd: z.number().openapi({
+      description:
+        "Cost of the requests that used Tollgate's (system) provider credentials, in US dollars: what budgets count by default. Saturates at 2^53 − 1 micro-dollars (9007199254.740992), as the budget counters do.",
+    }),
+    byokCostUsd: z.number().openapi({ description: "Cost of the requests made with the team's own provider credentials (BYOK). Saturates as `costUsd` does." }),
     inputTokens: z.number().int(),
     outputTokens: z.number().int(),
   })

@@ -7,6 +7,7 @@ import { checkSealedColumn } from "../../src/lib/sealed-columns.js";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize } from "../helpers/gateway.js";
 import { ADMIN_TOKEN, call, GATEWAY_TOKEN, getHarness, logLines } from "../helpers/harness.js";
+import { startGateway } from "../proxy/setup.js";
 import { appWith, createCredentialFx, freshSecret } from "./helpers.js";
 
 const BYOK = "/v1/ai-gateway/byok";
@@ -215,4 +216,80 @@ describe("encryption keys", () => {
     const failed = lines.map((l) => JSON.parse(l).credentialId);
     expect(failed).toEqual(expect.arrayContaining([sameTeam.id, otherTeam.id]));
   });
+
+  it("another team's sealed credential copied into a team's row: that team's gateway requests never carry it, and fail in words, not 500", async () => {
+    // groq, served by a fake OpenAI-compatible provider, has no system key: a team's only way to it is its BYOK credential.
+    const g = await startGateway({ env: ({ openai }) => ({ GROQ_BASE_URL: `${openai.url}/v1` }) });
+    try {
+      const { database } = await getHarness();
+      const [teamA, teamB] = await Promise.all([createTeamFx(), createTeamFx()]);
+      const [secretA, secretB] = [freshSecret("gsk_"), freshSecret("gsk_")];
+      for (const s of [secretA, secretB]) g.openai.validKeys.add(s);
+      const credA = await createCredentialFx(teamA, { provider: "groq", credentials: { apiKey: secretA } });
+      const credB = await createCredentialFx(teamB, { provider: "groq", credentials: { apiKey: secretB } });
+      const [{ sealed }] = (await database.db.select({ sealed: byokCredentials.sealed }).from(byokCredentials).where(eq(byokCredentials.id, credA.id))) as [{ sealed: string }];
+      await database.db.update(byokCredentials).set({ sealed }).where(eq(byokCredentials.id, credB.id));
+      (await getHarness()).gateway.clear(); // as after a restart: read from the database
+
+      const chat = (key: string) =>
+        fetch(`${g.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify({ model: "groq/llama-3.1-8b-instant", messages: [{ role: "user", content: "x" }] }),
+        });
+      const seen = () => g.openai.requests.map((r) => r.headers.authorization);
+
+      // Team B: its row holds A's ciphertext, bound to A's team and row: it does not open there.
+      const keyB = await createKeyFx(teamB);
+      const before = g.openai.requests.length;
+      const refused = await chat(keyB.apiKeyString);
+      const text = await refused.text();
+      expect(refused.status, text).toBe(400);
+      expect(JSON.parse(text).error).toMatchObject({ type: "invalid_request_error", code: "provider_not_configured" });
+      expect(JSON.parse(text).error.message).toContain("No credential for provider 'groq'");
+      expect(text).not.toContain(secretA);
+      expect(g.openai.requests.length).toBe(before); // nothing went to the provider, with A's key or any other
+      const auth = await authorize(keyB.apiKeyString, "groq/llama-3.1-8b-instant");
+      expect(auth.status).toBe(200);
+      expect(auth.body.credentials).toEqual([]);
+      expect(auth.text).not.toContain(secretA);
+      // The log says which credential and why, without the secret.
+      const logged = logLines.map((l) => JSON.parse(l)).filter((l) => l.credentialId === credB.id);
+      expect(logged.length).toBeGreaterThan(0);
+      expect(logged[0]).toMatchObject({ level: "error", teamId: teamB.id, msg: expect.stringContaining("BYOK credential cannot be decrypted") });
+      expect(logged[0].reason).toContain("moved to another row");
+      expect(logLines.join("\n")).not.toContain(secretA);
+      // Its management view shows B's own hint, never A's secret.
+      const got = await call("GET", `${BYOK}/${credB.id}`, { token: teamB.owner.token });
+      expect(got.status).toBe(200);
+      expect(got.body.credential.hint).toBe(credB.hint);
+      expect(got.text).not.toContain(secretA);
+
+      // Team A's own credential still works, and only A's requests ever carried A's secret.
+      const keyA = await createKeyFx(teamA);
+      expect((await chat(keyA.apiKeyString)).status).toBe(200);
+      expect(seen().filter((a) => a === `Bearer ${secretA}`)).toHaveLength(1);
+
+      // Rotating B's credential re-seals it in B's row: B is served again, with its own secret.
+      const rotated = await call("PATCH", `${BYOK}/${credB.id}`, { token: teamB.owner.token, body: { credentials: { apiKey: secretB } } });
+      expect(rotated.status).toBe(200);
+      const served = await eventuallyOk(() => chat(keyB.apiKeyString));
+      expect(served).toBe(200);
+      expect(seen().at(-1)).toBe(`Bearer ${secretB}`);
+      expect(seen().filter((a) => a === `Bearer ${secretA}`)).toHaveLength(1);
+    } finally {
+      await g.close();
+    }
+  });
 });
+
+/** The status of `request` once it is 200 (a BYOK change reaches the gateway cache through a notification), or its last status. */
+async function eventuallyOk(request: () => Promise<Response>, timeoutMs = 3000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request();
+    await res.text();
+    if (res.status === 200 || Date.now() > until) return res.status;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -46,6 +46,29 @@ describe("error envelope", () => {
     });
   }
 
+  for (const rc of bodyRoutes) {
+    it(`${rc.method} ${rc.route}: a body nested past 64 levels is the depth 400 in the route's error shape; not JSON-typed, a 4xx`, async () => {
+      const team: TeamFx = await createTeamFx();
+      const req = await rc.make(team);
+      const { ADMIN_TOKEN, GATEWAY_TOKEN } = await import("../helpers/harness.js");
+      const token = req.token ?? (rc.scope === "admin" ? ADMIN_TOKEN : rc.scope === "gateway" ? GATEWAY_TOKEN : team.owner.token);
+      // A body the route takes, with one more field nested `n` deep.
+      const withDeep = (n: number) => JSON.stringify({ ...(req.body as object | undefined), deep: "DEEP" }).replace('"DEEP"', "[".repeat(n) + "]".repeat(n));
+      for (const n of [65, 1000, 5000]) {
+        const r = await call(rc.method, req.path, { token, raw: withDeep(n), headers: { "content-type": "application/json" }, app: req.app });
+        expectEnvelope(r, `${n} deep`);
+        expect(r.status, `${n} deep`).toBe(400);
+        expect(r.body.error.message, `${n} deep`).toContain("nested deeper than 64 levels");
+        if (rc.route === "/v1/messages") expect(r.body, `${n} deep`).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+        else if (rc.scope === "key") expect(r.body.error, `${n} deep`).toMatchObject({ type: "invalid_request_error", code: "bad_request", param: "(body)" });
+        else expect(r.body.error.params, `${n} deep`).toEqual([expect.objectContaining({ path: "(body)" })]);
+        for (const headers of [{}, { "content-type": "text/plain" }] as Record<string, string>[]) {
+          expectEnvelope(await call(rc.method, req.path, { token, raw: withDeep(n), headers, app: req.app }), `${n} deep, ${headers["content-type"] ?? "no"} content-type`);
+        }
+      }
+    });
+  }
+
   it("NUL and unpaired surrogates in a path, query or body are 400 naming the field, never a 500", async () => {
     const team = await createTeamFx();
     const cases: [string, string, string | undefined, string][] = [

@@ -17,6 +17,23 @@ describe("keyring", () => {
     expect(ring.open(sealed, "byok:team_a:cred_1")).toBe("sk-secret");
   });
 
+  it("a fresh IV for every value: the same plaintext sealed twice gives different IVs and ciphertexts, both opening", () => {
+    const ring = new Keyring(parseEncryptionKeys(K1));
+    const a = ring.seal("sk-secret", "byok:team_a:cred_1");
+    const b = ring.seal("sk-secret", "byok:team_a:cred_1");
+    expect(a).not.toBe(b);
+    const [, , ivA, bodyA] = a.split(".");
+    const [, , ivB, bodyB] = b.split(".");
+    expect(ivA).not.toBe(ivB);
+    expect(bodyA).not.toBe(bodyB);
+    expect([ring.open(a, "byok:team_a:cred_1"), ring.open(b, "byok:team_a:cred_1")]).toEqual(["sk-secret", "sk-secret"]);
+    // 96 random bits each: no IV repeats, and none is all zeros.
+    const ivs = Array.from({ length: 200 }, () => ring.seal("x", "aad").split(".")[2]!);
+    expect(new Set(ivs).size).toBe(200);
+    for (const iv of ivs) expect(Buffer.from(iv, "base64url")).toHaveLength(12);
+    expect(ivs).not.toContain(Buffer.alloc(12).toString("base64url"));
+  });
+
   it("refuses other additional data (a ciphertext moved to another row or team)", () => {
     const ring = new Keyring(parseEncryptionKeys(K1));
     const sealed = ring.seal("sk-secret", "byok:team_a:cred_1");

@@ -116,6 +116,25 @@ describe("gateway refusals, in each API's error shape", () => {
     expect(unknown.message).toContain("Unknown provider 'acme'");
   });
 
+  it("JSON nested 64 levels deep goes through; deeper is a 400 in the API's shape, and the provider is not called", async () => {
+    const team = await createTeamFx();
+    const k = (await createKeyFx(team)).apiKeyString;
+    // The body is level 1, `tools` level 2: `n` more levels of arrays inside it.
+    const nested = (model: string, n: number) => JSON.stringify({ model, max_tokens: 8, messages: [{ role: "user", content: "deep" }], tools: "T" }).replace('"T"', "[".repeat(n) + "]".repeat(n));
+    const ok = await post("/v1/chat/completions", k, nested("openai/gpt-4o-mini", 63));
+    expect(ok.status).toBe(200);
+    const seen = fx.openai.requests.length;
+    for (const n of [64, 1000, 5000]) {
+      const o = await post("/v1/chat/completions", k, nested("openai/gpt-4o-mini", n));
+      expect(o, `${n}`).toMatchObject({ status: 400, body: { error: { type: "invalid_request_error", param: "(body)", code: "bad_request" } } });
+      expect(o.body.error.message).toBe("Invalid request body: JSON nested deeper than 64 levels.");
+      const a = await post("/v1/messages", k, nested("anthropic/claude-haiku-4-5", n));
+      expect(a, `${n}`).toEqual({ status: 400, body: { type: "error", error: { type: "invalid_request_error", message: "Invalid request body: JSON nested deeper than 64 levels." } } });
+    }
+    expect(fx.openai.requests.length).toBe(seen);
+    expect(fx.anthropic.requests.some((r) => r.body?.messages?.[0]?.content === "deep")).toBe(false);
+  });
+
   it("a body over 10 MiB is 413 in the API's shape", async () => {
     const team = await createTeamFx();
     const k = (await createKeyFx(team)).apiKeyString;

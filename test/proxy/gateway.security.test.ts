@@ -83,6 +83,46 @@ describe("gateway: BYOK credentials", () => {
     expect((await recordedUsage(response.headers.get("x-tollgate-request-id"))).byok).toBe(false);
   });
 
+  it("Anthropic, streamed: a BYOK key the provider refuses (401) is retried once with the system key; the stream and the usage are the system key's", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    await addCredential(team, "anthropic", "sk-ant-byok-revoked"); // not a key the fake provider accepts
+    const before = fx.anthropic.requests.length;
+    const res = await fetch(`${fx.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key.apiKeyString, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "anthropic/claude-haiku-4-5", max_tokens: 16, stream: true, messages: [{ role: "user", content: "fall back" }] }),
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(text).toContain("event: message_stop");
+    expect(text).not.toContain("authentication_error");
+    const tried = fx.anthropic.requests.slice(before).map((r) => r.headers["x-api-key"]);
+    expect(tried).toEqual(["sk-ant-byok-revoked", SYSTEM_ANTHROPIC_KEY]);
+    const usage = await recordedUsage(res.headers.get("x-tollgate-request-id"));
+    expect(usage).toMatchObject({ teamId: team.id, keyId: key.apiKey.id, byok: false, outputTokens: 7 });
+    expect(usage.costMicros).toBeGreaterThan(0);
+  });
+
+  it("a BYOK key refused (401) for a provider with no system key: the provider's 401 passes through, tried once", async () => {
+    const g = await startGateway({ env: ({ openai }) => ({ GROQ_BASE_URL: `${openai.url}/v1` }) });
+    try {
+      const team = await createTeamFx();
+      const key = await createKeyFx(team);
+      await addCredential(team, "groq", "gsk-byok-revoked");
+      const before = g.openai.requests.length;
+      const err = await openaiClient(g, key.apiKeyString)
+        .chat.completions.create({ model: "groq/llama-3.1-8b-instant", messages: [{ role: "user", content: "x" }] })
+        .catch((e) => e);
+      expect(err.status).toBe(401);
+      expect(err.error).toMatchObject({ code: "invalid_api_key", message: "Incorrect API key provided." });
+      expect(g.openai.requests.slice(before).map((r) => r.headers.authorization)).toEqual(["Bearer gsk-byok-revoked"]);
+    } finally {
+      await g.close();
+    }
+  });
+
   it("Anthropic: the BYOK key goes as x-api-key", async () => {
     const team = await createTeamFx();
     const key = await createKeyFx(team);
