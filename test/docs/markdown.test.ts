@@ -10,7 +10,6 @@ describe("docs runner: reading blocks", () => {
       "npm install",
       "```",
       "",
-      "<!-- docs: setup -->",
       "<!-- docs: server -->",
       "```sh",
       "npm start &",
@@ -31,15 +30,15 @@ describe("docs runner: reading blocks", () => {
       "```",
     ].join("\n");
     const blocks = shellBlocks(md);
-    expect(blocks.map((b) => [b.skip, b.server, b.setup])).toEqual([
-      [true, false, false],
-      [false, true, true],
-      [false, false, false],
+    expect(blocks.map((b) => [b.skip, b.server])).toEqual([
+      [true, false],
+      [false, true],
+      [false, false],
     ]);
     expect(blocks[2]!.steps).toEqual([
-      { code: "X=$(echo 1)\necho $X", expected: "1", line: 16 },
-      { code: "echo '{\"a\": 1,'\necho '\"b\": 2}'", expected: '{"a": 1,\n  "b": 2}', line: 19 },
-      { code: "# a comment, not output\necho done", expected: null, line: 23 },
+      { code: "X=$(echo 1)\necho $X", expected: "1", line: 15 },
+      { code: "echo '{\"a\": 1,'\necho '\"b\": 2}'", expected: '{"a": 1,\n  "b": 2}', line: 18 },
+      { code: "# a comment, not output\necho done", expected: null, line: 22 },
     ]);
     expect(() => shellBlocks("<!-- docs: skpi -->\n```sh\nls\n```")).toThrow(/unknown marker/);
   });

@@ -21,13 +21,11 @@ export type Block = {
   skip: boolean;
   /** `<!-- docs: server -->`: starts the server; run in the background, then waited for. */
   server: boolean;
-  /** `<!-- docs: setup -->` (README only): also run first in every docs/ page's session. */
-  setup: boolean;
   steps: Step[];
 };
 
 const RUNNABLE = new Set(["sh", "bash", "shell", "console"]);
-const KNOWN_MARKERS = new Set(["skip", "server", "setup"]);
+const KNOWN_MARKERS = new Set(["skip", "server"]);
 const MARKER = /^<!--\s*docs:\s*([a-z-]+)\s*-->\s*$/;
 const EXPECT = /^\s*# → ?(.*)$/;
 const CONTINUATION = /^\s*#( {2,}.*)$/;
@@ -61,7 +59,6 @@ export function shellBlocks(markdown: string): Block[] {
         text: body.join("\n"),
         skip: markers.includes("skip"),
         server: markers.includes("server"),
-        setup: markers.includes("setup"),
         steps: splitSteps(body, i + 2),
       });
     }

@@ -31,23 +31,33 @@ __docs_fail() { printf '%s\n' "exit status $1: $2" >> "$DOCS_WORK/failures"; }
 trap '__docs_fail "$?" "$BASH_COMMAND"' ERR
 npm() {
   if [ "$1" != start ]; then (cd "$DOCS_REPO" && command npm "$@"); return; fi
-  (
+  # A server block always runs in the background, so this body runs in the job's own process
+  # (no inner subshell: the job's pid must be the one that traps the signal).
+  {
     if [ -s "$DOCS_WORK/server.pid" ]; then
       old=$(cat "$DOCS_WORK/server.pid")
       kill "$old" 2>/dev/null
       while kill -0 "$old" 2>/dev/null; do sleep 0.05; done
     fi
     : > "$DOCS_WORK/server.log"
-    cd "$DOCS_REPO" || exit 1
+    cd "$DOCS_REPO" || return 1
     PORT=$DOCS_PORT HOST=127.0.0.1 TOLLGATE_DATA_DIR=$DOCS_DATA_DIR DATABASE_URL=$DOCS_DATABASE_URL \
       node --import tsx src/main.ts >> "$DOCS_WORK/server.log" 2>&1 &
     pid=$!
     echo "$pid" > "$DOCS_WORK/server.pid"
-    # Like npm start: stopping this job (kill %1, Ctrl-C) stops the server.
+    # Like npm start: stopping this job (kill %1, Ctrl-C) stops the server, and the job ends
+    # with the server's exit status once the server and its output are done.
     trap 'kill "$pid" 2>/dev/null' TERM INT
     tail -n +1 -f --pid="$pid" "$DOCS_WORK/server.log" 2>/dev/null &
-    wait $!
-  )
+    tailpid=$!
+    while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
+    wait "$pid"
+    code=$?
+    wait "$tailpid"
+    # A stopped server has no pid file: the runner waits for the next one's.
+    [ "$(cat "$DOCS_WORK/server.pid" 2>/dev/null)" = "$pid" ] && rm -f "$DOCS_WORK/server.pid"
+    return "$code"
+  }
 }
 npx() { (cd "$DOCS_REPO" && command npx "$@"); }
 `;
@@ -63,9 +73,14 @@ export class DocsSession {
   private waiter: (() => void) | null = null;
   private seq = 0;
 
+  /**
+   * `checkout`: the repository the session's `npm`/`npx` run in and its working directory
+   * (default: this repository, and an empty temporary directory to work in).
+   */
   constructor(
     readonly port: number,
     databaseUrl: string | undefined,
+    checkout?: string,
   ) {
     this.work = mkdtempSync(join(tmpdir(), "tollgate-docs-"));
     this.dataDir = join(this.work, "data");
@@ -74,13 +89,15 @@ export class DocsSession {
       HOME: process.env.HOME ?? this.work,
       LANG: "C.UTF-8",
       DOCS_WORK: this.work,
-      DOCS_REPO: REPO,
+      DOCS_REPO: checkout ?? REPO,
       DOCS_PORT: String(port),
+      // Where the README's TOLLGATE=http://localhost:${PORT:-3000} points.
+      PORT: String(port),
       DOCS_DATA_DIR: this.dataDir,
       DOCS_DATABASE_URL: databaseUrl ?? "",
       TOLLGATE_LOG_LEVEL: "error",
     };
-    this.bash = spawn("bash", ["--noprofile", "--norc"], { cwd: this.work, env, stdio: ["pipe", "pipe", "pipe"] });
+    this.bash = spawn("bash", ["--noprofile", "--norc"], { cwd: checkout ?? this.work, env, stdio: ["pipe", "pipe", "pipe"] });
     this.bash.stdout.setEncoding("utf8");
     this.bash.stdout.on("data", (d: string) => {
       this.buffered += d;

@@ -3,7 +3,8 @@
  * them (the convention is in docs/README.md). The pages are shared between two test files
  * (docs-1.test.ts, docs-2.test.ts) so that vitest's two workers run them side by side. Each page gets its own bash session, server (a real
  * `tsx src/main.ts` child process), data dir and, with DATABASE_URL set, its own fresh Postgres
- * database. Blocks are read from the Markdown at test time, never copied here.
+ * database. A docs/ page runs after the whole README, in the state a reader who followed it has.
+ * Blocks are read from the Markdown at test time, never copied here.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,13 +20,10 @@ const README = "README.md";
 export const allPages = [README, ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
 const read = (page: string) => readFileSync(join(REPO, page), "utf8");
 
-/** The README's `setup` blocks: what every docs/ page assumes has been run. */
-const setupBlocks = () => shellBlocks(read(README)).filter((b) => b.setup);
-
 /** Variables a step captures with `NAME=$(…)`: each must end up neither empty nor "null". */
 const captured = (code: string) => [...code.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=\$\(/gm)].map((m) => m[1]!);
 
-/** The README talks to localhost:3000; the session's server listens on its own port. */
+/** Literal localhost:3000 (a CLI's --url) is the session's server, which listens on its own port. */
 const localize = (code: string, port: number) => code.replace(/localhost:3000\b/g, `127.0.0.1:${port}`);
 
 const ERROR_ENVELOPE = /\{"error":\s*\{"code":/;
@@ -80,11 +78,16 @@ async function runBlock(page: string, block: Block, session: DocsSession): Promi
   }
 }
 
+/** Runs a page's blocks in order in the session. */
+export async function runPage(page: string, session: DocsSession): Promise<void> {
+  for (const b of shellBlocks(read(page))) await runBlock(page, b, session);
+}
+
 let admin: postgres.Sql | undefined;
 const databases: string[] = [];
 
 /** With DATABASE_URL: a fresh database on that server for one page (dropped at the end). */
-async function freshDatabase(): Promise<string | undefined> {
+export async function freshDatabase(): Promise<string | undefined> {
   const url = process.env.DATABASE_URL;
   if (!url) return undefined;
   admin ??= postgres(url, { max: 1, onnotice: () => {} });
@@ -97,7 +100,7 @@ async function freshDatabase(): Promise<string | undefined> {
 }
 
 /** Drops the pages' databases (each test file's suite calls it when it ends). */
-async function dropDatabases(): Promise<void> {
+export async function dropDatabases(): Promise<void> {
   const sql = admin;
   if (!sql) return;
   admin = undefined;
@@ -106,7 +109,7 @@ async function dropDatabases(): Promise<void> {
 }
 
 /** The tools the walk-through asks a reader to have. */
-function missingTools(): string[] {
+export function missingTools(): string[] {
   return ["bash", "curl", "jq", "openssl"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
 }
 
@@ -127,8 +130,8 @@ export function documentationRuns(part: number, parts: number): void {
       test.skipIf(runnable.length === 0)(page, { timeout: 300_000 }, async () => {
         const session = new DocsSession(await freePort(), await freshDatabase());
         try {
-          if (page !== README) for (const b of setupBlocks()) await runBlock(README, b, session);
-          for (const b of blocks) await runBlock(page, b, session);
+          if (page !== README) await runPage(README, session);
+          await runPage(page, session);
         } finally {
           await session.close();
         }
