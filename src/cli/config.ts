@@ -54,8 +54,16 @@ export function removeConfig(env: NodeJS.ProcessEnv = process.env): boolean {
   return true;
 }
 
+/**
+ * The server's root URL: trailing slashes and a trailing `/v1` dropped, since SDKs take base URLs
+ * ending in `/v1` (`OPENAI_BASE_URL=http://host:3000/v1`) and the CLI's paths start with `/v1/`.
+ */
+export function serverRoot(url: string): string {
+  return url.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
 /** The server and token in force: `TOLLGATE_API_URL` / `TOLLGATE_TOKEN` override the file. */
 export function resolveConnection(env: NodeJS.ProcessEnv = process.env): { url: string; token: string | undefined } {
   const file = readConfig(env);
-  return { url: env.TOLLGATE_API_URL || file.url || DEFAULT_URL, token: env.TOLLGATE_TOKEN || file.token };
+  return { url: serverRoot(env.TOLLGATE_API_URL || file.url || DEFAULT_URL), token: env.TOLLGATE_TOKEN || file.token };
 }

@@ -64,15 +64,19 @@ describe("tollgate CLI (child process against a started server)", { timeout: 120
     expect(statSync(join(config, "tollgate")).mode & 0o777).toBe(0o700);
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ url: server.url, token: team.owner.token });
 
-    const [whoami, whoamiJson, teamsLs, teamsList, asMember, unreachable] = await Promise.all([
+    const [whoami, whoamiJson, teamsLs, teamsList, asMember, unreachable, sdkStyle] = await Promise.all([
       cli(["whoami"], env),
       cli(["whoami", "--json"], env),
       cli(["teams", "ls"], env),
       cli(["teams", "list", "--json"], env),
       cli(["whoami", "--json"], { ...env, TOLLGATE_TOKEN: team.member.token }),
       cli(["whoami"], { ...env, TOLLGATE_API_URL: "http://127.0.0.1:9" }),
+      // An SDK-style base URL (…/v1, as OPENAI_BASE_URL takes it) is the same server, not /v1/v1/…
+      cli(["whoami", "--json"], { ...env, TOLLGATE_API_URL: `${server.url}/v1/` }),
     ]);
-    runs.push(whoami, whoamiJson, teamsLs, teamsList, asMember, unreachable);
+    runs.push(whoami, whoamiJson, teamsLs, teamsList, asMember, unreachable, sdkStyle);
+    expect(sdkStyle.code).toBe(0);
+    expect(json(sdkStyle).user.email).toBe(team.owner.email);
     expect(whoami.code).toBe(0);
     expect(whoami.stdout).toMatch(new RegExp(`^User\\s+${team.owner.email}$`, "m"));
     expect(whoami.stdout).toMatch(new RegExp(`^Teams\\s+${team.slug}$`, "m"));

@@ -20,6 +20,15 @@ describe("health, readiness, metrics, docs", () => {
     expect(ready.body).toEqual({ ready: true, database: "ok", cache: "trusted", draining: false });
   });
 
+  it("/ points a browser at /docs and an API client at the docs and the OpenAPI document", async () => {
+    const browser = await call("GET", "/", { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(browser.status).toBe(302);
+    expect(browser.headers.get("location")).toBe("/docs");
+    const client = await call("GET", "/");
+    expect(client.status).toBe(200);
+    expect(client.body).toMatchObject({ docs: "/docs", openapi: "/openapi.json" });
+  });
+
   it("/readyz is 503 with Retry-After while the cache is not trusted", async () => {
     const h = await getHarness();
     h.gateway.setListening(false);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type GlobalOpts, openSession, unwrap } from "../api.js";
-import { configPath, DEFAULT_URL, readConfig, removeConfig, resolveConnection, writeConfig } from "../config.js";
+import { configPath, DEFAULT_URL, readConfig, removeConfig, resolveConnection, serverRoot, writeConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { colours, details, print, printJson, table } from "../output.js";
 import { ask, askSecret, interactive } from "../prompt.js";
@@ -23,7 +23,7 @@ export function registerAuth(program: Command): void {
         token = (await askSecret("Token")).trim();
       }
       try {
-        url = new URL(url || DEFAULT_URL).toString().replace(/\/+$/, "");
+        url = serverRoot(new URL(url || DEFAULT_URL).toString());
       } catch {
         throw new UsageError(`Not a URL: ${url}`);
       }
