@@ -17,6 +17,14 @@ export type Change =
   | { t: "byok"; teamId: string }
   /** A project was deleted (its OIDC tokens stop authorizing). */
   | { t: "project"; projectId: string }
+  /** A membership was added, removed, or its `token_epoch` changed (the OIDC tokens the member minted stop authorizing). */
+  | { t: "member"; teamId: string; userId: string }
+  /** OIDC signing keys were revoked (the tokens they signed stop authorizing). */
+  | { t: "oidc_keys" }
+  /** A hard budget's leases changed: Σ of the unexpired ones of its period (src/quotas/leases.ts), shown as `reserved`. */
+  | { t: "leased"; teamId: string; scopeType: BudgetScope; scopeId: string; periodStart: number; micros: number }
+  /** A usage report settled a request another instance may hold a hard-budget reservation for (src/quotas/leases.ts). */
+  | { t: "settled"; teamId: string; requestId: string; micros: number }
   /** An instance's heartbeat to itself: proof its listening connection still delivers. */
   | { t: "ping"; instance: string }
   | {

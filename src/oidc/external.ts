@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray, or } from "drizzle-orm";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
 import type { Db } from "../db/client.js";
 import { teams } from "../db/schema.js";
@@ -8,7 +8,34 @@ import type { Logger } from "../lib/logger.js";
 import { subjectMatcher, type TrustedIssuer } from "./trusted-config.js";
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
-type Mapping = TrustedIssuer & { match: RegExp };
+type Mapping = TrustedIssuer & { teamId: string; match: RegExp };
+
+/** A mapping of `TOLLGATE_TRUSTED_ISSUERS` names a team that does not exist: the server does not start. */
+export class UnboundTrustedIssuerError extends Error {}
+
+/**
+ * Resolves each mapping's `team` (an id or a slug) to the team's id, once, at start: a mapping
+ * then acts on that team only, whatever team later claims the slug. A mapping naming a team that
+ * does not exist (yet) is refused (`UnboundTrustedIssuerError`, naming the entry), rather than
+ * left to bind to whoever creates a team with that slug later.
+ */
+export async function bindTrustedIssuers(db: Db, issuers: TrustedIssuer[]): Promise<(TrustedIssuer & { teamId: string })[]> {
+  if (issuers.length === 0) return [];
+  const named = [...new Set(issuers.map((i) => i.team))];
+  const rows = await db
+    .select({ id: teams.id, slug: teams.slug })
+    .from(teams)
+    .where(or(inArray(teams.id, named), inArray(teams.slug, named)));
+  return issuers.map((i, n) => {
+    const team = i.team.startsWith("team_") ? rows.find((r) => r.id === i.team) : rows.find((r) => r.slug === i.team);
+    if (!team) {
+      throw new UnboundTrustedIssuerError(
+        `TOLLGATE_TRUSTED_ISSUERS: entry ${n + 1}: the team "${i.team}" does not exist. Mappings are bound to teams when the server starts: create the team first (or fix the entry), then restart.`,
+      );
+    }
+    return { ...i, teamId: team.id };
+  });
+}
 
 /** Discovery documents and JWKS are fetched with this timeout. */
 const FETCH_TIMEOUT_MS = 5000;
@@ -36,8 +63,10 @@ export class ExternalVerifier {
     private readonly log: Logger,
   ) {
     for (const i of issuers) {
+      // Never a slug looked up per request: a team created later with that slug would receive the mapping.
+      if (i.teamId === undefined) throw new Error(`trusted issuer ${i.issuer}: mapping not bound to a team id (bindTrustedIssuers at start)`);
       const list = this.byIssuer.get(i.issuer) ?? [];
-      list.push({ ...i, match: subjectMatcher(i.subject) });
+      list.push({ ...i, teamId: i.teamId, match: subjectMatcher(i.subject) });
       this.byIssuer.set(i.issuer, list);
     }
   }
@@ -68,9 +97,8 @@ export class ExternalVerifier {
     const alg = decodeProtectedHeader(jwt).alg ?? "";
     const mapping = mappings.find((m) => auds.includes(m.audience) && m.match.test(sub) && m.algorithms.includes(alg));
     if (!mapping) throw this.refuse("no mapping matches the audience and subject", iss, sub);
-    const where = mapping.team.startsWith("team_") ? eq(teams.id, mapping.team) : eq(teams.slug, mapping.team);
-    const [team] = await this.db.select({ id: teams.id }).from(teams).where(where).limit(1);
-    if (!team) throw this.refuse(`the mapped team "${mapping.team}" does not exist`, iss, sub);
+    const [team] = await this.db.select({ id: teams.id }).from(teams).where(eq(teams.id, mapping.teamId)).limit(1);
+    if (!team) throw this.refuse(`the mapped team "${mapping.team}" (${mapping.teamId}) no longer exists`, iss, sub);
     return { kind: "external", id: `ext:${iss}#${sub}`, issuer: iss, subject: sub, teamId: team.id, role: mapping.role };
   };
 

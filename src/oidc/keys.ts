@@ -1,5 +1,5 @@
 import type { SealedColumn } from "../lib/sealed-columns.js";
-import { desc, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, isNull, lt, ne, sql } from "drizzle-orm";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import type { Db } from "../db/client.js";
 import { oidcSigningKeys } from "../db/schema.js";
@@ -38,9 +38,14 @@ export const oidcSealedColumn: SealedColumn = {
   aad: (row) => aadOf(String(row.kid)),
 };
 
-/** Whether a key is still published at `now`: signing, or retired less than a token lifetime ago. */
-export function isPublished(row: Pick<KeyRow, "retiredAt">, now: number): boolean {
+/** Whether a key may have signed a token still live at `now`: signing, or retired less than a token lifetime ago. */
+export function isVerifiable(row: Pick<KeyRow, "retiredAt">, now: number): boolean {
   return row.retiredAt === null || row.retiredAt + RETIRED_KEY_GRACE_MS > now;
+}
+
+/** Whether a key is published at `now` (JWKS): verifiable and not revoked. */
+export function isPublished(row: Pick<KeyRow, "retiredAt" | "revokedAt">, now: number): boolean {
+  return row.revokedAt === null && isVerifiable(row, now);
 }
 
 /** The published keys (newest first) as a JWKS `keys` array. */
@@ -135,21 +140,43 @@ export async function ensureSigningKey(db: Db, keyring: Keyring | null, now: num
 }
 
 /**
- * Rotation by the instance admin (run it in a transaction, with its audit event): a new key signs from now on; the previous one stays published
- * until every token it signed has expired. Returns the new kid and the kids still published.
+ * Rotation by the instance admin (run it in a transaction, with its audit event): a new key signs
+ * from now on; the previous ones stay published until every token they signed has expired, or,
+ * with `revokePrevious`, are revoked: out of the JWKS at once, and their tokens stop authorizing
+ * (the caller publishes the `oidc_keys` change). Returns the new kid, the kids still published
+ * besides it, and the kids revoked now.
  */
-export async function rotateSigningKey(tx: Db, keyring: Keyring | null, now: number): Promise<{ kid: string; retired: string[] }> {
+export async function rotateSigningKey(
+  tx: Db,
+  keyring: Keyring | null,
+  now: number,
+  opts: { revokePrevious?: boolean } = {},
+): Promise<{ kid: string; retired: string[]; revoked: string[] }> {
   if (!keyring) throw new SigningUnavailableError();
   await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
   const row = await insertKey(tx, keyring, now);
-  const others = await tx.select({ kid: oidcSigningKeys.kid, retiredAt: oidcSigningKeys.retiredAt }).from(oidcSigningKeys);
-  return { kid: row.kid, retired: others.filter((o) => o.kid !== row.kid && isPublished(o, now)).map((o) => o.kid) };
+  const revoked = opts.revokePrevious
+    ? (
+        await tx
+          .update(oidcSigningKeys)
+          .set({ revokedAt: now })
+          .where(and(ne(oidcSigningKeys.kid, row.kid), isNull(oidcSigningKeys.revokedAt)))
+          .returning({ kid: oidcSigningKeys.kid })
+      ).map((r) => r.kid)
+    : [];
+  const others = await tx
+    .select({ kid: oidcSigningKeys.kid, retiredAt: oidcSigningKeys.retiredAt, revokedAt: oidcSigningKeys.revokedAt })
+    .from(oidcSigningKeys);
+  return { kid: row.kid, retired: others.filter((o) => o.kid !== row.kid && isPublished(o, now)).map((o) => o.kid), revoked: revoked.sort() };
 }
 
-/** The published public keys, by kid, imported for verification. */
+/**
+ * The public keys that may have signed a live token, by kid, imported for verification: revoked
+ * ones included (authorize refuses their tokens through the gateway cache; usage still counts them).
+ */
 export async function loadPublicKeys(db: Db, now: number): Promise<Map<string, CryptoKey>> {
   const rows = await db.select().from(oidcSigningKeys);
   const out = new Map<string, CryptoKey>();
-  for (const r of rows) if (isPublished(r, now)) out.set(r.kid, (await importJWK(publicJwkOf(r), r.alg)) as CryptoKey);
+  for (const r of rows) if (isVerifiable(r, now)) out.set(r.kid, (await importJWK(publicJwkOf(r), r.alg)) as CryptoKey);
   return out;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from "jose";
 import type { Db } from "../db/client.js";
+import { systemClock } from "../lib/clock.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Subject } from "../quotas/state.js";
 import { loadPublicKeys, OIDC_ALG, signingKey, TOKEN_TTL_MS } from "./keys.js";
@@ -15,6 +16,13 @@ export type ProjectClaims = {
   project: string;
   project_id: string;
   environment: Environment;
+  /**
+   * The member who minted it and their membership's `token_epoch` then: authorize refuses the token
+   * once the membership ends or its epoch changes (a demotion). Absent for a token minted by a
+   * trusted external identity (its role comes from configuration).
+   */
+  minted_by?: string;
+  minted_by_epoch?: string;
 };
 
 export const audienceOf = (issuer: string, teamSlug: string) => `${issuer}/${teamSlug}`;
@@ -50,6 +58,10 @@ export type VerifiedToken = Subject & {
   projectId: string;
   userId: null;
   environment: Environment;
+  /** The signing key's id: a revoked key's tokens do not authorize. */
+  kid: string;
+  /** The member who minted it, and their membership's epoch then; null for an external identity's token. */
+  mintedBy: { userId: string; epoch: string } | null;
   nbfMs: number;
   expMs: number;
   /** The start of authorize's answer, `{"teamId":…,"projectId":…,"keyId":null` (see v1_gateway_authorize.ts). */
@@ -71,8 +83,10 @@ const isEnvironment = (v: unknown): v is Environment => typeof v === "string" &&
  * public URL, `aud` `<iss>/<owner>`, `sub` consistent with the claims, `nbf` and `exp`. Keys come
  * from the database (public halves only: no encryption key needed) and are reloaded when a token
  * names an unknown `kid` (another instance rotated). A verified token is cached until it expires,
- * so a warm authorize verifies nothing: it is a map lookup. Whether the project still exists is
- * the caller's check (it changes; the signature does not).
+ * so a warm authorize verifies nothing: it is a map lookup. Whether the project still exists, the
+ * signing key is not revoked and the minting member still holds the membership it was minted
+ * under are the caller's checks (they change; the signature does not). Revoked keys still verify
+ * here: usage of a request admitted before the revocation still counts.
  */
 export class TokenVerifier {
   private readonly cache = new Map<string, VerifiedToken>();
@@ -114,7 +128,7 @@ export class TokenVerifier {
     }
     let key = this.keys?.get(kid);
     if (!key) {
-      await this.reload();
+      await this.reload(now);
       key = this.keys?.get(kid);
       if (!key) return undefined;
     }
@@ -130,7 +144,14 @@ export class TokenVerifier {
     } catch {
       return undefined;
     }
-    const { owner, owner_id, project, project_id, environment, aud, sub, nbf, exp } = payload as JWTPayload & Partial<ProjectClaims>;
+    const { owner, owner_id, project, project_id, environment, minted_by, minted_by_epoch, aud, sub, nbf, exp } = payload as JWTPayload &
+      Partial<ProjectClaims>;
+    if (
+      (minted_by !== undefined || minted_by_epoch !== undefined) &&
+      (typeof minted_by !== "string" || typeof minted_by_epoch !== "string")
+    ) {
+      return undefined;
+    }
     if (
       typeof owner !== "string" ||
       typeof owner_id !== "string" ||
@@ -148,6 +169,8 @@ export class TokenVerifier {
       keyId: null,
       userId: null,
       environment,
+      kid,
+      mintedBy: minted_by === undefined ? null : { userId: minted_by, epoch: minted_by_epoch! },
       nbfMs: nbf! * 1000 - CLOCK_TOLERANCE_S * 1000,
       expMs: exp! * 1000 + CLOCK_TOLERANCE_S * 1000,
       piece: JSON.stringify({ teamId: owner_id, projectId: project_id, keyId: null }).slice(0, -1),
@@ -170,15 +193,18 @@ export class TokenVerifier {
     }
   }
 
-  /** Reloads the public keys; concurrent callers share one load, and loads are at least MIN_RELOAD_MS apart. */
-  private reload(): Promise<void> {
+  /**
+   * Reloads the public keys verifiable at `now` (the caller's clock); concurrent callers share one
+   * load, and loads are at least MIN_RELOAD_MS of real time apart (a wait, so the system clock).
+   */
+  private reload(now: number): Promise<void> {
     this.reloading ??= (async () => {
-      const wait = this.lastReload + MIN_RELOAD_MS - Date.now();
+      const wait = this.lastReload + MIN_RELOAD_MS - systemClock.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       try {
-        this.keys = await loadPublicKeys(this.db, Date.now());
+        this.keys = await loadPublicKeys(this.db, now);
       } finally {
-        this.lastReload = Date.now();
+        this.lastReload = systemClock.now();
         this.reloading = undefined;
       }
     })();

@@ -15,8 +15,13 @@ export type TrustedIssuer = {
   jwksUrl: string | null;
   /** The `sub` pattern: `*` matches any run of characters, everything else is literal; the whole `sub` must match. */
   subject: string;
-  /** A team id (`team_…`) or slug. */
+  /** A team id (`team_…`) or slug, as configured. */
   team: string;
+  /**
+   * The team's id, resolved once at start (`bindTrustedIssuers`): requests act on this team only,
+   * so a team created later with a mapped slug never receives a mapping's identities.
+   */
+  teamId?: string;
   role: Role;
   algorithms: string[];
 };

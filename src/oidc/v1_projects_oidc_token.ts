@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { projects, teams, type Role } from "../db/schema.js";
+import { memberships, projects, teams, type Role } from "../db/schema.js";
 import { requireMember, roleInTeam } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { ApiError, errorResponse, errorResponses, forbidden, notFound } from "../http/errors.js";
@@ -41,8 +41,11 @@ export const route = createRoute({
     "A JWT signed by this instance (ES256, keys at `/.well-known/jwks.json`), valid 12 hours, that the gateway accepts as `credential`",
     "instead of an API key: no secret to store, nothing to rotate. Claims: `iss` (`TOLLGATE_PUBLIC_URL`), `aud` (`<iss>/<team slug>`),",
     "`sub` (`owner:<team slug>:project:<project name>:environment:<environment>`), `owner`, `owner_id`, `project`, `project_id`,",
-    "`environment`, `iat`, `nbf`, `exp`, `jti`. Requests authorized with it count against the team's and the project's budgets",
-    "(there is no key budget). It stops authorizing when the project is deleted.\n\n",
+    "`environment`, `iat`, `nbf`, `exp`, `jti`, and for a token a member minted `minted_by` (their user id) and `minted_by_epoch`.",
+    "Requests authorized with it count against the team's and the project's budgets",
+    "(there is no key budget). It stops authorizing when the project is deleted, when the member who minted it is removed from the team or",
+    "their role is lowered, and when its signing key is revoked (`POST /v1/admin/oidc/rotate`",
+    "with `revokePrevious`).\n\n",
     "Roles: any member (DEVELOPER included) may mint `development` tokens; `preview` and `production` need OWNER or MEMBER.",
     "Another team's project is 404. Each issuance is in the audit log (`oidc_token.create`, with its `jti`, never the token).",
     "503 `encryption_key_missing` on Postgres without `TOLLGATE_ENCRYPTION_KEY` (signing keys are stored encrypted).",
@@ -74,7 +77,19 @@ export const registerCreateOidcToken = (app: App) =>
       .where(eq(projects.id, id))
       .limit(1);
     const named = row && (!q.teamId || q.teamId === row.team.id) && (!q.slug || q.slug === row.team.slug);
-    const role = named ? await roleInTeam(c, row.team.id) : null;
+    let role = named ? await roleInTeam(c, row.team.id) : null;
+    // A member's token carries their membership's epoch, read with the role in one statement: a
+    // removal or demotion committed after this read changes it, and authorize refuses the token.
+    let minter: { minted_by: string; minted_by_epoch: string } | undefined;
+    if (row && role && principal.kind === "user") {
+      const [m] = await db
+        .select({ role: memberships.role, epoch: memberships.tokenEpoch })
+        .from(memberships)
+        .where(and(eq(memberships.teamId, row.team.id), eq(memberships.userId, principal.user.id)))
+        .limit(1);
+      role = m?.role ?? null;
+      if (m) minter = { minted_by: principal.user.id, minted_by_epoch: m.epoch };
+    }
     if (!row || !role) throw notFound("Project");
     if (!MINT_ROLES[environment].includes(role)) {
       throw forbidden(`Your role ${role} may not issue ${environment} tokens (allowed: ${MINT_ROLES[environment].join(", ")}).`);
@@ -84,7 +99,7 @@ export const registerCreateOidcToken = (app: App) =>
     try {
       minted = await mintProjectToken(
         { db, keyring, issuer: config.publicUrl, keyMaxAgeMs: config.oidcKeyMaxAgeMs },
-        { owner: row.team.slug, owner_id: row.team.id, project: row.project.name, project_id: row.project.id, environment },
+        { owner: row.team.slug, owner_id: row.team.id, project: row.project.name, project_id: row.project.id, environment, ...minter },
         now,
       );
     } catch (err) {

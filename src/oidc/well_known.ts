@@ -65,7 +65,7 @@ export const registerWellKnown = (app: App) => {
         response_types_supported: ["id_token"],
         subject_types_supported: ["public"],
         id_token_signing_alg_values_supported: [OIDC_ALG],
-        claims_supported: ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "owner", "owner_id", "project", "project_id", "environment"],
+        claims_supported: ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "owner", "owner_id", "project", "project_id", "environment", "minted_by", "minted_by_epoch"],
       },
       200,
     );

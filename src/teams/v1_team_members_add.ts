@@ -8,6 +8,7 @@ import type { App } from "../http/context.js";
 import { conflict, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
+import { transact } from "../events/transact.js";
 import { addMember } from "../users/queries.js";
 import { EmailSchema, RoleSchema } from "../users/schemas.js";
 import { MemberSchema, TeamPathSchema, teamRef } from "./members.js";
@@ -33,13 +34,16 @@ export const registerAddMember = (app: App) =>
   app.openapi(route, async (c) => {
     const scope = await resolveTeamScope(c, teamRef(c.req.valid("param").teamId), "owner");
     const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
+    const deps = c.get("deps");
+    const { db } = deps;
+    const now = deps.clock.now();
     const [user] = await db.select().from(users).where(eq(users.email, body.email));
     if (!user) throw notFound(`User with email ${body.email}`);
     try {
-      await db.transaction(async (tx) => {
+      await transact(deps, async (tx, publish) => {
         await addMember(tx, { teamId: scope.team.id, userId: user.id, role: body.role, now });
+        // Every instance forgets the "not a member" it may hold from an earlier removal.
+        await publish({ t: "member", teamId: scope.team.id, userId: user.id });
         await writeAudit(tx, {
           teamId: scope.team.id,
           actor: actorOf(scope.principal),

@@ -16,7 +16,7 @@ export const route = createRoute({
   tags: ["Teams"],
   summary: "Remove a member",
   description:
-    "OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it). Removing the last OWNER is 409.",
+    "OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it), and every project OIDC token they minted for this team stops authorizing at once (401). Removing the last OWNER is 409.",
   security: bearerSecurity,
   request: { params: MemberPathSchema },
   responses: { 204: noContent("Removed; their keys are deactivated."), ...errorResponses(400, 401, 403, 404, 409) },
@@ -35,6 +35,7 @@ export const registerRemoveMember = (app: App) =>
         throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
       }
       await tx.delete(memberships).where(where);
+      await publish({ t: "member", teamId: scope.team.id, userId: params.userId }); // the OIDC tokens they minted stop authorizing
       const deactivated = await deactivateKeysCreatedBy(tx, scope.team.id, params.userId, now);
       for (const k of deactivated) await publish({ t: "key", digest: k.digest });
       await writeAudit(tx, {

@@ -7,8 +7,15 @@ import type { Config } from "../../src/config.js";
 import type { App } from "../../src/http/context.js";
 import type { TrustedIssuer } from "../../src/oidc/trusted-config.js";
 import { ASYMMETRIC_ALGS } from "../../src/oidc/trusted-config.js";
+import { bindTrustedIssuers } from "../../src/oidc/external.js";
 import type { TeamFx } from "../helpers/fixtures.js";
-import { call, getHarness } from "../helpers/harness.js";
+import postgres from "postgres";
+import { createApp } from "../../src/app.js";
+import { openDatabase, type Database } from "../../src/db/client.js";
+import { startGatewayState } from "../../src/gateway/state.js";
+import { systemClock } from "../../src/lib/clock.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { call, getHarness, uniq } from "../helpers/harness.js";
 
 /** Mints a project token through the API. */
 export async function mintFx(team: TeamFx, projectId: string, environment?: string, token = team.owner.token, app?: App) {
@@ -102,8 +109,67 @@ export function mapping(issuer: string, team: TeamFx, over: Partial<TrustedIssue
   return { issuer, audience: "tollgate", jwksUrl: null, subject: "repo:acme/app:*", team: team.slug, role: "MEMBER", algorithms: [...ASYMMETRIC_ALGS], ...over };
 }
 
-/** An app on the shared database that trusts the given issuers. */
+/** An app on the shared database that trusts the given issuers, bound to their teams' ids as at a server's start. */
 export async function appTrusting(issuers: TrustedIssuer[], config: Partial<Config> = {}): Promise<App> {
   const h = await getHarness();
-  return h.makeApp({ config: { trustedIssuers: issuers, ...config } });
+  return h.makeApp({ config: { trustedIssuers: await bindTrustedIssuers(h.database.db, issuers), ...config } });
+}
+
+/** Another instance: its own gateway cache (kept current by change notifications) and token verifier. */
+export type Instance = { app: App; close(): Promise<void> };
+
+/**
+ * Another instance on `database` (default: the harness's), with the harness's configuration and
+ * keyring. On Postgres it has its own pool and listening connection, as a second server would; on
+ * PGlite it shares the in-process database, with its own cache and listener.
+ */
+export async function startInstance(database?: Database): Promise<Instance> {
+  const h = await getHarness();
+  const url = process.env.DATABASE_URL;
+  const own = database ?? (url ? await openDatabase({ databaseUrl: url, poolSize: 3, applicationName: uniq("tollgate-oidc") }) : h.database);
+  const gw = await startGatewayState(own);
+  const app = createApp({ db: own.db, config: h.config, clock: systemClock, log: createLogger("silent"), gateway: gw.state, keyring: h.keyring });
+  return {
+    app,
+    close: async () => {
+      await gw.close();
+      if (database === undefined && own !== h.database) await own.close();
+    },
+  };
+}
+
+/**
+ * A migrated database of its own, for a test whose effect is instance-wide (revoking every signing
+ * key would break the tokens of tests running meanwhile): a fresh database on DATABASE_URL's
+ * server, or a fresh in-memory PGlite. `another()` connects a second time (on Postgres a pool of
+ * its own, as another server would; PGlite is one in-process database); `close()` closes every
+ * connection and drops the database.
+ */
+export async function isolatedDatabase(): Promise<{ database: Database; another(): Promise<Database>; close(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const database = await openDatabase({ dataDir: "memory://" });
+    await database.migrate();
+    return { database, another: async () => database, close: () => database.close() };
+  }
+  const name = uniq("tollgate_oidc").replace(/-/g, "_");
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const opened = [await openDatabase({ databaseUrl: own.toString(), poolSize: 3, applicationName: uniq("tollgate-oidc") })];
+  await opened[0]!.migrate();
+  return {
+    database: opened[0]!,
+    another: async () => {
+      const d = await openDatabase({ databaseUrl: own.toString(), poolSize: 3, applicationName: uniq("tollgate-oidc") });
+      opened.push(d);
+      return d;
+    },
+    close: async () => {
+      await Promise.all(opened.map((d) => d.close()));
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
 }

@@ -2,7 +2,8 @@ import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProjectFx, createTeamFx, type TeamFx } from "../helpers/fixtures.js";
 import { authorize } from "../helpers/gateway.js";
-import { call, GATEWAY_TOKEN, logLines } from "../helpers/harness.js";
+import { ManualClock } from "../../src/lib/clock.js";
+import { call, GATEWAY_TOKEN, getHarness, logLines } from "../helpers/harness.js";
 import { appTrusting, currentSigningKey, headerOf, localIssuer, mapping, mintFx, payloadOf, resign } from "./helpers.js";
 
 const REFUSAL = { code: "unauthorized", message: "Invalid or expired token." };
@@ -49,6 +50,23 @@ describe("bad project tokens are 401 with nothing that helps an attacker", () =>
       ["missing jti", (p) => delete p.jti],
     ];
     for (const [label, edit] of cases) await expectRefused(await resign(good, key, { alg: "ES256", kid }, edit), label);
+  });
+
+  it("a token a few minutes past `exp` is refused by authorize, cached or not (only seconds of clock skew are allowed)", async () => {
+    const h = await getHarness();
+    const clock = new ManualClock(Date.now());
+    const app = h.makeApp({ clock });
+    const { token, expiresAt } = await mintFx(team, project.id, undefined, team.owner.token, app);
+    clock.set(expiresAt - 60_000);
+    expect((await authorize(token, "openai/gpt-5", app)).status).toBe(200); // now cached by this app's verifier
+    clock.set(expiresAt + 3 * 60_000);
+    const cached = await authorize(token, "openai/gpt-5", app);
+    expect(cached.status, cached.text).toBe(401);
+    expect(cached.body.error).toEqual(REFUSAL);
+    // An app that never saw it verifies it afresh, and refuses it too.
+    const fresh = await authorize(token, "openai/gpt-5", h.makeApp({ clock }));
+    expect(fresh.status, fresh.text).toBe(401);
+    expect(fresh.body.error).toEqual(REFUSAL);
   });
 
   it("alg none, HS256 signed with the public key, a foreign ES256 key, an unknown kid", async () => {
