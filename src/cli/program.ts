@@ -3,6 +3,7 @@ import { registerApiKeys } from "./commands/api-keys.js";
 import { registerAuth } from "./commands/auth.js";
 import { registerRules } from "./commands/rules.js";
 import { registerServer } from "./commands/server.js";
+import { registerWebhooks } from "./commands/webhooks.js";
 import { errColours } from "./output.js";
 
 export const VERSION = "0.1.0";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRules(gateway);
   registerApiKeys(program);
   registerRules(program);
+  registerWebhooks(program);
   registerAuth(program);
   registerServer(program);
   return program;

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.js";
 import { apiKeys } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { newId } from "../lib/ids.js";
+import { enqueueCtes } from "../webhooks/outbox.js";
 
 /** Who reported a leak: the audit event's actor (`{type: "external", id: source}`). */
 export type LeakSource = "compromised_secret" | "github_secret_scanning";
@@ -23,7 +24,8 @@ export const keyChange = (digest: string): Change => ({ t: "key", digest });
 
 /**
  * Marks the live keys matching `reports` as leaked (`leaked_at = now`, `leaked_url = url`),
- * writes one `api_key.leak` audit event per key marked, and publishes a `key` change for each
+ * writes one `api_key.leak` audit event (and an `api_key.leaked` webhook event, for the team's
+ * endpoints that want it) per key marked, and publishes a `key` change for each
  * (`pg_notify` on the changes channel: every instance drops the key from its gateway cache when
  * the statement's transaction commits), all in a single SQL statement. The caller applies the
  * changes to its own gateway state after the commit (`keyChange`).
@@ -50,19 +52,19 @@ export async function markLeaked(
   const values = sql.join(
     unique.map(
       (r) =>
-        sql`(${r.digest}::text, ${r.url}::text, ${newId("event")}::text, ${JSON.stringify(r.detail ?? {})}::jsonb)`,
+        sql`(${r.digest}::text, ${r.url}::text, ${newId("event")}::text, ${newId("webhookEvent")}::text, ${JSON.stringify(r.detail ?? {})}::jsonb)`,
     ),
     sql`, `,
   );
   const result: unknown = await db.execute(sql`
-    with input (digest, url, event_id, detail) as (values ${values}),
+    with input (digest, url, event_id, hook_id, detail) as (values ${values}),
     marked as (
       update api_keys as k
          set leaked_at = ${opts.now}::bigint, leaked_url = input.url
         from input
        where (k.digest = input.digest or (k.previous_digest = input.digest and k.previous_digest_expires_at > ${opts.now}::bigint))
          and k.deleted_at is null and k.leaked_at is null
-      returning k.id, k.team_id, k.digest, k.name, input.url, input.event_id, input.detail
+      returning k.id, k.team_id, k.digest, k.name, input.url, input.event_id, input.hook_id, input.detail
     ),
     audit as (
       insert into audit_events (id, team_id, actor_type, actor_id, action, target_type, target_id, data, created_at)
@@ -70,7 +72,13 @@ export async function markLeaked(
              jsonb_build_object('name', name, 'source', ${opts.source}::text, 'url', url) || detail,
              ${opts.now}::bigint
         from marked
-    )
+    ),
+    -- The team's webhooks hear of it too (src/webhooks/outbox.ts): never the secret.
+    ${enqueueCtes(
+      sql`select hook_id as event_id, team_id, json_build_object('keyId', id, 'name', name, 'source', ${opts.source}::text, 'url', url) as data, null::text as dedupe_key from marked`,
+      "api_key.leaked",
+      opts.now,
+    )}
     select id, team_id as "teamId", digest,
            pg_notify(${CHANGES_CHANNEL}::text, json_build_object('t', 'key', 'digest', digest)::text)::text as notified
       from marked order by id

@@ -29,6 +29,9 @@ export const ID_PREFIXES = {
   budget: "bdg",
   event: "evt",
   usage: "use",
+  webhook: "wh",
+  /** A webhook event: the `webhook-id` header of its deliveries. */
+  webhookEvent: "msg",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
