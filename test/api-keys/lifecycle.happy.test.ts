@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys, auditEvents } from "../../src/db/schema.js";
+import { ManualClock } from "../../src/lib/clock.js";
 import { sha256Hex } from "../../src/lib/secrets.js";
 import { createKeyFx, createProjectFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize, report } from "../helpers/gateway.js";
@@ -73,6 +74,9 @@ describe("PATCH /v1/api-keys/{id}", () => {
 
 describe("POST /v1/api-keys/{id}/roll", () => {
   it("a new secret for the same key: budget, spend, project, models and metadata stay; the old one works through the grace period only", async () => {
+    // The app's clock decides when the grace period ends (to the millisecond), not the wall clock.
+    const clock = new ManualClock(Date.now());
+    const app = (await getHarness()).makeApp({ clock });
     const team = await createTeamFx();
     const project = await createProjectFx(team);
     const k = await createKeyFx(team, {
@@ -81,9 +85,9 @@ describe("POST /v1/api-keys/{id}/roll", () => {
       metadata: { owner: "ci", env: "prod" },
       aiGatewayQuota: { limitAmount: 10 },
     });
-    expect((await authorize(k.apiKeyString)).status).toBe(200); // cached under the old secret
-    expect((await report(k.apiKey.id, 2)).status).toBe(202);
-    const r = await call("POST", `/v1/api-keys/${k.apiKey.id}/roll`, { token: team.member.token, body: { gracePeriodMs: 800 } });
+    expect((await authorize(k.apiKeyString, undefined, app)).status).toBe(200); // cached under the old secret
+    expect((await report(k.apiKey.id, 2, { app })).status).toBe(202);
+    const r = await call("POST", `/v1/api-keys/${k.apiKey.id}/roll`, { token: team.member.token, body: { gracePeriodMs: 800 }, app });
     expect(r.status).toBe(200);
     const { apiKeyString, apiKey } = r.body;
     expect(apiKeyString).toMatch(/^tgk_/);
@@ -96,24 +100,26 @@ describe("POST /v1/api-keys/{id}/roll", () => {
       metadata: { owner: "ci", env: "prod" },
       quota: { limitAmount: 10, currentSpend: 2 },
     });
-    expect(apiKey.previousSecretExpiresAt).toBeGreaterThan(Date.now());
-    const rolledAt = Date.now();
+    expect(apiKey.previousSecretExpiresAt).toBe(clock.now() + 800);
+    const rolledAt = clock.now();
 
-    const viaNew = await authorize(apiKeyString);
+    const viaNew = await authorize(apiKeyString, undefined, app);
     expect(viaNew.status).toBe(200);
     expect(viaNew.body.keyId).toBe(k.apiKey.id);
-    expect((await authorize(k.apiKeyString)).status).toBe(200); // still in its grace period
+    clock.advance(799);
+    expect((await authorize(k.apiKeyString, undefined, app)).status).toBe(200); // still in its grace period
     // Usage through either secret counts against the same budget.
     await call("POST", "/v1/gateway/usage", {
       token: (await import("../helpers/harness.js")).GATEWAY_TOKEN,
       body: { credential: k.apiKeyString, requestId: `roll-${rolledAt}`, model: "openai/gpt-5", costUsd: 1 },
+      app,
     });
-    await sleep(Math.max(0, apiKey.previousSecretExpiresAt - Date.now()) + 20);
-    expect((await authorize(k.apiKeyString)).status).toBe(401);
-    const viaNewAgain = await authorize(apiKeyString);
+    clock.advance(1); // the grace period's end
+    expect((await authorize(k.apiKeyString, undefined, app)).status).toBe(401);
+    const viaNewAgain = await authorize(apiKeyString, undefined, app);
     expect(viaNewAgain.status).toBe(200);
     expect(viaNewAgain.body.quotas[0].currentSpend).toBe(3);
-    const got = await call("GET", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token });
+    const got = await call("GET", `/v1/api-keys/${k.apiKey.id}`, { token: team.owner.token, app });
     expect(got.body.apiKey.previousSecretExpiresAt).toBeNull();
 
     const { database } = await getHarness();
