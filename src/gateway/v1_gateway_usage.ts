@@ -6,6 +6,7 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { dollarsToMicros, isValidUsdAmount } from "../quotas/money.js";
 import { quotaSummary } from "../quotas/state.js";
 import { modelIdSchema } from "../rules/model-id.js";
+import { notifyChange } from "../events/changes.js";
 import { QuotaSummarySchema } from "./schemas.js";
 
 export const MAX_COST_USD = 1_000_000;
@@ -27,8 +28,11 @@ export const UsageRequest = z
       .max(MAX_COST_USD)
       .openapi({ description: "What the request cost, in US dollars; rounded to the nearest micro-dollar (1e-6)." }),
     byok: z.boolean().optional().openapi({ description: "True when the request used the team's own provider credentials (default false)." }),
-    inputTokens: z.number().int().min(0).max(1e9).optional(),
-    outputTokens: z.number().int().min(0).max(1e9).optional(),
+    inputTokens: z.number().int().min(0).max(1e9).optional().openapi({ description: "Every input token, cache reads and writes included." }),
+    outputTokens: z.number().int().min(0).max(1e9).optional().openapi({ description: "Every output token, reasoning tokens included." }),
+    cacheReadTokens: z.number().int().min(0).max(1e9).optional().openapi({ description: "Of the input tokens: read from the provider's prompt cache (kept with the usage and in reports)." }),
+    cacheWriteTokens: z.number().int().min(0).max(1e9).optional().openapi({ description: "Of the input tokens: written to the provider's prompt cache." }),
+    reasoningTokens: z.number().int().min(0).max(1e9).optional().openapi({ description: "Of the output tokens: reasoning tokens." }),
   })
   .openapi("UsageRequest");
 
@@ -61,7 +65,7 @@ export function costToMicros(usd: number): number {
 export const gatewayUsage = dataPlaneRoute({
   route,
   body: UsageRequest,
-  async handle(c, body, { gateway, clock, usage, rateLimits, tokens, requestId }) {
+  async handle(c, body, { db, gateway, clock, usage, rateLimits, tokens, requestId }) {
     if ((body.keyId === undefined) === (body.credential === undefined)) {
       throw badRequest("Give exactly one of keyId and credential.", [{ path: body.keyId ? "credential" : "keyId", message: "exactly one of keyId and credential" }]);
     }
@@ -74,16 +78,28 @@ export const gatewayUsage = dataPlaneRoute({
         : gateway.subjectOfCredential(body.credential!);
     const subject = found instanceof Promise ? await found : found;
     if (!subject) throw jwt ? unauthorized("Invalid or expired token.") : notFound("API key");
-    const result = await usage.submit({
+    const micros = costToMicros(body.costUsd);
+    const submitted = usage.submit({
       subject,
       requestId: body.requestId,
       model: body.model,
-      micros: costToMicros(body.costUsd),
+      micros,
       byok: body.byok ?? false,
       inputTokens: body.inputTokens ?? null,
       outputTokens: body.outputTokens ?? null,
+      cacheReadTokens: body.cacheReadTokens ?? null,
+      cacheWriteTokens: body.cacheWriteTokens ?? null,
+      reasoningTokens: body.reasoningTokens ?? null,
       createdAt: now,
     });
+    // A reservation authorize made under this requestId (hard budgets, tokensPerMinute) becomes the real cost.
+    const held = gateway.leases.settleRequest(subject.teamId, body.requestId, micros, submitted);
+    const result = await submitted;
+    if (held?.tokens) rateLimits.settleTokens(held.tokens, result.conflict ? 0 : (body.inputTokens ?? 0) + (body.outputTokens ?? 0), now);
+    else if (!held && result.recorded && result.states.some((s) => s.budget.enforcement === "hard")) {
+      // Authorized by another instance, maybe: it settles its reservation on this notification.
+      await notifyChange(db, { t: "settled", teamId: subject.teamId, requestId: body.requestId, micros });
+    }
     if (result.conflict) {
       throw new ApiError(
         409,
@@ -92,8 +108,8 @@ export const gatewayUsage = dataPlaneRoute({
       );
     }
     // Tokens count towards the key's tokensPerMinute once, when the report is first recorded.
-    if (result.recorded && subject.keyId !== null) rateLimits.countTokens(subject.keyId, (body.inputTokens ?? 0) + (body.outputTokens ?? 0));
+    if (result.recorded && subject.keyId !== null && !held?.tokens) rateLimits.countTokens(subject.keyId, (body.inputTokens ?? 0) + (body.outputTokens ?? 0));
     c.header("x-request-id", requestId(c));
-    return c.json({ recorded: result.recorded, quotas: result.states.map(quotaSummary) }, 202);
+    return c.json({ recorded: result.recorded, quotas: gateway.withLeased(result.states).map(quotaSummary) }, 202);
   },
 });

@@ -37,3 +37,19 @@ export function rejectDeepJson(text: string): void {
     ]);
   }
 }
+
+/**
+ * A request body that must be a JSON object (the gateway's surfaces): parsed, at most
+ * `MAX_JSON_DEPTH` deep, else a 400 saying which of the three it is not.
+ */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest("Invalid request body: Malformed JSON in request body");
+  }
+  rejectDeepJson(text);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+  return body as Record<string, unknown>;
+}

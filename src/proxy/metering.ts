@@ -1,12 +1,13 @@
-import { subjectOfCaller, type Authorized } from "../gateway/v1_gateway_authorize.js";
+import { settleAuthorized, subjectOfCaller, type Authorized } from "../gateway/v1_gateway_authorize.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { PriceTable } from "./prices.js";
 import type { UsageTally } from "./usage.js";
 
 /**
  * What a gateway request cost, recorded through the usage path in-process (the same batcher as
- * `POST /v1/gateway/usage`): integer micro-dollars from the tokens the provider reported × the price
- * table, with the tokens and whether a BYOK credential served it. A model without a price is
+ * `POST /v1/gateway/usage`): integer micro-dollars from the tokens the provider reported, each kind
+ * (uncached input, cache reads, cache writes, output, reasoning) × its price in the table, with the
+ * tokens of each kind and whether a BYOK credential served it. A model without a price is
  * recorded at cost 0, counted in `unpriced`, and logged once per model.
  */
 export class Metering {
@@ -18,7 +19,24 @@ export class Metering {
     this.prices = new PriceTable(deps.config.priceOverrides);
   }
 
-  record(auth: Authorized, call: { model: string; upstreamModel: string; requestId: string; byok: boolean }, tally: UsageTally): void {
+  /**
+   * `counted`: for a request cut off (client gone, upstream timeout) or answered without usage, the
+   * tokens counted with the tokenizer (its input, and the output delivered so far): the input when
+   * the provider reported none, the output when it reported less, so a request that reached the
+   * provider is never recorded at 0.
+   * The request's reservations (hard budgets, tokensPerMinute) become what is recorded.
+   */
+  record(
+    auth: Authorized,
+    call: { model: string; upstreamModel: string; requestId: string; byok: boolean },
+    tally: UsageTally,
+    counted?: { input(): number; output(): number },
+  ): void {
+    if (counted) {
+      if (!tally.seen) tally.inputTokens = counted.input();
+      tally.outputTokens = Math.max(tally.outputTokens, counted.output());
+      tally.seen = true;
+    }
     const provider = call.model.slice(0, call.model.length - call.upstreamModel.length - 1);
     let micros = this.prices.costMicros(provider, call.upstreamModel, tally);
     if (micros === null) {
@@ -28,20 +46,25 @@ export class Metering {
       if (seen === undefined) this.deps.log.info("no price for this model: its requests are recorded at cost 0 (add it to TOLLGATE_PRICES)", { model: call.model });
     }
     const subject = subjectOfCaller(auth.caller);
-    this.deps.usage
-      .submit({
-        subject,
-        requestId: call.requestId,
-        model: call.model,
-        micros,
-        byok: call.byok,
-        inputTokens: tally.seen ? tally.inputTokens : null,
-        outputTokens: tally.seen ? tally.outputTokens : null,
-        createdAt: this.deps.clock.now(),
-      })
+    const submitted = this.deps.usage.submit({
+      subject,
+      requestId: call.requestId,
+      model: call.model,
+      micros,
+      byok: call.byok,
+      inputTokens: tally.seen ? tally.inputTokens : null,
+      outputTokens: tally.seen ? tally.outputTokens : null,
+      cacheReadTokens: tally.seen ? tally.cacheReadTokens : null,
+      cacheWriteTokens: tally.seen ? tally.cacheWriteTokens : null,
+      reasoningTokens: tally.seen ? tally.reasoningTokens : null,
+      createdAt: this.deps.clock.now(),
+    });
+    const reservedTokens = auth.tokens != null;
+    settleAuthorized(this.deps, auth, micros, tally.seen ? tally.inputTokens + tally.outputTokens : 0, submitted);
+    submitted
       .then((result) => {
-        // Tokens count towards the key's tokensPerMinute once the request is recorded (as usage reports do).
-        if (result.recorded && subject.keyId !== null && tally.seen) this.deps.rateLimits.countTokens(subject.keyId, tally.inputTokens + tally.outputTokens);
+        // Tokens count towards the key's tokensPerMinute once the request is recorded (as usage reports do), unless reserved at admission.
+        if (result.recorded && subject.keyId !== null && tally.seen && !reservedTokens) this.deps.rateLimits.countTokens(subject.keyId, tally.inputTokens + tally.outputTokens);
       })
       .catch((err: unknown) => this.deps.log.error("gateway usage not recorded", { requestId: call.requestId, model: call.model, error: String(err) }));
   }

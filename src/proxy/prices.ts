@@ -11,6 +11,11 @@ import { z } from "zod";
  *     { "ollama/*": { "input": 0, "output": 0 },
  *       "openai/gpt-5": { "input": 1.25, "output": 10, "cacheRead": 0.125 } }
  *
+ * Token kinds, each at its own rate: uncached input (`input`), cache reads (`cacheRead`, else the
+ * input price), cache writes (`cacheWrite`, else the input price), output (`output`) and reasoning
+ * tokens (`reasoning`, else the output price). Cache reads and writes are part of the input count,
+ * reasoning tokens part of the output count ({@link TokenUsage}), as the package counts them.
+ *
  * Keys are `provider/model` or `provider/*`; prices are US dollars per million tokens, which is
  * micro-dollars per token. An exact key wins over the provider's `*`, and both over the package.
  */
@@ -20,6 +25,8 @@ export const PriceOverrideSchema = z.strictObject({
   output: PerMillion,
   cacheRead: PerMillion.optional(),
   cacheWrite: PerMillion.optional(),
+  /** Reasoning tokens (part of the output); the output price when absent. */
+  reasoning: PerMillion.optional(),
 });
 export type PriceOverride = z.infer<typeof PriceOverrideSchema>;
 export const PriceOverridesSchema = z.record(
@@ -49,11 +56,14 @@ export function loadPriceOverrides(path: string): PriceOverrides {
   return parsed.data;
 }
 
-/** The tokens a provider reported. `inputTokens` counts every input token, cached ones included. */
-export type TokenUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
+/**
+ * The tokens a provider reported, by kind. `inputTokens` counts every input token, cache reads and
+ * writes included; `outputTokens` every output token, reasoning included.
+ */
+export type TokenUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; reasoningTokens: number };
 
 /** Per-token prices (micro-dollars per token = dollars per million tokens) for one model. */
-type Rates = { input: number; output: number; cacheRead?: number | undefined; cacheWrite?: number | undefined };
+type Rates = { input: number; output: number; cacheRead?: number | undefined; cacheWrite?: number | undefined; reasoning?: number | undefined };
 
 /** How long a price looked up in the package is reused (its prices can change by date). */
 const PACKAGE_PRICE_TTL_MS = 60 * 60 * 1000;
@@ -86,12 +96,20 @@ export class PriceTable {
   }
 }
 
+/** Each kind × its rate, summed, rounded once. */
 function costOf(r: Rates, u: TokenUsage): number {
   const uncached = Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens);
-  return Math.round(uncached * r.input + u.cacheReadTokens * (r.cacheRead ?? r.input) + u.cacheWriteTokens * (r.cacheWrite ?? r.input) + u.outputTokens * r.output);
+  const reasoning = Math.min(u.reasoningTokens, u.outputTokens);
+  return Math.round(
+    uncached * r.input +
+      u.cacheReadTokens * (r.cacheRead ?? r.input) +
+      u.cacheWriteTokens * (r.cacheWrite ?? r.input) +
+      (u.outputTokens - reasoning) * r.output +
+      reasoning * (r.reasoning ?? r.output),
+  );
 }
 
-const PROBE: TokenUsage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };
+const PROBE: TokenUsage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 
 function lookUp(provider: string, model: string): Rates | null | "tiered" {
   let result;
@@ -103,16 +121,23 @@ function lookUp(provider: string, model: string): Rates | null | "tiered" {
   if (!result) return null;
   const p = result.model_price;
   const flat = (v: unknown) => v === undefined || typeof v === "number";
-  if (![p.input_mtok, p.output_mtok, p.cache_read_mtok, p.cache_write_mtok].every(flat)) return "tiered";
+  if (![p.input_mtok, p.output_mtok, p.cache_read_mtok, p.cache_write_mtok, p.output_reasoning_mtok].every(flat)) return "tiered";
   return {
     input: (p.input_mtok as number | undefined) ?? 0,
     output: (p.output_mtok as number | undefined) ?? 0,
     cacheRead: p.cache_read_mtok as number | undefined,
     cacheWrite: p.cache_write_mtok as number | undefined,
+    reasoning: p.output_reasoning_mtok as number | undefined,
   };
 }
 
-const usageOf = (u: TokenUsage) => ({ input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_read_tokens: u.cacheReadTokens, cache_write_tokens: u.cacheWriteTokens });
+const usageOf = (u: TokenUsage) => ({
+  input_tokens: u.inputTokens,
+  output_tokens: u.outputTokens,
+  cache_read_tokens: u.cacheReadTokens,
+  cache_write_tokens: u.cacheWriteTokens,
+  output_reasoning_tokens: u.reasoningTokens,
+});
 
 function packagePrice(provider: string, model: string, u: TokenUsage): number | null {
   try {

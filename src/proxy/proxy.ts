@@ -2,14 +2,17 @@ import { randomUUID } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
-import { authorizeCredential, callerKeyId, type Authorized } from "../gateway/v1_gateway_authorize.js";
+import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized } from "../gateway/v1_gateway_authorize.js";
+import { countInputTokens, countOutputTokens, estimateInputTokens, requestedMaxOutput } from "../quotas/estimate.js";
 import { bodyLimiter, requestHeaders, type BodyLimiter } from "../http/body-limit.js";
 import { bearer } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { requireJsonContentType } from "../http/data-plane.js";
 import { ApiError, badRequest, unauthorized } from "../http/errors.js";
+import { parseJsonObject } from "../http/json-depth.js";
 import { MODEL_ID_RE, MODEL_ID_MESSAGE } from "../rules/model-id.js";
+import { reportCredentialFailing } from "../webhooks/credential-failing.js";
 import { errorResponse } from "./errors.js";
 import { Metering } from "./metering.js";
 import { envPrefix, type ProviderApi, type ProviderSettings } from "./providers.js";
@@ -26,11 +29,17 @@ export type Surface = {
   upstreamPath: string;
   /** OpenAI chat: asks for `stream_options.include_usage` on streams. */
   streamUsageOption: boolean;
+  /** Free (token counting): the key, its allow-list and the rules are checked, but no budget or rate limit, and no usage is recorded. */
+  free?: boolean;
 };
 
 export const CHAT: Surface = { api: "openai", upstreamPath: "/chat/completions", streamUsageOption: true };
 export const EMBEDDINGS: Surface = { api: "openai", upstreamPath: "/embeddings", streamUsageOption: false };
+/** OpenAI's Responses API: streams report their usage in the `response.completed` event, always. */
+export const RESPONSES: Surface = { api: "openai", upstreamPath: "/responses", streamUsageOption: false };
 export const MESSAGES: Surface = { api: "anthropic", upstreamPath: "/v1/messages", streamUsageOption: false };
+/** Anthropic's token counting: the provider charges nothing for it, and neither does Tollgate. */
+export const COUNT_TOKENS: Surface = { api: "anthropic", upstreamPath: "/v1/messages/count_tokens", streamUsageOption: false, free: true };
 
 /** Upstream answer headers passed on to the client (rate limits, request ids, retry hints). */
 const PASSED_HEADERS = /^(content-type|retry-after|x-request-id|request-id|openai-[\w-]+|anthropic-[\w-]+|x-ratelimit-[\w-]+)$/i;
@@ -82,8 +91,30 @@ export class GatewayProxy {
         if (!credential) throw unauthorized("Missing API key: send your Tollgate gateway key as `Authorization: Bearer <key>`" + (surface.api === "anthropic" ? " or `x-api-key`." : "."));
         requireJsonContentType(h.contentType);
         const body = parseRequestBody(await c.req.text());
-        const auth = authorizeCredential(this.deps, { credential, model: body.model as string });
-        return await this.call(c, surface, body, auth instanceof Promise ? await auth : auth);
+        const fallbacks = fallbackModels(body);
+        if (fallbacks.length === 0) {
+          const auth = authorizeCredential(this.deps, { credential, model: body.model as string, free: surface.free === true, estimate: () => worstCaseOf(body) });
+          return await this.call(c, surface, body, auth instanceof Promise ? await auth : auth, []);
+        }
+        // Fallbacks: the first model the caller may call is authorized in full (key, budgets, rate
+        // limits, counted once); a model its allow-list or rules refuse is skipped.
+        const queue = [body.model as string, ...fallbacks];
+        let refusal: unknown;
+        while (queue.length > 0) {
+          const model = queue.shift()!;
+          let auth: Authorized;
+          try {
+            const a = authorizeCredential(this.deps, { credential, model, free: surface.free === true, estimate: () => worstCaseOf(body) });
+            auth = a instanceof Promise ? await a : a;
+          } catch (err) {
+            if (!isModelRefusal(err)) throw err;
+            refusal ??= err;
+            this.deps.log.info("model refused by the key or the rules; trying the next of `models`", { model });
+            continue;
+          }
+          return await this.call(c, surface, body, auth, queue);
+        }
+        throw refusal;
       } catch (err) {
         return this.fail(surface.api, err, c.req.path);
       }
@@ -96,7 +127,8 @@ export class GatewayProxy {
     return errorResponse(api, new ApiError(500, "internal_error", "Internal server error."));
   }
 
-  private async call(c: Context<AppEnv>, surface: Surface, body: Record<string, unknown>, auth: Authorized): Promise<Response> {
+  /** The provider and credentials for an authorized model; a 400 when it cannot be called on `surface`. */
+  private async target(auth: Authorized, surface: Surface) {
     const model = auth.resolution.model;
     const slash = model.indexOf("/");
     const providerName = model.slice(0, slash);
@@ -111,7 +143,7 @@ export class GatewayProxy {
       throw badRequest(
         provider.api === "anthropic"
           ? `'${model}' is served by Anthropic's Messages API: call POST /v1/messages.`
-          : `'${model}' is served by an OpenAI-compatible API: call POST /v1/chat/completions or /v1/embeddings.`,
+          : `'${model}' is served by an OpenAI-compatible API: call POST /v1/chat/completions, /v1/responses or /v1/embeddings.`,
         [{ path: "model", message: "wrong API for this provider" }],
       );
     }
@@ -126,139 +158,232 @@ export class GatewayProxy {
         `No credential for provider '${providerName}': add one for the team (POST /v1/ai-gateway/byok) or set ${envPrefix(providerName)}_API_KEY on the Tollgate server.`,
       );
     }
+    return { model, providerName, provider, upstreamModel: model.slice(slash + 1), credentials, byok };
+  }
 
-    const upstreamModel = model.slice(slash + 1);
-    const stream = body.stream === true;
-    const out: Record<string, unknown> = { ...body, model: upstreamModel };
-    let dropUsageChunk = false;
-    if (stream && surface.streamUsageOption) {
-      const options = body.stream_options;
-      const asked = options !== null && typeof options === "object" && (options as { include_usage?: unknown }).include_usage === true;
-      if (!asked) {
-        dropUsageChunk = true;
-        out.stream_options = { ...(options !== null && typeof options === "object" ? options : {}), include_usage: true };
+  /** The next of `queue` the caller may call (its allow-list and rules), or null; refused models are skipped. */
+  private async nextModel(first: Authorized, queue: string[], from: string, reason: string | number): Promise<Authorized | null> {
+    while (queue.length > 0) {
+      const model = queue.shift()!;
+      try {
+        const a = authorizeModel(this.deps, first, model);
+        const next = a instanceof Promise ? await a : a;
+        this.deps.log.info("model failed; falling back to the next of `models`", { from, to: next.resolution.model, reason });
+        return next;
+      } catch (err) {
+        if (!isModelRefusal(err)) throw err;
+        this.deps.log.info("fallback model refused by the key or the rules; skipped", { model });
       }
     }
-    const payload = JSON.stringify(out);
-    const call: Call = { surface, auth, provider, model, upstreamModel, requestId: `req_${randomUUID()}`, byok: false };
+    return null;
+  }
 
-    // Upstream: aborted on a timeout (504) or when the client goes away.
-    const abort = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, this.deps.config.upstreamTimeoutMs);
-    const clientGone = () => abort.abort();
-    const clientSignal = c.req.raw.signal;
-    clientSignal.addEventListener("abort", clientGone, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      clientSignal.removeEventListener("abort", clientGone);
-    };
-
-    let res: IncomingMessage;
+  /**
+   * Calls the authorized model; with fallbacks left in `queue`, a model that cannot be called here
+   * (400), or whose provider answers 429 or 5xx, times out or cannot be reached (before anything
+   * was sent to the client), gives way to the next one. When none is left, the last failure is the
+   * answer (else the first refusal).
+   */
+  private async call(c: Context<AppEnv>, surface: Surface, body: Record<string, unknown>, first: Authorized, queue: string[]): Promise<Response> {
+    const handoff = { stream: false };
     try {
-      const forwarded = forwardedHeaders(c, surface.api);
-      const url = new URL(provider.baseUrl + surface.upstreamPath);
-      const send = (key: string | null) => post(url, upstreamHeaders(surface.api, key, forwarded), payload, abort.signal);
-      if (byok) {
-        call.byok = true;
-        res = await send(byok);
-        if (RETRYABLE_WITH_SYSTEM(res.statusCode!) && (provider.apiKey || provider.keyless)) {
-          this.deps.log.info("BYOK credential failed; falling back to the system credential", { provider: providerName, status: res.statusCode, requestId: call.requestId });
-          res.resume();
-          call.byok = false;
+      return await this.callModels(c, surface, body, first, queue, handoff);
+    } finally {
+      // What the request reserved at admission (hard budgets, tokensPerMinute) and did not spend goes
+      // back: a no-op once its usage was recorded; a stream's is settled when it ends.
+      if (!handoff.stream) releaseAuthorized(this.deps, first);
+    }
+  }
+
+  private async callModels(
+    c: Context<AppEnv>,
+    surface: Surface,
+    body: Record<string, unknown>,
+    first: Authorized,
+    queue: string[],
+    handoff: { stream: boolean },
+  ): Promise<Response> {
+    const clientSignal = c.req.raw.signal;
+    const requestId = `req_${randomUUID()}`;
+    let auth: Authorized | null = first;
+    let lastFailure: Response | ApiError | null = null;
+    let refusal: unknown = null;
+    for (; auth !== null; ) {
+      let target: Awaited<ReturnType<GatewayProxy["target"]>>;
+      try {
+        target = await this.target(auth, surface);
+      } catch (err) {
+        // A model this surface cannot call (unknown or unconfigured provider, the other API): skipped when others follow.
+        if (!(err instanceof ApiError && err.status === 400)) throw err;
+        if (lastFailure === null && refusal === null && queue.length === 0) throw err;
+        refusal ??= err;
+        auth = await this.nextModel(first, queue, auth.resolution.model, err.code);
+        continue;
+      }
+      const { model, providerName, provider, upstreamModel, credentials, byok } = target;
+
+      const stream = body.stream === true;
+      const out: Record<string, unknown> = { ...body, model: upstreamModel };
+      if (out.models !== undefined) delete out.models;
+      let dropUsageChunk = false;
+      if (stream && surface.streamUsageOption) {
+        const options = body.stream_options;
+        const asked = options !== null && typeof options === "object" && (options as { include_usage?: unknown }).include_usage === true;
+        if (!asked) {
+          dropUsageChunk = true;
+          out.stream_options = { ...(options !== null && typeof options === "object" ? options : {}), include_usage: true };
+        }
+      }
+      const payload = JSON.stringify(out);
+      const call: Call = { surface, auth, provider, model, upstreamModel, requestId, byok: false };
+
+      // Upstream: aborted on a timeout (504) or when the client goes away.
+      const abort = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+      }, this.deps.config.upstreamTimeoutMs);
+      const clientGone = () => abort.abort();
+      clientSignal.addEventListener("abort", clientGone, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        clientSignal.removeEventListener("abort", clientGone);
+      };
+
+      let res: IncomingMessage;
+      try {
+        const forwarded = forwardedHeaders(c, surface.api);
+        const url = new URL(provider.baseUrl + surface.upstreamPath);
+        const send = (key: string | null) => post(url, upstreamHeaders(surface.api, key, forwarded), payload, abort.signal);
+        if (byok) {
+          call.byok = true;
+          res = await send(byok);
+          if (RETRYABLE_WITH_SYSTEM(res.statusCode!) && (provider.apiKey || provider.keyless)) {
+            this.deps.log.info("BYOK credential failed; falling back to the system credential", { provider: providerName, status: res.statusCode, requestId: call.requestId });
+            void reportCredentialFailing(this.deps, auth.caller.teamId, credentials[0]!, res.statusCode!, model);
+            res.resume();
+            call.byok = false;
+            res = await send(provider.apiKey);
+          }
+        } else {
           res = await send(provider.apiKey);
         }
-      } else {
-        res = await send(provider.apiKey);
+      } catch (err) {
+        done();
+        const failure = this.upstreamError(call, err, timedOut, clientSignal.aborted);
+        if (clientSignal.aborted || queue.length === 0) {
+          // Sent, then no answer in time or the client left: charged its input, counted.
+          if ((timedOut || clientSignal.aborted) && !surface.free) this.metering.record(call.auth, call, new UsageTally(surface.api), counted(body, ""));
+          throw failure;
+        }
+        lastFailure = failure;
+        auth = await this.nextModel(first, queue, model, failure.code);
+        continue;
       }
-    } catch (err) {
-      done();
-      throw this.upstreamError(call, err, timedOut, clientSignal.aborted);
-    }
 
-    const headers = answerHeaders(res, call);
-    const status = res.statusCode!;
-    if (status < 200 || status > 299) {
-      // The provider's refusal or failure, passed through with its status.
-      try {
-        const text = await readText(res);
+      const headers = answerHeaders(res, call);
+      const status = res.statusCode!;
+      if (status < 200 || status > 299) {
+        // The provider's refusal or failure, passed through with its status (unless a fallback is left for a 429 or 5xx).
+        let answer: Response | ApiError;
+        try {
+          answer = new Response(await readText(res), { status, headers });
+        } catch (err) {
+          answer = this.upstreamError(call, err, timedOut, clientSignal.aborted);
+        } finally {
+          done();
+        }
+        const retryable = (status === 429 || status >= 500 || answer instanceof ApiError) && !clientSignal.aborted;
+        if (!retryable || queue.length === 0) {
+          if (answer instanceof ApiError) throw answer;
+          return answer;
+        }
+        lastFailure = answer;
+        auth = await this.nextModel(first, queue, model, status);
+        continue;
+      }
+
+      const tally = new UsageTally(surface.api);
+      const isStream = stream && /^text\/event-stream/i.test(headers["content-type"] ?? "");
+      if (!isStream) {
+        let text: string;
+        try {
+          text = await readText(res);
+        } catch (err) {
+          // Cut off (the client left, or a timeout): charged what the provider reported, else its input, counted.
+          if (!surface.free) this.metering.record(call.auth, call, tally, counted(body, ""));
+          throw this.upstreamError(call, err, timedOut, clientSignal.aborted);
+        } finally {
+          done();
+        }
+        if (!surface.free) {
+          try {
+            tally.fromAnswer(JSON.parse(text));
+          } catch {}
+          this.metering.record(call.auth, call, tally, tally.seen ? undefined : counted(body, text));
+        }
         return new Response(text, { status, headers });
-      } catch (err) {
-        throw this.upstreamError(call, err, timedOut, clientSignal.aborted);
-      } finally {
-        done();
       }
-    }
 
-    const tally = new UsageTally(surface.api);
-    const isStream = stream && /^text\/event-stream/i.test(headers["content-type"] ?? "");
-    if (!isStream) {
-      let text: string;
-      try {
-        text = await readText(res);
-      } catch (err) {
-        throw this.upstreamError(call, err, timedOut, clientSignal.aborted);
-      } finally {
+      // A stream: each chunk goes on as it arrives; the timeout becomes an idle timeout between chunks.
+      headers["cache-control"] = "no-cache";
+      const watcher = new SseWatcher(tally, dropUsageChunk);
+      const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      let finished = false;
+      // What went to the client, kept until the end: a stream cut off is charged the output delivered.
+      let delivered: Uint8Array[] = [];
+      const finish = (complete: boolean) => {
+        if (finished) return;
+        finished = true;
         done();
-      }
-      try {
-        tally.fromAnswer(JSON.parse(text));
-      } catch {}
-      this.metering.record(call.auth, call, tally);
-      return new Response(text, { status, headers });
+        const sent = delivered;
+        delivered = [];
+        if (!surface.free) this.metering.record(call.auth, call, tally, complete && tally.seen ? undefined : counted(body, () => Buffer.concat(sent).toString("utf8")));
+      };
+      const body$ = new ReadableStream<Uint8Array>(
+        {
+          pull: async (controller) => {
+            for (;;) {
+              let next: IteratorResult<Buffer>;
+              try {
+                next = await chunks.next();
+              } catch {
+                if (timedOut && !clientSignal.aborted) controller.enqueue(streamTimeoutEvent(surface.api, this.deps.config.upstreamTimeoutMs));
+                finish(false);
+                controller.close();
+                return;
+              }
+              if (next.done) {
+                const tail = watcher.flush();
+                if (tail) controller.enqueue(tail);
+                finish(true);
+                controller.close();
+                return;
+              }
+              timer.refresh();
+              const piece = watcher.push(next.value);
+              if (piece) {
+                delivered.push(piece);
+                controller.enqueue(piece);
+                return;
+              }
+            }
+          },
+          cancel: () => {
+            // The client went away: stop the provider too; what it reported so far is recorded.
+            abort.abort();
+            finish(false);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      handoff.stream = true;
+      return new Response(body$, { status, headers });
     }
-
-    // A stream: each chunk goes on as it arrives; the timeout becomes an idle timeout between chunks.
-    headers["cache-control"] = "no-cache";
-    const watcher = new SseWatcher(tally, dropUsageChunk);
-    const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      done();
-      this.metering.record(call.auth, call, tally);
-    };
-    const body$ = new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          for (;;) {
-            let next: IteratorResult<Buffer>;
-            try {
-              next = await chunks.next();
-            } catch {
-              if (timedOut && !clientSignal.aborted) controller.enqueue(streamTimeoutEvent(surface.api, this.deps.config.upstreamTimeoutMs));
-              finish();
-              controller.close();
-              return;
-            }
-            if (next.done) {
-              const tail = watcher.flush();
-              if (tail) controller.enqueue(tail);
-              finish();
-              controller.close();
-              return;
-            }
-            timer.refresh();
-            const piece = watcher.push(next.value);
-            if (piece) {
-              controller.enqueue(piece);
-              return;
-            }
-          }
-        },
-        cancel: () => {
-          // The client went away: stop the provider too; what it reported so far is recorded.
-          abort.abort();
-          finish();
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return new Response(body$, { status, headers });
+    // Every model failed or was refused: the last failure, else the first refusal.
+    if (lastFailure instanceof Response) return lastFailure;
+    throw lastFailure ?? refusal;
   }
 
   private upstreamError(call: Call, err: unknown, timedOut: boolean, clientGone: boolean): ApiError {
@@ -271,20 +396,46 @@ export class GatewayProxy {
   }
 }
 
-/** The request body: a JSON object whose `model` is `provider/model`. */
+/** A request's worst case for hard budgets and tokensPerMinute: its input counted (with a margin) and its `max_tokens`, if any. */
+function worstCaseOf(body: Record<string, unknown>) {
+  return { inputTokens: estimateInputTokens(body), maxOutputTokens: requestedMaxOutput(body) };
+}
+
+/** The tokenizer's counts for a request that got no (or no complete) usage back: its input, and the output in `answer` (text, or how to get it). */
+function counted(body: Record<string, unknown>, answer: string | (() => string)) {
+  return { input: () => countInputTokens(body), output: () => countOutputTokens(typeof answer === "string" ? answer : answer()) };
+}
+
+/** At most this many models in a request's `models` (fallbacks). */
+export const MAX_FALLBACK_MODELS = 10;
+
+/**
+ * The request body: a JSON object whose `model` is `provider/model`, with optional fallbacks
+ * `models: [...]` (OpenRouter's convention; `model` may then be left out: the first of `models`).
+ */
 function parseRequestBody(text: string): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw badRequest("Invalid request body: Malformed JSON in request body");
+  const body = parseJsonObject(text);
+  const { stream, models } = body;
+  if (models !== undefined) {
+    const ok = Array.isArray(models) && models.length >= 1 && models.length <= MAX_FALLBACK_MODELS && models.every((m) => typeof m === "string" && MODEL_ID_RE.test(m));
+    if (!ok) {
+      const message = `must be a list of 1 to ${MAX_FALLBACK_MODELS} \`provider/model\` ids, tried in order after \`model\``;
+      throw badRequest(`\`models\` ${message}.`, [{ path: "models", message }]);
+    }
+    if (body.model === undefined) body.model = models[0];
   }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
-  const { model, stream } = body as Record<string, unknown>;
+  const model = body.model;
   if (typeof model !== "string") throw badRequest("`model` is required: a `provider/model` id, e.g. `openai/gpt-4o-mini`.", [{ path: "model", message: "required" }]);
   if (!MODEL_ID_RE.test(model)) throw badRequest(`Invalid model '${model.slice(0, 200)}': ${MODEL_ID_MESSAGE}`, [{ path: "model", message: MODEL_ID_MESSAGE }]);
   if (stream !== undefined && typeof stream !== "boolean") throw badRequest("`stream` must be a boolean.", [{ path: "stream", message: "must be a boolean" }]);
   return body as Record<string, unknown>;
+}
+
+/** The fallbacks of a request: its `models` after `model`, without repeats. */
+function fallbackModels(body: Record<string, unknown>): string[] {
+  const models = body.models as string[] | undefined;
+  if (models === undefined) return [];
+  return [...new Set(models)].filter((m) => m !== body.model);
 }
 
 function forwardedHeaders(c: Context, api: ProviderApi): [string, string][] {

@@ -1,13 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findProvider } from "@pydantic/genai-prices";
 import type { Context } from "hono";
-import { checkKeyStatus } from "../gateway/v1_gateway_authorize.js";
-import { looksLikeJwt } from "../http/auth.js";
 import type { App, AppEnv } from "../http/context.js";
 import type { DataPlane, DataPlaneDeps } from "../http/data-plane.js";
 import { unauthorized } from "../http/errors.js";
-import { resolveModelCached, type CompiledRules } from "../rules/resolve.js";
-import { CHAT, credentialOf, EMBEDDINGS, GatewayProxy, MESSAGES } from "./proxy.js";
+import { callableModels, readCaller } from "./catalog.js";
+import { CHAT, COUNT_TOKENS, credentialOf, EMBEDDINGS, GatewayProxy, MESSAGES, RESPONSES } from "./proxy.js";
 
 const OpenAIError = z
   .object({
@@ -38,7 +35,25 @@ function errors(schema: z.ZodType, statuses: number[]) {
 const passthroughBody = (example: Record<string, unknown>, description: string) => ({
   required: true,
   description,
-  content: { "application/json": { schema: z.looseObject({ model: z.string(), stream: z.boolean().optional() }).openapi({ example }) } },
+  content: {
+    "application/json": {
+      schema: z
+        .looseObject({
+          model: z.string(),
+          stream: z.boolean().optional(),
+          models: z
+            .array(z.string())
+            .min(1)
+            .max(10)
+            .optional()
+            .openapi({
+              description:
+                "Fallbacks (OpenRouter's convention): `provider/model` ids tried in order after `model` when a model answers 429 or 5xx, times out or cannot be reached, before any byte reached the client. Each is checked against the key's allow-list and the team's rules (a refused one is skipped); the key, budgets and rate limits are checked once. Only the model that answered is metered; `x-tollgate-model` names it. Not sent to the provider.",
+            }),
+        })
+        .openapi({ example }),
+    },
+  },
 });
 
 const COMMON = [
@@ -46,7 +61,8 @@ const COMMON = [
   "Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape.",
   "The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the",
   "system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`.",
-  "The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage.",
+  "The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind.",
+  "Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout.",
   "Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called).",
 ].join(" ");
 
@@ -61,6 +77,21 @@ const chatRoute = createRoute({
   request: { body: passthroughBody({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] }, "OpenAI's chat completion request; `model` is `provider/model`.") },
   responses: {
     200: { description: "The provider's answer, as it sent it (JSON, or `text/event-stream` when `stream` is true)." },
+    ...errors(OpenAIError, [400, 401, 402, 403, 413, 502, 504]),
+  },
+});
+
+const responsesRoute = createRoute({
+  operationId: "gatewayResponses",
+  method: "post",
+  path: "/v1/responses",
+  tags: ["Gateway (OpenAI-compatible)"],
+  summary: "OpenAI Responses API through the gateway",
+  description: `${COMMON} The usage is read from the answer's \`usage\` (\`input_tokens\` with \`input_tokens_details.cached_tokens\`, \`output_tokens\` with \`output_tokens_details.reasoning_tokens\`), or, streamed, from the \`response.completed\` event's \`response.usage\`.`,
+  security,
+  request: { body: passthroughBody({ model: "openai/gpt-4o-mini", input: "Hello" }, "OpenAI's Responses request; `model` is `provider/model`.") },
+  responses: {
+    200: { description: "The provider's answer, as it sent it (JSON, or `text/event-stream` of `response.*` events when `stream` is true)." },
     ...errors(OpenAIError, [400, 401, 402, 403, 413, 502, 504]),
   },
 });
@@ -94,6 +125,24 @@ const messagesRoute = createRoute({
   responses: { 200: { description: "The provider's answer (JSON, or `text/event-stream` when `stream` is true)." }, ...errors(AnthropicError, [400, 401, 402, 403, 413, 502, 504]) },
 });
 
+const countTokensRoute = createRoute({
+  operationId: "gatewayCountTokens",
+  method: "post",
+  path: "/v1/messages/count_tokens",
+  tags: ["Gateway (Anthropic-compatible)"],
+  summary: "Anthropic token counting through the gateway (free)",
+  description:
+    "Authorized as `POST /v1/messages` is for the key, its model allow-list and the routing rules (refusals in Anthropic's error shape), and passed to the provider's `/v1/messages/count_tokens` with the same credentials (BYOK first, then the system one). Free: no usage is recorded, a spent budget does not refuse it and it does not count toward the key's rate limits. Answers carry `x-tollgate-request-id` and `x-tollgate-model`.",
+  security: anthropicSecurity,
+  request: {
+    body: passthroughBody(
+      { model: "anthropic/claude-sonnet-4-5", messages: [{ role: "user", content: "Hello" }] },
+      "Anthropic's count_tokens request; `model` is `anthropic/<model>`.",
+    ),
+  },
+  responses: { 200: { description: "The provider's answer: `{input_tokens}`." }, ...errors(AnthropicError, [400, 401, 403, 413, 502, 504]) },
+});
+
 const ModelList = z
   .object({
     object: z.literal("list"),
@@ -108,7 +157,7 @@ const modelsRoute = createRoute({
   tags: ["Gateway (OpenAI-compatible)"],
   summary: "Models this gateway key may call",
   description:
-    "OpenAI's model list, with `provider/model` ids: the key's model allow-list when it has one; otherwise every model the price table knows for the providers this instance has a system credential for (`<PROVIDER>_API_KEY`), plus the exact models of `TOLLGATE_PRICES`. Models a routing rule denies are left out.",
+    "OpenAI's model list, with `provider/model` ids: the key's model allow-list when it has one; otherwise every model the price table knows for the providers the caller has a credential for (a system `<PROVIDER>_API_KEY`, or a BYOK credential of its team), plus the exact models of `TOLLGATE_PRICES`. Models a routing rule denies are left out. The same list as the AI SDK's `GET /v4/ai/config`.",
   security,
   responses: { 200: { description: "The models.", content: { "application/json": { schema: ModelList } } }, ...errors(OpenAIError, [401, 403]) },
 });
@@ -124,8 +173,10 @@ export function registerProxy(app: App, dataPlane: DataPlane): GatewayProxy {
   app.openAPIRegistry.registerComponent("securitySchemes", "gatewayKeyHeader", { type: "apiKey", in: "header", name: "x-api-key" });
   const proxy = new GatewayProxy(deps);
   dataPlane.serve("POST", chatRoute.path, (c) => proxy.handle(c, CHAT), chatRoute);
+  dataPlane.serve("POST", responsesRoute.path, (c) => proxy.handle(c, RESPONSES), responsesRoute);
   dataPlane.serve("POST", embeddingsRoute.path, (c) => proxy.handle(c, EMBEDDINGS), embeddingsRoute);
   dataPlane.serve("POST", messagesRoute.path, (c) => proxy.handle(c, MESSAGES), messagesRoute);
+  dataPlane.serve("POST", countTokensRoute.path, (c) => proxy.handle(c, COUNT_TOKENS), countTokensRoute);
   dataPlane.serve("GET", modelsRoute.path, (c) => listModels(c, deps).catch((err) => proxy.fail("openai", err, c.req.path)), modelsRoute);
   return proxy;
 }
@@ -133,51 +184,7 @@ export function registerProxy(app: App, dataPlane: DataPlane): GatewayProxy {
 async function listModels(c: Context<AppEnv>, deps: DataPlaneDeps): Promise<Response> {
   const credential = credentialOf(c, c.req.header("authorization"));
   if (!credential) throw unauthorized("Missing API key: send your Tollgate gateway key as `Authorization: Bearer <key>`.");
-  const now = deps.clock.now();
-  let teamId: string;
-  let allowed: string[] = [];
-  if (looksLikeJwt(credential)) {
-    // A project OIDC token: verified, and its project still live (as authorize checks it).
-    const v = deps.tokens.verify(credential, now);
-    const token = v instanceof Promise ? await v : v;
-    const team = token ? deps.gateway.projectTeam(token.projectId) : undefined;
-    if (!token || (team instanceof Promise ? await team : team) !== token.teamId) throw unauthorized("Invalid or expired token.");
-    teamId = token.teamId;
-  } else {
-    const found = deps.gateway.keyByCredential(credential);
-    const key = found instanceof Promise ? await found : found;
-    checkKeyStatus(key, now);
-    teamId = key.teamId;
-    allowed = key.models;
-  }
-  const r = deps.gateway.teamRules(teamId);
-  const rules = r instanceof Promise ? await r : r;
-  const ids = allowed.length > 0 ? allowed : catalog(deps);
-  const data = ids.filter((id) => !denied(rules, id)).map((id) => ({ id, object: "model" as const, created: 0, owned_by: id.slice(0, id.indexOf("/")) }));
+  const ids = await callableModels(deps, await readCaller(deps, credential));
+  const data = ids.map((id) => ({ id, object: "model" as const, created: 0, owned_by: id.slice(0, id.indexOf("/")) }));
   return c.json({ object: "list", data });
-}
-
-function denied(rules: CompiledRules, model: string): boolean {
-  try {
-    return resolveModelCached(rules, model).denied !== null;
-  } catch {
-    return true;
-  }
-}
-
-const catalogs = new WeakMap<object, string[]>();
-
-/** Every model the price table knows for the providers with a system credential, and the exact overrides. */
-function catalog(deps: DataPlaneDeps): string[] {
-  let ids = catalogs.get(deps.config);
-  if (ids) return ids;
-  const set = new Set<string>();
-  for (const p of Object.values(deps.config.providers)) {
-    if (!p.apiKey) continue;
-    for (const model of findProvider({ providerId: p.name })?.models ?? []) set.add(`${p.name}/${model.id}`);
-  }
-  for (const k of Object.keys(deps.config.priceOverrides)) if (!k.endsWith("/*")) set.add(k);
-  ids = [...set].sort();
-  catalogs.set(deps.config, ids);
-  return ids;
 }

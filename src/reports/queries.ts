@@ -36,6 +36,10 @@ export type ReportRow = {
   byokCostMicros: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of the input tokens: cache reads and cache writes; of the output tokens: reasoning. */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
 };
 
 /** Where a page ends: the last row's period and grouped values (`''` for none), as stored. */
@@ -79,7 +83,8 @@ export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: Repor
     select ${bucket} as period_start${sql.join(dimSelect, sql``)},
            sum(requests)::text as requests,
            least(sum(cost_micros), ${MAX_SPEND_MICROS}::bigint)::text as cost, least(sum(byok_cost_micros), ${MAX_SPEND_MICROS}::bigint)::text as byok,
-           sum(input_tokens)::text as input, sum(output_tokens)::text as output
+           sum(input_tokens)::text as input, sum(output_tokens)::text as output,
+           sum(cache_read_tokens)::text as cache_read, sum(cache_write_tokens)::text as cache_write, sum(reasoning_tokens)::text as reasoning
       from ${teamLevel ? sql.raw("usage_rollups_team") : sql.raw("usage_rollups")}
      where ${sql.join(conds, sql` and `)}
      group by ${keys}
@@ -100,6 +105,9 @@ export async function spendReport(db: Db, q: ReportQuery): Promise<{ rows: Repor
       byokCostMicros: Number(r.byok),
       inputTokens: Number(r.input),
       outputTokens: Number(r.output),
+      cacheReadTokens: Number(r.cache_read),
+      cacheWriteTokens: Number(r.cache_write),
+      reasoningTokens: Number(r.reasoning),
     });
     cursors.push([periodStart, ...stored]);
   }

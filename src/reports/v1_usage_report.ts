@@ -60,8 +60,13 @@ export const UsageReportRowSchema = z
         "Cost of the requests that used Tollgate's (system) provider credentials, in US dollars: what budgets count by default. Saturates at 2^53 − 1 micro-dollars (9007199254.740992), as the budget counters do.",
     }),
     byokCostUsd: z.number().openapi({ description: "Cost of the requests made with the team's own provider credentials (BYOK). Saturates as `costUsd` does." }),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
+    inputTokens: z.number().int().openapi({ description: "Every input token, cache reads and writes included." }),
+    outputTokens: z.number().int().openapi({ description: "Every output token, reasoning tokens included." }),
+    cacheReadTokens: z.number().int().openapi({
+      description: "Of `inputTokens`: read from the provider's prompt cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`), priced at the cache-read rate: what the cache saved.",
+    }),
+    cacheWriteTokens: z.number().int().openapi({ description: "Of `inputTokens`: written to the prompt cache (Anthropic `cache_creation_input_tokens`), priced at the cache-write rate." }),
+    reasoningTokens: z.number().int().openapi({ description: "Of `outputTokens`: reasoning tokens (OpenAI `reasoning_tokens`)." }),
   })
   .openapi("UsageReportRow");
 
@@ -88,7 +93,7 @@ export const route = createRoute({
       headers: { "X-Next-Cursor": { description: "CSV only: the cursor of the next page (absent on the last page).", schema: { type: "string" } } },
       content: {
         "application/json": { schema: UsageReportResponse },
-        "text/csv": { schema: z.string().openapi({ example: "periodStart,model,requests,costUsd,byokCostUsd,inputTokens,outputTokens\n1767225600000,openai/gpt-5-mini,12,0.12,0,3400,1200\n" }) },
+        "text/csv": { schema: z.string().openapi({ example: "periodStart,model,requests,costUsd,byokCostUsd,inputTokens,outputTokens,cacheReadTokens,cacheWriteTokens,reasoningTokens\n1767225600000,openai/gpt-5-mini,12,0.12,0,3400,1200,2048,0,640\n" }) },
       },
     },
     ...errorResponses(400, 401, 403),
@@ -135,6 +140,9 @@ function toJson(r: ReportRow, groupBy: Dimension[]) {
   out.byokCostUsd = microsToDollars(r.byokCostMicros);
   out.inputTokens = r.inputTokens;
   out.outputTokens = r.outputTokens;
+  out.cacheReadTokens = r.cacheReadTokens;
+  out.cacheWriteTokens = r.cacheWriteTokens;
+  out.reasoningTokens = r.reasoningTokens;
   return out;
 }
 
@@ -175,7 +183,7 @@ export const registerUsageReport = (app: App) =>
     const next = rows.length > q.limit ? encodeCursor(cursors[q.limit - 1]!) : null;
     const items = page.map((r) => toJson(r, groupBy));
     if (wantsCsv(c.req.header("accept"))) {
-      const header = ["periodStart", ...groupBy.map((d) => DIM_FIELD[d]), "requests", "costUsd", "byokCostUsd", "inputTokens", "outputTokens"];
+      const header = ["periodStart", ...groupBy.map((d) => DIM_FIELD[d]), "requests", "costUsd", "byokCostUsd", "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"];
       const lines = [header.join(","), ...items.map((it) => header.map((h) => csvCell(it[h])).join(","))];
       const headers: Record<string, string> = { "content-type": "text/csv; charset=utf-8" };
       if (next) headers["x-next-cursor"] = next;

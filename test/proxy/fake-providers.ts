@@ -8,6 +8,16 @@
  * then hangs; `*-drip` streams a chunk every 20 ms for 10 s (a client that disconnects shows as `closedEarly`); `*-fail-<status>` answers that status.
  * Usage: prompt/input tokens = the request body's length in bytes / 10 (rounded up), completion/output
  * tokens = 7, so tests can check spend against what the answer reported.
+ *
+ * OpenAI also serves the Responses API (`/v1/responses`, JSON or the `response.*` SSE events; a
+ * request with `tools` gets a call of its first function tool). Cache and reasoning tokens, as the
+ * real APIs report them: OpenAI requests with a `prompt_cache_key` seen before report all but
+ * 3 input tokens as cached (`cached_tokens`, included in the input count); a request asking for
+ * reasoning (`reasoning_effort`, or `reasoning` on Responses) reports 20 reasoning tokens more
+ * (included in the output count). Anthropic requests containing `cache_control` report all but 3
+ * input tokens as a cache write the first time a body is seen and as a cache read after
+ * (`cache_creation_input_tokens` / `cache_read_input_tokens`, NOT included in `input_tokens`).
+ * Anthropic also serves `/v1/messages/count_tokens`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,6 +33,9 @@ export type FakeProvider = {
 };
 
 const OUTPUT_TOKENS = 7;
+const REASONING_TOKENS = 20;
+/** Input tokens not covered by a cache hit. */
+const UNCACHED_TAIL = 3;
 const inputTokens = (raw: string) => Math.ceil(Buffer.byteLength(raw) / 10);
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -113,10 +126,34 @@ function drip(res: ServerResponse, events: string[], gapMs: number) {
 }
 
 export function startFakeOpenAI(validKeys: string[] = ["sk-system"], port = 0): Promise<FakeProvider> {
+  const cacheKeys = new Set<string>();
   return listen(
     (req, res, raw, _seen) => {
       const body = JSON.parse(raw);
-      const usage = { prompt_tokens: inputTokens(raw), completion_tokens: OUTPUT_TOKENS, total_tokens: inputTokens(raw) + OUTPUT_TOKENS, prompt_tokens_details: { cached_tokens: 0 } };
+      const input = inputTokens(raw);
+      let cached = 0;
+      if (typeof body.prompt_cache_key === "string") {
+        if (cacheKeys.has(body.prompt_cache_key)) cached = Math.max(0, input - UNCACHED_TAIL);
+        cacheKeys.add(body.prompt_cache_key);
+      }
+      const reasoning = body.reasoning_effort !== undefined || body.reasoning !== undefined ? REASONING_TOKENS : 0;
+      const output = OUTPUT_TOKENS + reasoning;
+      const usage = {
+        prompt_tokens: input,
+        completion_tokens: output,
+        total_tokens: input + output,
+        prompt_tokens_details: { cached_tokens: cached },
+        completion_tokens_details: { reasoning_tokens: reasoning },
+      };
+      if (req.url === "/v1/responses") {
+        return responses(res, body, {
+          input_tokens: input,
+          input_tokens_details: { cached_tokens: cached },
+          output_tokens: output,
+          output_tokens_details: { reasoning_tokens: reasoning },
+          total_tokens: input + output,
+        });
+      }
       if (req.url === "/v1/embeddings") {
         const n = Array.isArray(body.input) ? body.input.length : 1;
         return json(res, 200, {
@@ -162,12 +199,25 @@ export function startFakeOpenAI(validKeys: string[] = ["sk-system"], port = 0): 
 }
 
 export function startFakeAnthropic(validKeys: string[] = ["sk-ant-system"]): Promise<FakeProvider> {
+  const cachedBodies = new Set<string>();
   return listen(
     (req, res, raw) => {
-      if (req.url !== "/v1/messages") return json(res, 404, { type: "error", error: { type: "not_found_error", message: "not found" } });
+      if (req.url !== "/v1/messages" && req.url !== "/v1/messages/count_tokens") return json(res, 404, { type: "error", error: { type: "not_found_error", message: "not found" } });
       if (!req.headers["anthropic-version"]) return json(res, 400, { type: "error", error: { type: "invalid_request_error", message: "anthropic-version header is required" } });
       const body = JSON.parse(raw);
-      const input = inputTokens(raw);
+      if (req.url === "/v1/messages/count_tokens") return json(res, 200, { input_tokens: inputTokens(raw) });
+      const total = inputTokens(raw);
+      let input = total;
+      let cacheRead = 0;
+      let cacheWrite = 0;
+      if (raw.includes('"cache_control"')) {
+        const key = JSON.stringify({ ...body, stream: undefined });
+        const cachedPart = Math.max(0, total - UNCACHED_TAIL);
+        if (cachedBodies.has(key)) cacheRead = cachedPart;
+        else cacheWrite = cachedPart;
+        cachedBodies.add(key);
+        input = total - cachedPart;
+      }
       const message = {
         id: "msg_fake",
         type: "message",
@@ -176,7 +226,7 @@ export function startFakeAnthropic(validKeys: string[] = ["sk-ant-system"]): Pro
         content: [{ type: "text", text: "Hello from the fake." }],
         stop_reason: "end_turn",
         stop_sequence: null,
-        usage: { input_tokens: input, output_tokens: OUTPUT_TOKENS, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+        usage: { input_tokens: input, output_tokens: OUTPUT_TOKENS, cache_read_input_tokens: cacheRead, cache_creation_input_tokens: cacheWrite },
       };
       if (!body.stream) return json(res, 200, message);
       const words = body.model.endsWith("-drip") ? Array.from({ length: 500 }, (_, i) => `w${i} `) : ["Hello", " from", " the", " fake."];
@@ -195,5 +245,68 @@ export function startFakeAnthropic(validKeys: string[] = ["sk-ant-system"]): Pro
     validKeys,
     (req) => (req.headers["x-api-key"] as string | undefined) ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1],
     (res) => json(res, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } }),
+  );
+}
+
+/**
+ * OpenAI's Responses API: the response object, or (with `stream`) its events as OpenAI sends them
+ * (`event: <type>` and `data:` with the same `type` and a `sequence_number`), usage in the last one.
+ * With `tools`, the answer is a call of the first function tool; otherwise a text message.
+ */
+function responses(res: ServerResponse, body: any, usage: Record<string, unknown>) {
+  const tool = Array.isArray(body.tools) ? body.tools.find((t: any) => t?.type === "function") : undefined;
+  const base = {
+    id: "resp_fake",
+    object: "response",
+    created_at: 1_700_000_000,
+    model: body.model,
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    metadata: {},
+    parallel_tool_calls: true,
+    temperature: 1,
+    tool_choice: body.tool_choice ?? "auto",
+    tools: body.tools ?? [],
+    top_p: 1,
+  };
+  const text = "Hello from the fake.";
+  const args = JSON.stringify({ city: "Paris" });
+  const item = tool
+    ? { type: "function_call", id: "fc_fake", call_id: "call_fake", name: tool.name, arguments: args, status: "completed" }
+    : { type: "message", id: "msg_fake", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] };
+  const completed = { ...base, status: "completed", output: [item], usage };
+  if (!body.stream) return json(res, 200, completed);
+
+  const inProgress = { ...base, status: "in_progress", output: [], usage: null };
+  const events: Record<string, unknown>[] = [
+    { type: "response.created", response: inProgress },
+    { type: "response.in_progress", response: inProgress },
+  ];
+  if (tool) {
+    events.push(
+      { type: "response.output_item.added", output_index: 0, item: { ...item, arguments: "", status: "in_progress" } },
+      { type: "response.function_call_arguments.delta", item_id: "fc_fake", output_index: 0, delta: args.slice(0, 5) },
+      { type: "response.function_call_arguments.delta", item_id: "fc_fake", output_index: 0, delta: args.slice(5) },
+      { type: "response.function_call_arguments.done", item_id: "fc_fake", output_index: 0, arguments: args },
+      { type: "response.output_item.done", output_index: 0, item },
+    );
+  } else {
+    const part = { type: "output_text", text: "", annotations: [] };
+    events.push(
+      { type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", content: [] } },
+      { type: "response.content_part.added", item_id: "msg_fake", output_index: 0, content_index: 0, part },
+      ...["Hello", " from", " the", " fake."].map((delta) => ({ type: "response.output_text.delta", item_id: "msg_fake", output_index: 0, content_index: 0, delta })),
+      { type: "response.output_text.done", item_id: "msg_fake", output_index: 0, content_index: 0, text },
+      { type: "response.content_part.done", item_id: "msg_fake", output_index: 0, content_index: 0, part: { ...part, text } },
+      { type: "response.output_item.done", output_index: 0, item },
+    );
+  }
+  events.push({ type: "response.completed", response: completed });
+  sse(res);
+  drip(
+    res,
+    events.map((e, i) => `event: ${e.type}\ndata: ${JSON.stringify({ ...e, sequence_number: i })}\n\n`),
+    0,
   );
 }

@@ -220,7 +220,8 @@ describe("gateway: provider failures", () => {
       expect(upstream.finished).toBe(false);
       const usage = await recordedUsage(res.headers.get("x-tollgate-request-id"));
       if (api === "anthropic") expect(usage.inputTokens).toBe(Math.ceil(Buffer.byteLength(JSON.stringify(upstream.body)) / 10));
-      else expect(usage.costMicros).toBe(0); // OpenAI reports usage only at the end
+      // OpenAI reports usage only at the end: its input and the output delivered are counted instead.
+      else expect(usage.inputTokens).toBeGreaterThan(0);
     });
   }
 });

@@ -88,7 +88,7 @@ describe("GET /v1/ai-gateway/usage: spend past 2^53 micro-dollars saturates as t
 
     const all = await get(team, `${FAR}&granularity=month`);
     expect(all.status, all.text).toBe(200);
-    expect(all.body.rows).toEqual([{ periodStart: expect.any(Number), requests: 8, costUsd: MAX / 1e6, byokCostUsd: MAX / 1e6, inputTokens: 0, outputTokens: 0 }]);
+    expect(all.body.rows).toEqual([{ periodStart: expect.any(Number), requests: 8, costUsd: MAX / 1e6, byokCostUsd: MAX / 1e6, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }]);
     const grouped = await get(team, `${FAR}&granularity=hour&groupBy=key,user,model`);
     expect(grouped.status, grouped.text).toBe(200);
     expect(grouped.body.rows).toEqual([
@@ -96,7 +96,7 @@ describe("GET /v1/ai-gateway/usage: spend past 2^53 micro-dollars saturates as t
     ]);
     const csv = await get(team, `${FAR}&granularity=month`, "text/csv");
     expect(csv.status, csv.text).toBe(200);
-    expect(csv.text.trim().split("\n")[1]).toBe(`${all.body.rows[0].periodStart},8,${MAX / 1e6},${MAX / 1e6},0,0`);
+    expect(csv.text.trim().split("\n")[1]).toBe(`${all.body.rows[0].periodStart},8,${MAX / 1e6},${MAX / 1e6},0,0,0,0,0`);
 
     // The counters say the same, to the micro-dollar.
     expect(await quotaViews(team, key)).toEqual({ keySpend: MAX / 1e6, keyByokSpend: MAX / 1e6, teamSpend: MAX / 1e6, refusedSpend: MAX / 1e6 });
@@ -119,7 +119,7 @@ describe("GET /v1/ai-gateway/usage: spend past 2^53 micro-dollars saturates as t
         values (${team.id}, ${hour}::bigint, 'openai/gpt-5', 1, ${BIG}::bigint, ${BIG}::bigint, 10, 5)`);
     }
     const span = `from=${h1}&to=${h2 + 3_600_000}`;
-    const row = (periodStart: number, extra: object = {}) => ({ periodStart, ...extra, requests: 1, costUsd: MAX / 1e6, byokCostUsd: MAX / 1e6, inputTokens: 10, outputTokens: 5 });
+    const row = (periodStart: number, extra: object = {}) => ({ periodStart, ...extra, requests: 1, costUsd: MAX / 1e6, byokCostUsd: MAX / 1e6, inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
     for (const groupBy of ["", "&groupBy=model", "&groupBy=key"]) {
       const extra = groupBy === "&groupBy=model" ? { model: "openai/gpt-5" } : groupBy === "&groupBy=key" ? { keyId: key.apiKey.id } : {};
       const hourly = await get(team, `${span}&granularity=hour${groupBy}`);
@@ -132,7 +132,7 @@ describe("GET /v1/ai-gateway/usage: spend past 2^53 micro-dollars saturates as t
       const csv = await get(team, `${span}&granularity=day${groupBy}`, "text/csv");
       expect(csv.status, csv.text).toBe(200);
       const dim = groupBy === "&groupBy=model" ? ",openai/gpt-5" : groupBy === "&groupBy=key" ? `,${key.apiKey.id}` : "";
-      expect(csv.text.trim().split("\n")[1]).toBe(`${h1}${dim},2,${MAX / 1e6},${MAX / 1e6},20,10`);
+      expect(csv.text.trim().split("\n")[1]).toBe(`${h1}${dim},2,${MAX / 1e6},${MAX / 1e6},20,10,0,0,0`);
     }
     // This month (the usage path's rollups, set to 2^62) against the counters (2^62 too).
     const now = await get(team, `from=${Date.now() - 86_400_000}&granularity=month`);

@@ -15,20 +15,21 @@ const spendOf = async (team: TeamFx, keyId: string) =>
   (await call("GET", `/v1/api-keys/${keyId}`, { token: team.owner.token })).body.apiKey.quota as { currentSpend: number; currentByokSpend: number };
 
 describe("GET /v1/ai-gateway/usage", () => {
-  it("splits spend by key, model, project and user, with BYOK apart and tokens; DEVELOPER may read", async () => {
+  it("splits spend by key, model, project and user, with BYOK apart and tokens of each kind; DEVELOPER may read", async () => {
     const team = await createTeamFx();
     const project = await createProjectFx(team);
     const a = await createKeyFx(team, { projectId: project.id });
     const b = await createKeyFx(team, {}, team.member.token);
-    const send = (keyId: string, costUsd: number, model: string, byok = false, inputTokens = 10, outputTokens = 5) =>
+    const send = (keyId: string, costUsd: number, model: string, byok = false, kinds: Record<string, number> = {}) =>
       call("POST", "/v1/gateway/usage", {
         token: GATEWAY_TOKEN,
-        body: { keyId, requestId: uniq("req"), model, costUsd, byok, inputTokens, outputTokens },
+        body: { keyId, requestId: uniq("req"), model, costUsd, byok, inputTokens: 10, outputTokens: 5, ...kinds },
       });
+    const none = { cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
     for (const r of [
-      await send(a.apiKey.id, 0.25, "openai/gpt-5"),
-      await send(a.apiKey.id, 0.5, "openai/gpt-5", true),
-      await send(a.apiKey.id, 1, "anthropic/claude-sonnet-4"),
+      await send(a.apiKey.id, 0.25, "openai/gpt-5", false, { cacheReadTokens: 6, reasoningTokens: 3 }),
+      await send(a.apiKey.id, 0.5, "openai/gpt-5", true, { cacheReadTokens: 2 }),
+      await send(a.apiKey.id, 1, "anthropic/claude-sonnet-4", false, { cacheReadTokens: 1, cacheWriteTokens: 7 }),
       await send(b.apiKey.id, 0.125, "openai/gpt-5"),
     ])
       expect(r.status).toBe(202);
@@ -36,7 +37,7 @@ describe("GET /v1/ai-gateway/usage", () => {
     const all = await usage(team, "granularity=month");
     expect(all.status).toBe(200);
     expect(all.body.rows).toEqual([
-      { periodStart: expect.any(Number), requests: 4, costUsd: 1.375, byokCostUsd: 0.5, inputTokens: 40, outputTokens: 20 },
+      { periodStart: expect.any(Number), requests: 4, costUsd: 1.375, byokCostUsd: 0.5, inputTokens: 40, outputTokens: 20, cacheReadTokens: 9, cacheWriteTokens: 7, reasoningTokens: 3 },
     ]);
     expect(new Date(all.body.rows[0].periodStart).getUTCDate()).toBe(1);
     expect(all.body.pagination).toEqual({ count: 1, next: null, prev: null });
@@ -44,9 +45,9 @@ describe("GET /v1/ai-gateway/usage", () => {
     const byKeyModel = await usage(team, "granularity=day&groupBy=key,model&limit=100");
     const rows = byKeyModel.body.rows.map(({ periodStart, ...r }: any) => r);
     expect(rows).toHaveLength(3);
-    expect(rows).toContainEqual({ keyId: a.apiKey.id, model: "openai/gpt-5", requests: 2, costUsd: 0.25, byokCostUsd: 0.5, inputTokens: 20, outputTokens: 10 });
-    expect(rows).toContainEqual({ keyId: a.apiKey.id, model: "anthropic/claude-sonnet-4", requests: 1, costUsd: 1, byokCostUsd: 0, inputTokens: 10, outputTokens: 5 });
-    expect(rows).toContainEqual({ keyId: b.apiKey.id, model: "openai/gpt-5", requests: 1, costUsd: 0.125, byokCostUsd: 0, inputTokens: 10, outputTokens: 5 });
+    expect(rows).toContainEqual({ keyId: a.apiKey.id, model: "openai/gpt-5", requests: 2, costUsd: 0.25, byokCostUsd: 0.5, inputTokens: 20, outputTokens: 10, ...none, cacheReadTokens: 8, reasoningTokens: 3 });
+    expect(rows).toContainEqual({ keyId: a.apiKey.id, model: "anthropic/claude-sonnet-4", requests: 1, costUsd: 1, byokCostUsd: 0, inputTokens: 10, outputTokens: 5, ...none, cacheReadTokens: 1, cacheWriteTokens: 7 });
+    expect(rows).toContainEqual({ keyId: b.apiKey.id, model: "openai/gpt-5", requests: 1, costUsd: 0.125, byokCostUsd: 0, inputTokens: 10, outputTokens: 5, ...none });
 
     const byProjectUser = await usage(team, "groupBy=project,user&limit=100");
     const pu = byProjectUser.body.rows.map(({ projectId, userId, costUsd }: any) => ({ projectId, userId, costUsd }));
@@ -159,7 +160,7 @@ describe("GET /v1/ai-gateway/usage", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split("\n");
-    expect(lines[0]).toBe("periodStart,keyId,model,requests,costUsd,byokCostUsd,inputTokens,outputTokens");
+    expect(lines[0]).toBe("periodStart,keyId,model,requests,costUsd,byokCostUsd,inputTokens,outputTokens,cacheReadTokens,cacheWriteTokens,reasoningTokens");
     expect(lines.slice(1).map((l) => l.split(",").slice(1, 5))).toEqual([
       [k.apiKey.id, "openai/a-1", "1", "1"],
       [k.apiKey.id, "openai/b-2", "1", "2"],
