@@ -1,5 +1,7 @@
 /**
- * `npm run bench` — authorize against the ceiling of a bare Hono JSON route, in one run.
+ * `npm run bench` — authorize against the ceiling of a bare Hono JSON route, in one run; and, in the
+ * same run, authorize with a `requestId` and an `estimate` on a key whose budget is `hard` (each
+ * request reserves its worst case) against the same on a key whose budget is `soft`.
  * `npm run bench -- --usage` — the same for usage reports, then checks the recorded total is exact.
  * `npm run bench -- --rate-limited` — authorize with a key that has a rate limit (high enough never
  * to refuse: the cost of counting), in memory; add `--redis redis://127.0.0.1:6379/5` for Redis.
@@ -175,11 +177,6 @@ async function compareAll(targets: Target[]): Promise<Figures[]> {
   return tallies.map((t, j) => figures(t, warm[j]));
 }
 
-async function compare(a: Target, b: Target): Promise<[Figures, Figures]> {
-  const [fa, fb] = await compareAll([a, b]);
-  return [fa!, fb!];
-}
-
 /** Tollgate on Postgres with the bench's admin and gateway tokens. */
 const startTollgate = (env: Record<string, string> = {}) =>
   start("src/main.ts", {
@@ -194,14 +191,14 @@ const startTollgate = (env: Record<string, string> = {}) =>
   });
 
 /** A fresh user, team and gateway key with a (never reached) budget. */
-async function benchKey(tollgate: string) {
+async function benchKey(tollgate: string, enforcement: "soft" | "hard" = "soft") {
   const tag = randomBytes(4).toString("hex");
   const { bearerToken } = await api(tollgate, "POST", "/v1/admin/users", ADMIN, { email: `bench-${tag}@example.test` });
   const { team } = await api(tollgate, "POST", "/v1/teams", bearerToken, { slug: `bench-${tag}`, name: "Bench" });
   const key = await api(tollgate, "POST", `/v1/api-keys?teamId=${team.id}`, bearerToken, {
     purpose: "ai-gateway",
     name: "bench",
-    aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly" },
+    aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly", enforcement },
     ...(args["rate-limited"] ? { rateLimit: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000 } } : {}),
   });
   return { tag, bearerToken, team, key };
@@ -263,10 +260,29 @@ async function main() {
   const target = args.usage ? "usage" : "authorize";
   if (args["rate-limited"]) console.log(`rate-limited key (requests and tokens per minute), counters ${args.redis ? "in Redis" : "in memory"}`);
   const label = args.usage ? target : [target, args.oidc ? "(oidc)" : "", args.byok ? "+byok" : ""].filter(Boolean).join(" ");
-  const [ceiling, measured] = await compare(
+  // Hard against soft (plain authorize only): two more keys, each request with a requestId and an
+  // estimate, the same body shape for both. The hard key's requests reserve; none is reported, but
+  // requestIds cycle over 4,096, and a requestId authorized again replaces its reservation: a steady
+  // state of 4,096 requests in flight (its budget is far from reached).
+  const plain = !args.usage && !args.oidc && !args.byok && !args["rate-limited"];
+  const soft = plain ? await benchKey(tollgate, "soft") : null;
+  const hard = plain ? await benchKey(tollgate, "hard") : null;
+  let r = 0;
+  const reserving = (k: string) => () => JSON.stringify({ credential: k, model: "openai/gpt-4o", requestId: `bench-${tag}-${r++ % 4096}`, estimate: { inputTokens: 100, maxOutputTokens: 100 } });
+  if (hard) {
+    const h = await api(tollgate, "POST", "/v1/gateway/authorize", GATEWAY, JSON.parse(reserving(hard.key.apiKeyString)()));
+    if (h.quotas[0]?.enforcement !== "hard") throw new Error(`unexpected authorize answer ${JSON.stringify(h)}`);
+  }
+  const [ceiling, measured, softF, hardF] = await compareAll([
     { server: bare, path: "/echo", body: () => authorizeBody },
     { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? usageBody : () => authorizeBody },
-  );
+    ...(soft && hard
+      ? [
+          { server: tollgateServer, path: "/v1/gateway/authorize", body: reserving(soft.key.apiKeyString) },
+          { server: tollgateServer, path: "/v1/gateway/authorize", body: reserving(hard.key.apiKeyString) },
+        ]
+      : []),
+  ]) as [Figures, Figures, Figures?, Figures?];
 
   const ms = (v: number) => `${v.toFixed(2).padStart(6)} ms`;
   const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${ms(f.p50)}   p99 ${ms(f.p99)}`;
@@ -282,6 +298,16 @@ async function main() {
     );
   }
   if (measured.non2xx > 0) console.log(`WARNING: ${measured.non2xx} non-2xx answers or errors`);
+  if (softF && hardF) {
+    console.log(`\nauthorize with requestId + estimate, same body shape:`);
+    console.log(`soft budget          ${fmt(softF)}`);
+    console.log(`hard budget          ${fmt(hardF)}`);
+    console.log(`ratio: hard/soft throughput ${(hardF.rps / softF.rps).toFixed(2)} (target ≥ 0.9), p99 ${(hardF.p99 / softF.p99).toFixed(2)}x`);
+    if (softF.cpuPerRequest !== null && hardF.cpuPerRequest !== null) {
+      console.log(`server CPU per request: soft ${softF.cpuPerRequest.toFixed(1)} µs, hard ${hardF.cpuPerRequest.toFixed(1)} µs`);
+    }
+    if (softF.non2xx + hardF.non2xx > 0) console.log(`WARNING: ${softF.non2xx + hardF.non2xx} non-2xx answers or errors (soft/hard)`);
+  }
 
   if (args.usage) {
     // Reports cut off in flight when the load stopped may or may not have been recorded; every

@@ -103,6 +103,8 @@ const envSchema = z.object({
   TOLLGATE_CACHE_MAX_KEYS: z.coerce.number().int().min(1).default(100_000),
   TOLLGATE_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  TOLLGATE_WEBHOOKS_ALLOW_PRIVATE: z.enum(["true", "false"], "must be true or false").default("false"),
+  TOLLGATE_WEBHOOKS_DELIVER: z.enum(["true", "false"], "must be true or false").default("true"),
 });
 
 export type Config = {
@@ -142,6 +144,10 @@ export type Config = {
   metricsToken: string | undefined;
   /** How long SIGTERM/SIGINT may take to drain before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** Webhooks may target private, loopback and link-local addresses (a receiver on this machine or network). */
+  webhooksAllowPrivate: boolean;
+  /** This instance sends the webhook outbox (with every other instance that does). */
+  webhooksDeliver: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -181,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheMaxKeys: e.TOLLGATE_CACHE_MAX_KEYS,
     metricsToken: e.TOLLGATE_METRICS_TOKEN,
     shutdownTimeoutMs: e.TOLLGATE_SHUTDOWN_TIMEOUT_MS,
+    webhooksAllowPrivate: e.TOLLGATE_WEBHOOKS_ALLOW_PRIVATE === "true",
+    webhooksDeliver: e.TOLLGATE_WEBHOOKS_DELIVER === "true",
   };
 }
 

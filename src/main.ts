@@ -1,19 +1,22 @@
-import { mkdirSync } from "node:fs";
 import { createApp, usageBatcherOf } from "./app.js";
 import { bootstrapFirstUser } from "./bootstrap.js";
 import { loadConfigOrExit } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { DatabaseUnreachable, openDatabase, type Database } from "./db/client.js";
+import { DataDirLocked } from "./db/data-dir-lock.js";
 import { startGatewayState } from "./gateway/state.js";
+import { loadTokenizer } from "./quotas/estimate.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { loadKeyring } from "./lib/keyring.js";
 import { checkSealedColumn } from "./lib/sealed-columns.js";
+import { bindTrustedIssuers, UnboundTrustedIssuerError } from "./oidc/external.js";
 import { ensureSigningKey } from "./oidc/keys.js";
 import { bindInstance } from "./ops/metrics.js";
-import { bindErrorMessage, bindServer, DataDirLocked, installShutdown, lockDataDir } from "./ops/server.js";
+import { bindErrorMessage, bindServer, installShutdown } from "./ops/server.js";
 import { RateLimits } from "./ratelimit/limits.js";
 import { startUsageRetention } from "./reports/retention.js";
 import { SEALED_COLUMNS } from "./sealed-columns.js";
+import { WebhookWorker } from "./webhooks/worker.js";
 
 const config = loadConfigOrExit();
 
@@ -30,21 +33,30 @@ try {
   process.exit(1);
 }
 
-// One process per embedded data dir (src/ops/server.ts).
-let releaseDataDir = () => {};
-if (!config.databaseUrl && !config.dataDir.startsWith("memory://")) {
-  try {
-    mkdirSync(config.dataDir, { recursive: true });
-    releaseDataDir = lockDataDir(config.dataDir);
-  } catch (err) {
-    if (!(err instanceof DataDirLocked)) throw err;
+/**
+ * A database that cannot be used is one line on stderr and exit 1, like a bad variable: a data
+ * dir held by another process (one process per embedded data dir, src/db/data-dir-lock.ts), or a
+ * Postgres that cannot be reached or refuses the login or database (naming the setting).
+ */
+function exitIfCannotOpen(err: unknown): never {
+  if (err instanceof DataDirLocked) {
+    console.error(err.describe("stop it first, or give this one another TOLLGATE_DATA_DIR (or a DATABASE_URL to share one Postgres)."));
+    process.exit(1);
+  }
+  if (err instanceof DatabaseUnreachable) {
     console.error(err.message);
     process.exit(1);
   }
+  throw err;
 }
 
-const database = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.listenDatabaseUrl, dataDir: config.dataDir });
-await database.migrate();
+let database: Database;
+try {
+  database = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.listenDatabaseUrl, dataDir: config.dataDir, holder: "server" });
+  await database.migrate();
+} catch (err) {
+  exitIfCannotOpen(err);
+}
 
 if (!config.adminToken) {
   const created = await bootstrapFirstUser(database.db, systemClock.now());
@@ -62,6 +74,18 @@ if (!config.adminToken) {
       ].join("\n"),
     );
   }
+}
+
+// Trusted external issuers act on the teams their mappings name as those teams are now, by id: a
+// mapping naming no team stops the start (else whoever creates a team with that slug would get it).
+let trustedIssuers;
+try {
+  trustedIssuers = await bindTrustedIssuers(database.db, config.trustedIssuers);
+} catch (err) {
+  if (!(err instanceof UnboundTrustedIssuerError)) throw err;
+  console.error(err.message);
+  await database.close();
+  process.exit(1);
 }
 
 // Say how to turn on what is off: each service token enables one API.
@@ -97,13 +121,23 @@ try {
   log.error("cannot prepare the OIDC signing key; minting will retry", { error: (err as Error).message });
 }
 
-const gateway = await startGatewayState(database, { maxKeys: config.cacheMaxKeys });
+let gateway: Awaited<ReturnType<typeof startGatewayState>>;
+try {
+  gateway = await startGatewayState(database, { maxKeys: config.cacheMaxKeys }); // LISTENs: TOLLGATE_LISTEN_DATABASE_URL
+} catch (err) {
+  exitIfCannotOpen(err);
+}
 const rateLimits = RateLimits.fromConfig(config.redisUrl, log);
-const app = createApp({ db: database.db, config, clock: systemClock, log, gateway: gateway.state, keyring, rateLimits });
+const app = createApp({ db: database.db, config: { ...config, trustedIssuers }, clock: systemClock, log, gateway: gateway.state, keyring, rateLimits });
 const retention = startUsageRetention({ db: database.db, log, now: () => systemClock.now() }, config.usageRetentionDays);
+// Sends the webhook outbox (src/webhooks), with every other instance that does.
+const webhooks = new WebhookWorker({ db: database.db, clock: systemClock, keyring, log, config });
+if (config.webhooksDeliver) webhooks.start();
 bindInstance({ gateway: gateway.state, database });
 const server = bound.server;
 bound.serve((req, env) => app.fetch(req, env));
+// The tokenizer hard budgets count with (~1 s of CPU once); until it is loaded, counts use the byte-length bound.
+setTimeout(() => void loadTokenizer().catch((err: unknown) => log.error("tokenizer not loaded; hard budgets count bytes", { error: String(err) })), 100).unref();
 
 // SIGTERM/SIGINT (handled from before the "listening" line): stop accepting, answer what is in
 // flight, flush usage, stop the jobs, close pools, exit 0.
@@ -114,10 +148,10 @@ installShutdown({
   steps: [
     { name: "usage", run: () => usageBatcherOf(app)?.idle() ?? Promise.resolve() },
     { name: "retention", run: () => retention.stop() },
+    { name: "webhooks", run: () => webhooks.stop() },
     { name: "listener", run: () => gateway.close() },
     { name: "rate limits", run: () => rateLimits.close() },
-    { name: "database", run: () => database.close() },
-    { name: "data dir", run: async () => releaseDataDir() },
+    { name: "database", run: () => database.close() }, // also releases the data dir's lock
   ],
 });
 log.info("listening", {

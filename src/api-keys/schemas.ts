@@ -19,6 +19,8 @@ export const ApiKeyQuotaSchema = z
     active: z.boolean(),
     archived: z.boolean(),
     alertThresholds: z.array(z.number().int()),
+    enforcement: z.enum(["soft", "hard"]).openapi({ description: "`hard`: requests reserve their worst-case cost and the limit is a cap (see the budgets guide)." }),
+    reserved: z.number().openapi({ description: "US dollars held by gateway instances for requests in flight (hard budgets; 0 for soft ones)." }),
     createdAt: Millis,
     updatedAt: Millis,
   })

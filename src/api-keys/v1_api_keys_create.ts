@@ -114,6 +114,7 @@ export const registerCreateApiKey = (app: App) =>
             refreshPeriod: q.refreshPeriod,
             includeByok: q.includeByokInQuota,
             alertThresholds: q.alertThresholds,
+            enforcement: q.enforcement,
           },
           now,
         );

@@ -4,9 +4,10 @@ import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
-import { AlertThresholdsSchema, findBudget, loadKeyQuotas, RefreshPeriodSchema, toApiKeyQuota, upsertBudget } from "../quotas/budgets.js";
+import { AlertThresholdsSchema, EnforcementSchema, findBudget, loadKeyQuotas, RefreshPeriodSchema, toApiKeyQuota, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros, usdAmountSchema } from "../quotas/money.js";
 import { loadQuotaStates } from "../quotas/state.js";
+import { withReserved } from "../quotas/leases.js";
 import { writeLockedKey } from "./access.js";
 import { ApiKeyQuotaSchema, ApiKeySchema, toApiKey } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
@@ -21,6 +22,7 @@ export const UpdateQuotaRequest = z
       description: "`true` removes the budget (the key's `quota` becomes null: unlimited). Any later edit without `archived: true` restores it, with the spend of the current period.",
     }),
     alertThresholds: AlertThresholdsSchema.optional(),
+    enforcement: EnforcementSchema.optional(),
   })
   .openapi("UpdateApiKeyQuotaRequest");
 
@@ -68,6 +70,7 @@ export const registerUpdateApiKeyQuota = (app: App) =>
           refreshPeriod: body.refreshPeriod,
           includeByok: body.includeByokInQuota,
           alertThresholds: body.alertThresholds,
+          enforcement: body.enforcement,
           active: body.active,
           archived: body.archived,
         },
@@ -85,6 +88,7 @@ export const registerUpdateApiKeyQuota = (app: App) =>
       const [state] = (await loadQuotaStates(tx, { teamId: key.teamId, keyId: key.id, projectId: null, userId: null }, now)).filter(
         (s) => s.entity.scopeType === "api_key",
       );
+      await withReserved(tx, key.teamId, [state!], now);
       return { key, quota: toApiKeyQuota(state!) };
     });
     const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);

@@ -40,6 +40,12 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role").$type<Role>().notNull(),
     createdAt: ms("created_at").notNull(),
+    /**
+     * Random, new for each membership and replaced when the role is lowered. The OIDC project
+     * tokens a member mints carry it (`minted_by_epoch`): authorize refuses them once it changed or
+     * the membership is gone, so a removal or a demotion ends what the member minted.
+     */
+    tokenEpoch: text("token_epoch").notNull().default(sql`gen_random_uuid()::text`),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("memberships_user_idx").on(t.userId)],
 );
@@ -113,6 +119,8 @@ export const apiKeys = pgTable(
     index("api_keys_previous_digest_idx").on(t.previousDigest),
     index("api_keys_team_idx").on(t.teamId, t.id),
     index("api_keys_creator_idx").on(t.teamId, t.createdBy),
+    // The expiry notices' sweep (src/webhooks): keys expiring in the next 7 days.
+    index("api_keys_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} is not null and ${t.deletedAt} is null`),
   ],
 );
 
@@ -174,6 +182,8 @@ export const rules = pgTable(
 
 export type BudgetScope = "api_key" | "team" | "project" | "user";
 export type RefreshPeriodCol = "daily" | "weekly" | "monthly" | "none";
+/** `soft`: spend is checked before a request (it may cross the limit); `hard`: worst cases are reserved, the limit is a cap. */
+export type Enforcement = "soft" | "hard";
 
 /**
  * Spending limits. A key's quota is scope `api_key`; team budgets are `team`, `project`, `user`.
@@ -197,10 +207,32 @@ export const budgets = pgTable(
     alertThresholds: jsonb("alert_thresholds").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
     active: boolean("active").notNull().default(true),
     archived: boolean("archived").notNull().default(false),
+    enforcement: text("enforcement").$type<Enforcement>().notNull().default("soft"),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },
   (t) => [uniqueIndex("budgets_scope_uq").on(t.teamId, t.scopeType, t.scopeId)],
+);
+
+/**
+ * A share of a hard budget held by one gateway instance (see src/quotas/leases.ts): the database
+ * keeps spend + Σ(unexpired leases of the period) ≤ limit, under the budget row's lock; an
+ * instance admits requests against its lease in memory.
+ */
+export const budgetLeases = pgTable(
+  "budget_leases",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    scopeType: text("scope_type").$type<BudgetScope>().notNull(),
+    scopeId: text("scope_id").notNull(),
+    instanceId: text("instance_id").notNull(),
+    periodStart: ms("period_start").notNull(),
+    amountMicros: bigint("amount_micros", { mode: "number" }).notNull(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.scopeType, t.scopeId, t.instanceId] })],
 );
 
 /** Spend of one entity in its budget's current period; rolled over by the first write of a new period. */
@@ -241,8 +273,16 @@ export const usageEvents = pgTable(
     model: text("model").notNull(),
     costMicros: bigint("cost_micros", { mode: "number" }).notNull(),
     byok: boolean("byok").notNull(),
+    /** Every input token, cache reads and writes included. */
     inputTokens: integer("input_tokens"),
+    /** Every output token, reasoning included. */
     outputTokens: integer("output_tokens"),
+    /** Of the input: read from the provider's prompt cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`). */
+    cacheReadTokens: integer("cache_read_tokens"),
+    /** Of the input: written to the prompt cache (Anthropic `cache_creation_input_tokens`). */
+    cacheWriteTokens: integer("cache_write_tokens"),
+    /** Of the output: reasoning tokens (OpenAI `reasoning_tokens`). */
+    reasoningTokens: integer("reasoning_tokens"),
     createdAt: ms("created_at").notNull(),
   },
   // A `requestId` is unique per team: another team's report can never shadow this team's. No other
@@ -292,6 +332,11 @@ export const oidcSigningKeys = pgTable("oidc_signing_keys", {
   createdAt: ms("created_at").notNull(),
   /** When it stopped signing (a newer key took over); null while it signs. */
   retiredAt: ms("retired_at"),
+  /**
+   * When a rotation with `revokePrevious` revoked it: it leaves the JWKS at once and the tokens it
+   * signed stop authorizing (usage of requests admitted before still counts). Null otherwise.
+   */
+  revokedAt: ms("revoked_at"),
 });
 
 /**
@@ -313,6 +358,9 @@ export const usageRollups = pgTable(
     byokCostMicros: bigint("byok_cost_micros", { mode: "number" }).notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(sql`0`),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(sql`0`),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(sql`0`),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.hourStart, t.keyId, t.model, t.projectId, t.userId] })],
 );
@@ -334,6 +382,114 @@ export const usageRollupsTeam = pgTable(
     byokCostMicros: bigint("byok_cost_micros", { mode: "number" }).notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(sql`0`),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(sql`0`),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(sql`0`),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.hourStart, t.model] })],
+);
+
+/**
+ * Webhook endpoints (src/webhooks): where a team's alerts are POSTed. `sealed_secret` holds the
+ * `whsec_…` signing secret, sealed with the keyring (additional data `webhook:<team>:<id>`).
+ * `failing_since`: the first failed attempt since the last success (3 days of it disables it).
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    events: jsonb("events").$type<string[]>().notNull(),
+    format: text("format").$type<"standard" | "slack">().notNull(),
+    description: text("description"),
+    enabled: boolean("enabled").notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    disabledAt: ms("disabled_at"),
+    failingSince: ms("failing_since"),
+    sealedSecret: text("sealed_secret").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_team_idx").on(t.teamId, t.id)],
+);
+
+/**
+ * The outbox: one row per event, written in the transaction of the change that causes it (only
+ * for a team with an endpoint that wants it). `data` is `json`: sent with its keys in the order
+ * written. `dedupe_key` makes an event that must happen once (a key's expiry notice) unique.
+ */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    data: json("data").$type<Record<string, unknown>>().notNull(),
+    dedupeKey: text("dedupe_key"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_events_dedupe_uq").on(t.teamId, t.dedupeKey), index("webhook_events_created_idx").on(t.createdAt)],
+);
+
+/**
+ * One event to one endpoint: `pending` until delivered (2xx) or given up (`failed`). A worker
+ * claims a due row (`FOR UPDATE SKIP LOCKED`) by moving `next_attempt_at` past its attempt, so
+ * one instance sends it; the result then sets the next try (backoff) or ends it.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    teamId: text("team_id").notNull(),
+    state: text("state").$type<"pending" | "delivered" | "failed">().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ms("next_attempt_at"),
+    lastAttemptAt: ms("last_attempt_at"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    /** Every attempt so far, oldest first: `{at, status, error}` (status null when no HTTP answer). */
+    attemptLog: jsonb("attempt_log").$type<{ at: number; status: number | null; error: string | null }[]>().notNull().default(sql`'[]'::jsonb`),
+    deliveredAt: ms("delivered_at"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.endpointId, t.eventId] }),
+    index("webhook_deliveries_event_idx").on(t.eventId),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+  ],
+);
+
+/**
+ * A signed-in dashboard browser (src/dashboard/). The cookie holds a random secret; the row is
+ * found by the secret's SHA-256 (`id`), and the personal access token the user signed in with is
+ * sealed under a key derived from that secret, so the database alone opens no session and holds
+ * no usable token. Deleting the token (or the user) ends its sessions.
+ */
+export const dashboardSessions = pgTable(
+  "dashboard_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenId: text("token_id")
+      .notNull()
+      .references(() => tokens.id, { onDelete: "cascade" }),
+    sealedToken: text("sealed_token").notNull(),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (t) => [index("dashboard_sessions_expires_idx").on(t.expiresAt), index("dashboard_sessions_token_idx").on(t.tokenId)],
 );

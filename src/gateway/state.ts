@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
 import { executePrepared, preparedPer, type Database, type Db } from "../db/client.js";
-import { apiKeys, budgets, projects, spendCounters } from "../db/schema.js";
+import { apiKeys, budgets, memberships, oidcSigningKeys, projects, spendCounters } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
+import { systemClock } from "../lib/clock.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
 import {
   DEFAULT_SCOPE_ID,
@@ -27,6 +28,7 @@ import { loadTeamsRules } from "../rules/queries.js";
 import { BatchLoader } from "../lib/batch-loader.js";
 import { anyOf } from "../db/any-of.js";
 import type { CompiledRules } from "../rules/resolve.js";
+import { BudgetLeases } from "../quotas/leases.js";
 
 /** The default of `TOLLGATE_CACHE_MAX_KEYS`. */
 export const MAX_KEYS = 100_000;
@@ -40,17 +42,24 @@ export type QuotaView = {
   json: string;
   /** The first spent budget in scope (authorize refuses with 402), if any. */
   exceeded: QuotaState | undefined;
+  /** The enforced hard budgets in scope: each request reserves its worst case on them (see src/quotas/leases.ts). */
+  hard: { entity: Entity; budget: Budget }[];
 };
 
 type PlanItem = { entity: Entity; budget: Budget; counter: string };
+/** The Σ of a hard budget's leases as the last lease write (of any instance) published it. */
+type Leased = { periodStart: number; micros: number };
 /** A key's budgets and the counters they use, and the last view computed from them. */
 type Plan = {
   /** The team's budgets this plan was worked out from: a reload of the budgets makes a new plan. */
   from: Map<string, Budget>;
   items: PlanItem[];
   /** The counters the view was computed from (by identity: a spend change stores a new object) and the span its periods hold. */
-  last?: { counters: (Counter | null)[]; from: number; until: number; view: QuotaView };
+  last?: { counters: (Counter | null)[]; leased: (Leased | undefined)[] | null; from: number; until: number; view: QuotaView };
+  /** Some budget of the plan is hard (its view shows the instances' leases as `reserved`). */
+  hard: boolean;
 };
+const memberKey = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
 const counterKey = (teamId: string, scopeType: string, scopeId: string) => `${teamId}\u0000${scopeType}\u0000${scopeId}`;
 const budgetKey = (scopeType: string, scopeId: string) => `${scopeType}\u0000${scopeId}`;
 
@@ -71,13 +80,21 @@ export class GatewayState {
   private rules: BoundedMap<string, CompiledRules>;
   private budgets: BoundedMap<string, Map<string, Budget>>;
   private counters: BoundedMap<string, Counter | null>;
-  private gen = { keys: 0, rules: 0, budgets: 0, byok: 0 };
+  private leased: BoundedMap<string, Leased>;
+  private gen = { keys: 0, rules: 0, budgets: 0, byok: 0, members: 0, oidcKeys: 0 };
   /** Each team's enabled BYOK credentials, decrypted: the only place decrypted secrets live. */
   private byok: BoundedMap<string, TeamByok>;
   /** A key's current digest → its previous secret's digest, for the keys cached under the latter (grace period of a roll). */
   private previousOf: BoundedMap<string, string>;
   /** The team of each live project (OIDC tokens name a project; a deleted one stops authorizing). */
   private projectTeams: BoundedMap<string, string>;
+  /**
+   * Each membership's `token_epoch` by team and user, null for no membership: an OIDC token a
+   * member minted authorizes only while its epoch is the membership's (see `memberEpoch`).
+   */
+  private memberEpochs: BoundedMap<string, string | null>;
+  /** The kids of revoked OIDC signing keys (a rotation with `revokePrevious`), once read. */
+  private revokedKids: Set<string> | undefined;
   /** Counters being read, and those of them evicted meanwhile (such a read is not stored: see loadCounters). */
   private countersLoading = new Map<string, number>();
   private countersEvictedWhileLoading = new Set<string>();
@@ -86,7 +103,7 @@ export class GatewayState {
   private pendingTouches = new Map<string, number>();
   private touchFlush: NodeJS.Timeout | undefined;
   /** Keys to read in the next batched lookup (see loadKey), with whoever waits for each. */
-  private keyLoads = new Map<string, { resolve(row: ApiKeyRow | undefined): void; reject(e: unknown): void }[]>();
+  private keyLoads = new Map<string, { now: number; resolve(row: ApiKeyRow | undefined): void; reject(e: unknown): void }[]>();
   private keyReadsInFlight = 0;
   private keyReadScheduled = false;
   /**
@@ -129,6 +146,8 @@ export class GatewayState {
   private readonly staleAfterMs: number | null;
   /** Identifies this instance's heartbeat among every instance's. */
   readonly instanceId = randomUUID();
+  /** This instance's leases on hard budgets and the reservations made on them. */
+  readonly leases: BudgetLeases;
   /** Key lookups answered from memory and from the database (for /metrics). */
   readonly cacheStats = { hits: 0, misses: 0 };
 
@@ -144,11 +163,14 @@ export class GatewayState {
       if (this.countersLoading.has(k)) this.countersEvictedWhileLoading.add(k);
     });
     this.subjects = new BoundedMap(max);
+    this.leased = new BoundedMap(max);
     this.byok = new BoundedMap(max);
     this.previousOf = new BoundedMap(max);
     this.projectTeams = new BoundedMap(max);
+    this.memberEpochs = new BoundedMap(max);
     this.lastTouch = new BoundedMap(max);
     this.cacheEnabled = opts.cache;
+    this.leases = new BudgetLeases(db, this.instanceId);
     this.listening = opts.trusted ?? false;
     this.staleAfterMs = opts.staleAfterMs ?? null;
     this.recheck();
@@ -174,9 +196,10 @@ export class GatewayState {
   /**
    * Trust the cache only while the listener is connected and (with a heartbeat) its last ping came
    * back recently: a connection that went silent without closing is caught within `staleAfterMs`.
-   * Every switch empties the cache, so nothing learned before a gap is served after it.
+   * Every switch empties the cache, so nothing learned before a gap is served after it. Measured
+   * on the system clock: a connection's liveness is real elapsed time, whatever clock the app uses.
    */
-  recheck(now = Date.now()): void {
+  recheck(now = systemClock.now()): void {
     const ok = this.cacheEnabled && this.listening && (this.staleAfterMs === null || now - this.lastBeat <= this.staleAfterMs);
     if (ok !== this.trusted) {
       this.clear();
@@ -190,12 +213,30 @@ export class GatewayState {
     this.rules.clear();
     this.budgets.clear();
     this.counters.clear();
+    this.leased.clear();
     this.byok.clear();
     this.gen.byok++;
     this.projectTeams.clear();
+    this.memberEpochs.clear();
+    this.revokedKids = undefined;
+    this.gen.members++;
+    this.gen.oidcKeys++;
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
+  }
+
+  /**
+   * Sets `reservedMicros` on hard budgets' states: Σ of their leases as the last lease write this
+   * instance learned of published it (what authorize's answer shows too).
+   */
+  withLeased(states: QuotaState[]): QuotaState[] {
+    for (const st of states) {
+      if (st.budget.enforcement !== "hard") continue;
+      const l = this.leased.get(counterKey(st.budget.teamId, st.entity.scopeType, st.entity.scopeId));
+      st.reservedMicros = l !== undefined && l.periodStart === st.periodStart ? l.micros : 0;
+    }
+    return states;
   }
 
   /** Applies a change published by any instance (including this one). */
@@ -219,7 +260,7 @@ export class GatewayState {
     switch (change.t) {
       case "ping":
         if (change.instance === this.instanceId) {
-          this.lastBeat = Date.now();
+          this.lastBeat = systemClock.now();
           this.recheck(this.lastBeat);
         }
         return;
@@ -239,6 +280,14 @@ export class GatewayState {
         this.gen.keys++;
         this.projectTeams.delete(change.projectId);
         return;
+      case "member":
+        this.gen.members++;
+        this.memberEpochs.delete(memberKey(change.teamId, change.userId));
+        return;
+      case "oidc_keys":
+        this.gen.oidcKeys++;
+        this.revokedKids = undefined;
+        return;
       case "rules":
         this.gen.rules++;
         this.rules.delete(change.teamId);
@@ -251,6 +300,13 @@ export class GatewayState {
         this.gen.budgets++;
         this.budgets.delete(change.teamId);
         for (const k of this.counters.keys()) if (k.startsWith(change.teamId + "\u0000")) this.counters.delete(k);
+        return;
+      case "leased":
+        if (this.trusted) this.leased.set(counterKey(change.teamId, change.scopeType, change.scopeId), { periodStart: change.periodStart, micros: change.micros });
+        return;
+      case "settled":
+        // Committed before it was published: the reservation becomes that cost.
+        this.leases.settleRequest(change.teamId, change.requestId, change.micros, Promise.resolve());
         return;
       case "spend": {
         if (!this.trusted) return;
@@ -285,11 +341,11 @@ export class GatewayState {
   };
 
   /**
-   * The live (not deleted) key for a presented credential; checksum-checked before any lookup.
-   * A cache hit is answered synchronously (no promise), as are `teamRules` and `quotaStates`:
-   * authorize runs on every gateway request.
+   * The live (not deleted) key for a presented credential at `now` (the app's clock); checksum-checked
+   * before any lookup. A cache hit is answered synchronously (no promise), as are `teamRules` and
+   * `quotaStates`: authorize runs on every gateway request.
    */
-  keyByCredential(credential: string): ApiKeyRow | undefined | Promise<ApiKeyRow | undefined> {
+  keyByCredential(credential: string, now: number = systemClock.now()): ApiKeyRow | undefined | Promise<ApiKeyRow | undefined> {
     const digest = sha256Hex(credential);
     if (this.trusted) {
       const hit = this.keys.get(digest);
@@ -297,13 +353,13 @@ export class GatewayState {
         this.cacheStats.hits++;
         // Only stored keys are cached: no checksum needed on a hit. A previous secret (kept after a
         // roll) is accepted until its grace period ends, to the millisecond, with no notification.
-        return hit.digest === digest || hit.previousDigestExpiresAt! > Date.now() ? hit : undefined;
+        return hit.digest === digest || hit.previousDigestExpiresAt! > now ? hit : undefined;
       }
     }
     this.cacheStats.misses++;
     // The checksum spares the database a lookup for a mistyped or invented key.
     if (!hasValidChecksum(credential, "tgk")) return undefined;
-    return this.loadKey(digest);
+    return this.loadKey(digest, now);
   }
 
   /**
@@ -312,11 +368,11 @@ export class GatewayState {
    * KEY_READS_IN_FLIGHT reads are under way the next misses wait for one of them to finish and go
    * together in the next. Under a burst of new keys a read then carries many keys, not one each.
    */
-  private loadKey(digest: string): Promise<ApiKeyRow | undefined> {
+  private loadKey(digest: string, now: number): Promise<ApiKeyRow | undefined> {
     return new Promise((resolve, reject) => {
       const waiting = this.keyLoads.get(digest);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.keyLoads.set(digest, [{ resolve, reject }]);
+      if (waiting) waiting.push({ now, resolve, reject });
+      else this.keyLoads.set(digest, [{ now, resolve, reject }]);
       if (!this.keyReadScheduled && this.keyReadsInFlight < KEY_READS_IN_FLIGHT) {
         this.keyReadScheduled = true;
         setImmediate(() => {
@@ -349,8 +405,10 @@ export class GatewayState {
     this.keyLoads = new Map();
     const gen = this.gen.keys;
     try {
-      // A previous secret (kept after a roll) finds its key until its grace period ends.
-      const now = Date.now();
+      // A previous secret (kept after a roll) finds its key until its grace period ends, at each
+      // caller's "now": the read takes the earliest, each caller then sees only what is live at its own.
+      let now = Infinity;
+      for (const waiters of loads.values()) for (const w of waiters) now = Math.min(now, w.now);
       const rows = await keysByDigest(this.db).execute({ digests: JSON.stringify([...loads.keys()]), now });
       const byDigest = new Map<string, ApiKeyRow>();
       for (const r of rows) {
@@ -363,7 +421,7 @@ export class GatewayState {
           this.keys.set(digest, row);
           if (row.digest !== digest) this.previousOf.set(row.digest, digest);
         }
-        for (const w of waiters) w.resolve(row);
+        for (const w of waiters) w.resolve(row && (row.digest === digest || row.previousDigestExpiresAt! > w.now) ? row : undefined);
       }
       // The keys' teams, if this instance does not know them yet: their reads start now, together.
       if (this.trusted) for (const r of rows) this.prefetchTeam(r.teamId);
@@ -395,6 +453,44 @@ export class GatewayState {
       this.projectTeams.set(projectId, row.teamId);
     }
     return row?.teamId;
+  }
+
+  /**
+   * The `token_epoch` of the user's membership of the team, null when they are not a member;
+   * synchronous on a hit (a removal, a demotion or an addition invalidates it on every instance).
+   */
+  memberEpoch(teamId: string, userId: string): string | null | Promise<string | null> {
+    if (this.trusted) {
+      const hit = this.memberEpochs.get(memberKey(teamId, userId));
+      if (hit !== undefined) return hit;
+    }
+    return this.loadMemberEpoch(teamId, userId);
+  }
+
+  private async loadMemberEpoch(teamId: string, userId: string): Promise<string | null> {
+    const gen = this.gen.members;
+    const [row] = await this.db
+      .select({ epoch: memberships.tokenEpoch })
+      .from(memberships)
+      .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)))
+      .limit(1);
+    const epoch = row?.epoch ?? null;
+    if (this.trusted && gen === this.gen.members) this.memberEpochs.set(memberKey(teamId, userId), epoch);
+    return epoch;
+  }
+
+  /** Whether an OIDC signing key was revoked (its tokens no longer authorize); synchronous once read. */
+  oidcKeyRevoked(kid: string): boolean | Promise<boolean> {
+    if (this.trusted && this.revokedKids !== undefined) return this.revokedKids.has(kid);
+    return this.loadRevokedKids().then((kids) => kids.has(kid));
+  }
+
+  private async loadRevokedKids(): Promise<Set<string>> {
+    const gen = this.gen.oidcKeys;
+    const rows = await this.db.select({ kid: oidcSigningKeys.kid }).from(oidcSigningKeys).where(isNotNull(oidcSigningKeys.revokedAt));
+    const kids = new Set(rows.map((r) => r.kid));
+    if (this.trusted && gen === this.gen.oidcKeys) this.revokedKids = kids;
+    return kids;
   }
 
   teamRules(teamId: string): CompiledRules | Promise<CompiledRules> {
@@ -482,6 +578,7 @@ export class GatewayState {
     if (last !== undefined && now >= last.from && now < last.until) {
       let same = true;
       for (let i = 0; i < plan.items.length && same; i++) same = this.counters.get(plan.items[i]!.counter) === last.counters[i];
+      if (plan.hard && last.leased) for (let i = 0; i < plan.items.length && same; i++) same = this.leased.get(plan.items[i]!.counter) === last.leased[i];
       if (same) return last.view;
     }
     for (const item of plan.items) {
@@ -494,6 +591,13 @@ export class GatewayState {
   private computeView(plan: Plan, now: number, read?: Map<string, Counter | null>): QuotaView {
     const counters = plan.items.map((i) => this.counters.get(i.counter) ?? read?.get(i.counter) ?? null);
     const states = plan.items.map((i, n) => stateOf(i.entity, i.budget, counters[n] ?? undefined, now));
+    const leased = plan.hard ? plan.items.map((i) => this.leased.get(i.counter)) : null;
+    if (leased) {
+      states.forEach((st, n) => {
+        const l = leased[n];
+        if (st.budget.enforcement === "hard") st.reservedMicros = l !== undefined && l.periodStart === st.periodStart ? l.micros : 0;
+      });
+    }
     const view = viewOf(states);
     // Stored only when every counter was known (a concurrent reset may have dropped one).
     if (plan.items.every((i) => this.counters.has(i.counter))) {
@@ -503,7 +607,7 @@ export class GatewayState {
         from = Math.max(from, st.periodStart);
         if (st.periodEnd !== null) until = Math.min(until, st.periodEnd);
       }
-      plan.last = { counters, from, until, view };
+      plan.last = { counters, leased, from, until, view };
     }
     return view;
   }
@@ -521,7 +625,7 @@ export class GatewayState {
       const budget = own && !own.archived ? own : dflt && !dflt.archived ? dflt : own;
       if (budget) items.push({ entity, budget, counter: counterKey(s.teamId, entity.scopeType, entity.scopeId) });
     }
-    const plan: Plan = { from: teamBudgets, items };
+    const plan: Plan = { from: teamBudgets, items, hard: items.some((i) => i.budget.enforcement === "hard") };
     this.plans.set(key, plan);
     return plan;
   }
@@ -634,11 +738,12 @@ const teamsBudgets = preparedPer((db) =>
     .prepare("tollgate_teams_budgets"),
 );
 
-const NO_QUOTAS: QuotaView = { json: "[]", exceeded: undefined };
+const NO_QUOTAS: QuotaView = { json: "[]", exceeded: undefined, hard: [] };
 
 function viewOf(states: QuotaState[]): QuotaView {
   if (states.length === 0) return NO_QUOTAS;
-  return { json: JSON.stringify(states.map(quotaSummary)), exceeded: states.find(isExceeded) };
+  const hard = states.filter((s) => s.budget.enforcement === "hard" && s.budget.active && !s.budget.archived).map((s) => ({ entity: s.entity, budget: s.budget }));
+  return { json: JSON.stringify(states.map(quotaSummary)), exceeded: states.find(isExceeded), hard };
 }
 
 /** A key row's subject, or the subject itself (an OIDC token's: team and project, no key). */
@@ -695,6 +800,7 @@ export async function startGatewayState(
     close: async () => {
       if (timer) clearInterval(timer);
       await state.flushTouches();
+      await state.leases.close();
       await sub.close();
     },
   };

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Millis } from "../http/schemas.js";
 import { microsToDollars } from "./money.js";
-import { RefreshPeriodSchema } from "./budgets.js";
+import { EnforcementSchema, RefreshPeriodSchema } from "./budgets.js";
 import { DEFAULT_SCOPE_ID, effectiveSpend, type Budget, type QuotaState } from "./state.js";
 
 export const BudgetScopeTypeSchema = z.enum(["team", "project", "user"]).openapi({
@@ -21,7 +21,9 @@ export const BudgetSchema = z
     refreshPeriod: RefreshPeriodSchema,
     includeByokInQuota: z.boolean(),
     alertThresholds: z.array(z.number().int()),
+    enforcement: EnforcementSchema,
     currentSpend: z.number().nullable().openapi({ description: "Spend counted in the current period (null for default budgets, which count per project/user)." }),
+    reserved: z.number().nullable().openapi({ description: "US dollars held by gateway instances for requests in flight (hard budgets; 0 for soft ones; null for default budgets)." }),
     periodStart: Millis.nullable(),
     periodEnd: Millis.nullable(),
     createdAt: Millis,
@@ -43,7 +45,9 @@ export function toBudget(b: Budget, state: QuotaState | null): BudgetView {
     refreshPeriod: b.refreshPeriod,
     includeByokInQuota: b.includeByok,
     alertThresholds: b.alertThresholds,
+    enforcement: b.enforcement,
     currentSpend: state ? microsToDollars(effectiveSpend({ ...state, budget: b })) : null,
+    reserved: state ? microsToDollars(state.reservedMicros ?? 0) : null,
     periodStart: state?.periodStart ?? null,
     periodEnd: state?.periodEnd ?? null,
     createdAt: b.createdAt,

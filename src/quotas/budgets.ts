@@ -4,6 +4,7 @@ import type { ApiKeyQuota } from "../api-keys/schemas.js";
 import type { Db } from "../db/client.js";
 import { budgets, spendCounters, type BudgetScope } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
+import { withReserved } from "./leases.js";
 import { microsToDollars, usdAmountSchema } from "./money.js";
 import { currentPeriod, REFRESH_PERIODS, type RefreshPeriod } from "./period.js";
 import { DEFAULT_SCOPE_ID, pickBudgets, quotaEntityId, stateOf, type Budget, type Entity, type QuotaState } from "./state.js";
@@ -24,6 +25,12 @@ export const AlertThresholdsSchema = z
       "Percentages of the limit at which a `quota.threshold` audit event is written, once per threshold per period. Default: [50, 75, 100].",
   });
 
+export const ENFORCEMENTS = ["soft", "hard"] as const;
+export const EnforcementSchema = z.enum(ENFORCEMENTS).openapi({
+  description:
+    "`soft` (default): a request is refused once the budget is spent; requests admitted before may cross the limit. `hard`: each request reserves its worst-case cost (input counted by tokenizer, output at `max_tokens` or the model's output limit, × the price table) and is refused (402) when that does not fit, so the limit is a cap; the reservation becomes the real cost when the request ends.",
+});
+
 /** `aiGatewayQuota` on key creation. */
 export const KeyQuotaInputSchema = z
   .strictObject({
@@ -31,6 +38,7 @@ export const KeyQuotaInputSchema = z
     refreshPeriod: RefreshPeriodSchema.default("none"),
     includeByokInQuota: z.boolean().optional().openapi({ description: "Count BYOK spend against this budget too (default false)." }),
     alertThresholds: AlertThresholdsSchema.optional(),
+    enforcement: EnforcementSchema.optional(),
   })
   .openapi("ApiKeyQuotaInput");
 
@@ -39,6 +47,7 @@ export type BudgetPatch = {
   refreshPeriod?: RefreshPeriod;
   includeByok?: boolean;
   alertThresholds?: number[];
+  enforcement?: "soft" | "hard";
   active?: boolean;
   archived?: boolean;
 };
@@ -80,6 +89,7 @@ export async function upsertBudget(
           periodAnchor: now,
           includeByok: patch.includeByok ?? false,
           alertThresholds: patch.alertThresholds ?? DEFAULT_ALERT_THRESHOLDS,
+          enforcement: patch.enforcement ?? "soft",
           active: patch.active ?? true,
           archived: patch.archived ?? false,
           createdAt: now,
@@ -98,6 +108,7 @@ export async function upsertBudget(
         periodAnchor,
         includeByok: patch.includeByok ?? before.includeByok,
         alertThresholds: patch.alertThresholds ?? before.alertThresholds,
+        enforcement: patch.enforcement ?? before.enforcement,
         active: patch.active ?? before.active,
         archived: patch.archived ?? false, // any edit that does not archive restores an archived budget
         updatedAt: now,
@@ -186,6 +197,8 @@ export function toApiKeyQuota(q: QuotaState): ApiKeyQuota {
     active: b.active,
     archived: b.archived,
     alertThresholds: b.alertThresholds,
+    enforcement: b.enforcement,
+    reserved: microsToDollars(q.reservedMicros ?? 0),
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };
@@ -213,10 +226,8 @@ export async function loadKeyQuotas(db: Db, teamId: string, keyIds: string[], no
         ),
       ),
     );
-  for (const b of rows) {
-    const entity: Entity = { scopeType: "api_key", scopeId: b.scopeId };
-    out.set(b.scopeId, toApiKeyQuota(stateOf(entity, b, counters.find((c) => c.scopeId === b.scopeId), now)));
-  }
+  const states = rows.map((b) => stateOf({ scopeType: "api_key", scopeId: b.scopeId }, b, counters.find((c) => c.scopeId === b.scopeId), now));
+  for (const st of await withReserved(db, teamId, states, now)) out.set(st.entity.scopeId, toApiKeyQuota(st));
   return out;
 }
 

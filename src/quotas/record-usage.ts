@@ -7,7 +7,8 @@ import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { transact } from "../events/transact.js";
 import type { GatewayState } from "../gateway/state.js";
 import { newId } from "../lib/ids.js";
-import { microsToDollars } from "./money.js";
+import { enqueueEvent } from "../webhooks/outbox.js";
+import { MAX_SPEND_MICROS, microsToDollars } from "./money.js";
 import {
   effectiveSpend,
   entitiesOf,
@@ -28,6 +29,10 @@ export type UsageReport = {
   byok: boolean;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** The token kinds inside those counts (null or absent: not reported). */
+  cacheReadTokens?: number | null;
+  cacheWriteTokens?: number | null;
+  reasoningTokens?: number | null;
   createdAt: number;
 };
 
@@ -83,6 +88,9 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     byok: r.byok,
     input_tokens: r.inputTokens,
     output_tokens: r.outputTokens,
+    cache_read_tokens: r.cacheReadTokens ?? null,
+    cache_write_tokens: r.cacheWriteTokens ?? null,
+    reasoning_tokens: r.reasoningTokens ?? null,
     created_at: r.createdAt,
   }));
   const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
@@ -180,8 +188,8 @@ const spendChange = (c: Counter): Change => ({
   version: c.version,
 });
 
-/** Counters saturate here: spend past 2^53 micro-dollars could not be read back exactly. */
-export const MAX_COUNTER_MICROS = Number.MAX_SAFE_INTEGER;
+/** Counters saturate here, as the rollups and the spend report do: spend past 2^53 micro-dollars could not be read back exactly. */
+export const MAX_COUNTER_MICROS = MAX_SPEND_MICROS;
 
 // The counter upsert's cases (c: the stored counter; excluded: this batch's, in the period the
 // budget has now). SAME or INSIDE is what counterInPeriod() (quotas/state.ts) reads as current.
@@ -195,43 +203,58 @@ const MOVE = sql.raw(`(${INSIDE_SQL} or ${RESET_SQL})`);
 export function recordUsageSql(events: object[], subjects: object[], now: number) {
   return sql`
       with ins as (
-        insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at)
-        select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens, created_at
+        insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
+                                  cache_read_tokens, cache_write_tokens, reasoning_tokens, created_at)
+        select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
+               cache_read_tokens, cache_write_tokens, reasoning_tokens, created_at
           from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as r(
             id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
-            cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer, created_at bigint)
+            cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer,
+            cache_read_tokens integer, cache_write_tokens integer, reasoning_tokens integer, created_at bigint)
          order by team_id, request_id
         on conflict (team_id, request_id) do nothing
-        returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok, model, input_tokens, output_tokens
+        returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok, model, input_tokens, output_tokens,
+                  cache_read_tokens, cache_write_tokens, reasoning_tokens
       ),
       -- The spend reports' rollups (src/reports/): per UTC hour of "now" (the instant the counters
       -- use), key, model, project and user, in key order. Never read here: Postgres runs it anyway.
+      -- Their cost saturates below 2^53, as the counters do.
       roll as (
-        insert into usage_rollups as u (team_id, hour_start, key_id, model, project_id, user_id, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens)
+        insert into usage_rollups as u (team_id, hour_start, key_id, model, project_id, user_id, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens,
+                                        cache_read_tokens, cache_write_tokens, reasoning_tokens)
         select team_id, (${now}::bigint / 3600000) * 3600000, coalesce(key_id, ''), model, coalesce(project_id, ''), coalesce(user_id, ''),
-               count(*), coalesce(sum(cost_micros) filter (where not byok), 0), coalesce(sum(cost_micros) filter (where byok), 0),
-               coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0)
+               count(*), least(coalesce(sum(cost_micros) filter (where not byok), 0), ${MAX_COUNTER_MICROS}::bigint),
+               least(coalesce(sum(cost_micros) filter (where byok), 0), ${MAX_COUNTER_MICROS}::bigint),
+               coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+               coalesce(sum(cache_read_tokens), 0), coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0)
           from ins
          group by 1, 2, 3, 4, 5, 6
          order by 1, 2, 3, 4, 5, 6
         on conflict (team_id, hour_start, key_id, model, project_id, user_id) do update set
-          requests = u.requests + excluded.requests, cost_micros = u.cost_micros + excluded.cost_micros,
-          byok_cost_micros = u.byok_cost_micros + excluded.byok_cost_micros,
-          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens
+          requests = u.requests + excluded.requests, cost_micros = least(u.cost_micros + excluded.cost_micros, ${MAX_COUNTER_MICROS}::bigint),
+          byok_cost_micros = least(u.byok_cost_micros + excluded.byok_cost_micros, ${MAX_COUNTER_MICROS}::bigint),
+          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
+          cache_read_tokens = u.cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = u.cache_write_tokens + excluded.cache_write_tokens,
+          reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens
       ),
       -- The same per team, hour and model only (reports not grouped by key, project or user).
       roll_team as (
-        insert into usage_rollups_team as u (team_id, hour_start, model, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens)
+        insert into usage_rollups_team as u (team_id, hour_start, model, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens,
+                                             cache_read_tokens, cache_write_tokens, reasoning_tokens)
         select team_id, (${now}::bigint / 3600000) * 3600000, model,
-               count(*), coalesce(sum(cost_micros) filter (where not byok), 0), coalesce(sum(cost_micros) filter (where byok), 0),
-               coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0)
+               count(*), least(coalesce(sum(cost_micros) filter (where not byok), 0), ${MAX_COUNTER_MICROS}::bigint),
+               least(coalesce(sum(cost_micros) filter (where byok), 0), ${MAX_COUNTER_MICROS}::bigint),
+               coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+               coalesce(sum(cache_read_tokens), 0), coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0)
           from ins
          group by 1, 2, 3
          order by 1, 2, 3
         on conflict (team_id, hour_start, model) do update set
-          requests = u.requests + excluded.requests, cost_micros = u.cost_micros + excluded.cost_micros,
-          byok_cost_micros = u.byok_cost_micros + excluded.byok_cost_micros,
-          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens
+          requests = u.requests + excluded.requests, cost_micros = least(u.cost_micros + excluded.cost_micros, ${MAX_COUNTER_MICROS}::bigint),
+          byok_cost_micros = least(u.byok_cost_micros + excluded.byok_cost_micros, ${MAX_COUNTER_MICROS}::bigint),
+          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
+          cache_read_tokens = u.cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = u.cache_write_tokens + excluded.cache_write_tokens,
+          reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens
       ),
       subj as (
         select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)
@@ -269,8 +292,8 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
       ),
       sums as (
         select t.team_id, t.scope_type, t.scope_id, t.period_start, t.period_end,
-               coalesce(sum(ins.cost_micros) filter (where not ins.byok), 0)::bigint as spend,
-               coalesce(sum(ins.cost_micros) filter (where ins.byok), 0)::bigint as byok
+               least(coalesce(sum(ins.cost_micros) filter (where not ins.byok), 0), ${MAX_COUNTER_MICROS}::bigint)::bigint as spend,
+               least(coalesce(sum(ins.cost_micros) filter (where ins.byok), 0), ${MAX_COUNTER_MICROS}::bigint)::bigint as byok
           from t
           join ins on ins.team_id = t.team_id
                   and t.scope_id = case t.scope_type when 'api_key' then ins.key_id when 'team' then ins.team_id
@@ -355,6 +378,7 @@ type BudgetJson = {
     period_anchor: number;
     include_byok: boolean;
     alert_thresholds: number[];
+    enforcement: Budget["enforcement"];
     active: boolean;
     archived: boolean;
     created_at: number;
@@ -372,6 +396,7 @@ const toBudget = (b: BudgetJson["budget"]): Budget => ({
   periodAnchor: Number(b.period_anchor),
   includeByok: b.include_byok,
   alertThresholds: b.alert_thresholds,
+  enforcement: b.enforcement,
   active: b.active,
   archived: b.archived,
   createdAt: Number(b.created_at),
@@ -418,6 +443,20 @@ async function reportThresholds(deps: Deps, states: [string, QuotaState][], now:
           data: {
             threshold,
             budgetId: st.budget.id,
+            limitAmount: microsToDollars(st.budget.limitMicros),
+            currentSpend: microsToDollars(effectiveSpend(st)),
+            periodStart: st.periodStart,
+          },
+          at: now,
+        });
+        // The same alert for the team's webhooks: an outbox row of this transaction (src/webhooks).
+        await enqueueEvent(tx, {
+          teamId: st.budget.teamId,
+          type: "budget.threshold",
+          data: {
+            scope: { type: st.entity.scopeType, id: st.entity.scopeId },
+            budgetId: st.budget.id,
+            threshold,
             limitAmount: microsToDollars(st.budget.limitMicros),
             currentSpend: microsToDollars(effectiveSpend(st)),
             periodStart: st.periodStart,

@@ -33,6 +33,8 @@ export type QuotaState = {
   spendMicros: number;
   byokSpendMicros: number;
   alertsSent: number[];
+  /** Micro-dollars held by gateway instances' leases in this period (hard budgets), when known. */
+  reservedMicros?: number;
 };
 
 /** The spend a budget counts: BYOK included when it says so; saturated as each counter is. */
@@ -154,6 +156,8 @@ export function quotaSummary(q: QuotaState) {
     currentSpend: microsToDollars(spent),
     remaining: microsToDollars(Math.max(0, q.budget.limitMicros - spent)),
     enforced: q.budget.active && !q.budget.archived,
+    enforcement: q.budget.enforcement,
+    reserved: microsToDollars(q.reservedMicros ?? 0),
     periodEnd: q.periodEnd,
   };
 }

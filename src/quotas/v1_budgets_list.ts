@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { withReserved } from "./leases.js";
 import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { budgets, spendCounters } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
@@ -49,11 +50,13 @@ export const registerListBudgets = (app: App) =>
             .select()
             .from(spendCounters)
             .where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key"), inArray(spendCounters.scopeId, ids)));
-    const out = page.map((b) => {
-      if (b.scopeId === DEFAULT_SCOPE_ID) return toBudget(b, null);
+    const states = page.map((b) => {
+      if (b.scopeId === DEFAULT_SCOPE_ID) return null;
       const entity = { scopeType: b.scopeType, scopeId: b.scopeId };
       const counter = counters.find((x) => x.scopeType === b.scopeType && x.scopeId === b.scopeId);
-      return toBudget(b, stateOf(entity, b, counter, now));
+      return stateOf(entity, b, counter, now);
     });
+    await withReserved(db, teamId, states.filter((s) => s !== null), now);
+    const out = page.map((b, i) => toBudget(b, states[i] ?? null));
     return c.json({ budgets: out, pagination }, 200);
   });

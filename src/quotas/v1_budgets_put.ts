@@ -8,10 +8,11 @@ import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
-import { AlertThresholdsSchema, RefreshPeriodSchema, upsertBudget } from "./budgets.js";
+import { AlertThresholdsSchema, EnforcementSchema, RefreshPeriodSchema, upsertBudget } from "./budgets.js";
 import { BudgetSchema, BudgetScopeTypeSchema, toBudget } from "./budget-schemas.js";
 import { dollarsToMicros, usdAmountSchema } from "./money.js";
 import { DEFAULT_SCOPE_ID, stateOf, type Entity } from "./state.js";
+import { withReserved } from "./leases.js";
 
 export const PutBudgetRequest = z
   .strictObject({
@@ -22,6 +23,7 @@ export const PutBudgetRequest = z
     refreshPeriod: RefreshPeriodSchema,
     includeByokInQuota: z.boolean().optional(),
     alertThresholds: AlertThresholdsSchema.optional(),
+    enforcement: EnforcementSchema.optional().openapi({ description: "`soft` (default) or `hard`." }),
   })
   .openapi("PutBudgetRequest");
 
@@ -60,6 +62,7 @@ export const registerPutBudget = (app: App) =>
           refreshPeriod: body.refreshPeriod,
           includeByok: body.includeByokInQuota ?? false,
           alertThresholds: body.alertThresholds,
+          enforcement: body.enforcement ?? "soft",
           active: true,
           archived: false,
         },
@@ -81,7 +84,9 @@ export const registerPutBudget = (app: App) =>
               .select()
               .from(spendCounters)
               .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)));
-      return toBudget(after, entity.scopeId === DEFAULT_SCOPE_ID ? null : stateOf(entity, after, counter, now));
+      if (entity.scopeId === DEFAULT_SCOPE_ID) return toBudget(after, null);
+      const [st] = await withReserved(tx, teamId, [stateOf(entity, after, counter, now)], now);
+      return toBudget(after, st!);
     });
     return c.json({ budget }, 200);
   });

@@ -5,6 +5,9 @@ import type { Logger } from "../lib/logger.js";
 /** A key's limits per minute (null: none of that kind). */
 export type KeyLimits = { rateLimitRpm: number | null; rateLimitTpm: number | null; id: string };
 
+/** Tokens reserved in a key's window by `admit`. */
+export type TokenHold = { keyId: string; tokens: number; windowEnd: number; settled?: boolean };
+
 /** Why a request is refused: which limit, and when its window ends. */
 export type Refusal = { kind: "requestsPerMinute" | "tokensPerMinute"; limit: number; remaining: number; resetAt: number; retryAfterS: number };
 
@@ -95,16 +98,53 @@ export class RateLimits {
    * `requestsPerMinute` in this window, or `tokensPerMinute` already used up.
    */
   async check(key: KeyLimits, now: number): Promise<Refusal | null> {
+    const r = await this.admit(key, now, 0);
+    return "kind" in r ? r : null;
+  }
+
+  /**
+   * Like `check`, and reserves `reserveTokens` (a request's worst case) in the key's token window
+   * when it has a `tokensPerMinute`: added at once (one atomic increment, in Redis shared by every
+   * instance) and taken back when the total passes the limit, so concurrent requests are admitted
+   * only as far as their worst cases fit (a refusal may be spurious under a race, an admission
+   * never is). `settleTokens` later replaces the reservation by the tokens used.
+   */
+  async admit(key: KeyLimits, now: number, reserveTokens: number): Promise<Refusal | { reserved: TokenHold | null }> {
+    const reserve = key.rateLimitTpm !== null && reserveTokens > 0 ? Math.ceil(reserveTokens) : 0;
     // Both counters at once (one round trip with Redis): a request refused for its tokens is
     // counted as a request too, as any refused request is.
     const [used, res] = await Promise.all([
       // Consuming 0 reads the count in one script call (a `get` is a MULTI of two commands).
-      key.rateLimitTpm !== null ? this.tokens.consume(key.id, 0) : null,
+      key.rateLimitTpm !== null ? this.tokens.consume(key.id, reserve) : null,
       key.rateLimitRpm !== null ? this.requests.consume(key.id, 1) : null,
     ]);
-    if (used && key.rateLimitTpm !== null && used.consumedPoints >= key.rateLimitTpm) return refusal("tokensPerMinute", key.rateLimitTpm, used, now);
-    if (res && key.rateLimitRpm !== null && res.consumedPoints > key.rateLimitRpm) return refusal("requestsPerMinute", key.rateLimitRpm, res, now);
-    return null;
+    // Taken back before the refusal is answered, so a refused request leaves nothing behind.
+    const refund = async () => {
+      if (reserve > 0) await this.tokens.reward(key.id, reserve).catch((e: unknown) => this.log?.error("token refund failed", { keyId: key.id, error: String(e) }));
+    };
+    if (used && key.rateLimitTpm !== null && (reserve > 0 ? used.consumedPoints > key.rateLimitTpm : used.consumedPoints >= key.rateLimitTpm)) {
+      await refund();
+      // What was in the window before this request's reservation.
+      return refusal("tokensPerMinute", key.rateLimitTpm, used, now, used.consumedPoints - reserve);
+    }
+    if (res && key.rateLimitRpm !== null && res.consumedPoints > key.rateLimitRpm) {
+      await refund();
+      return refusal("requestsPerMinute", key.rateLimitRpm, res, now);
+    }
+    return { reserved: reserve > 0 && used ? { keyId: key.id, tokens: reserve, windowEnd: now + Math.max(0, used.msBeforeNext) } : null };
+  }
+
+  /**
+   * Replaces a token reservation by the tokens the request used, in the window it was made in
+   * (once that window has ended there is nothing to correct: a new window starts empty).
+   */
+  settleTokens(hold: TokenHold, used: number, now: number): void {
+    if (hold.settled) return;
+    hold.settled = true;
+    if (now >= hold.windowEnd) return;
+    const diff = Math.max(0, Math.ceil(used)) - hold.tokens;
+    if (diff > 0) this.countTokens(hold.keyId, diff);
+    else if (diff < 0) this.tokens.reward(hold.keyId, -diff).catch((e: unknown) => this.log?.error("token count failed", { keyId: hold.keyId, error: String(e) }));
   }
 
   /** The state of a key's windows, counting nothing (for tests and tools). */
@@ -124,7 +164,7 @@ export class RateLimits {
   }
 }
 
-function refusal(kind: Refusal["kind"], limit: number, res: RateLimiterRes, now: number): Refusal {
+function refusal(kind: Refusal["kind"], limit: number, res: RateLimiterRes, now: number, consumed = res.consumedPoints): Refusal {
   const ms = Math.max(0, res.msBeforeNext);
-  return { kind, limit, remaining: Math.max(0, limit - res.consumedPoints), resetAt: now + ms, retryAfterS: Math.max(1, Math.ceil(ms / 1000)) };
+  return { kind, limit, remaining: Math.max(0, limit - consumed), resetAt: now + ms, retryAfterS: Math.max(1, Math.ceil(ms / 1000)) };
 }

@@ -100,6 +100,24 @@ describe("tollgate CLI (child process against a started server)", { timeout: 120
     expect(after.stderr).toContain("Not signed in");
   });
 
+  it("api-keys create and budget take --enforcement (hard budgets), shown in the key's details", async () => {
+    const own = await createTeamFx(); // keys of its own: the other tests count the shared team's
+    const t = own.owner.token;
+    const getKey = (id: string) => call("GET", `/v1/api-keys/${id}?teamId=${own.id}`, { token: t });
+    const made = await as(t, "api-keys", "create", "--name", "capped", "--budget", "5", "--enforcement", "hard");
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/^Budget\s+\$0\.00 \/ \$5\.00 hard$/m);
+    const id = /Created API key (key_\w+)/.exec(made.stdout)![1]!;
+    expect((await getKey(id)).body.apiKey.quota).toMatchObject({ limitAmount: 5, enforcement: "hard", reserved: 0 });
+    const soft = await as(t, "api-keys", "budget", id, "--amount", "6", "--enforcement", "soft", "--json");
+    expect(json(soft).quota).toMatchObject({ limitAmount: 6, enforcement: "soft" });
+    const bad = await as(t, "api-keys", "create", "--enforcement", "hard");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--enforcement needs --budget");
+    const wrong = await as(t, "api-keys", "budget", id, "--amount", "6", "--enforcement", "firm");
+    expect(wrong.code).not.toBe(0);
+  });
+
   it("api-keys create|list|ls|budget|remove|rm|delete, with and without the ai-gateway prefix; tables and --json", async () => {
     const t = team.owner.token;
     const [full, defaults] = await Promise.all([

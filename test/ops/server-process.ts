@@ -26,7 +26,8 @@ export const freshDataDir = () => mkdtempSync(join(tmpdir(), "tollgate-ops-"));
 export function startServer(env: Record<string, string>, command: string[] = [process.execPath, "--import", "tsx", "test/ops/serve.ts"]): Promise<ServerProcess> {
   const child = spawn(command[0]!, command.slice(1), {
     cwd: new URL("../..", import.meta.url).pathname,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", ...env },
+    // Tests' servers share the tests' Postgres: they send no webhooks of other tests' teams unless asked.
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", TOLLGATE_WEBHOOKS_DELIVER: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -51,7 +52,7 @@ export function startServer(env: Record<string, string>, command: string[] = [pr
 export async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/ops/serve.ts"], {
     cwd: new URL("../..", import.meta.url).pathname,
-    env: { ...process.env, HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", ...env },
+    env: { ...process.env, HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", TOLLGATE_WEBHOOKS_DELIVER: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -24,6 +24,8 @@ describe("key budgets", () => {
       active: true,
       archived: false,
       alertThresholds: [75],
+      enforcement: "soft",
+      reserved: 0,
       createdAt: k.apiKey.createdAt,
       updatedAt: k.apiKey.createdAt,
     });

@@ -7,7 +7,10 @@ import { parseAmount, REFRESH_PERIODS, type RefreshPeriod } from "../parse.js";
 import { ask, interactive } from "../prompt.js";
 import { confirmRemoval } from "./remove.js";
 
-const budgetText = (q: ApiKeyQuota) => (q ? `${usd(q.currentSpend)} / ${usd(q.limitAmount)}${q.refreshPeriod === "none" ? "" : ` ${q.refreshPeriod}`}` : "");
+const budgetText = (q: ApiKeyQuota) =>
+  q
+    ? `${usd(q.currentSpend)} / ${usd(q.limitAmount)}${q.refreshPeriod === "none" ? "" : ` ${q.refreshPeriod}`}${q.enforcement === "hard" ? ` hard${q.reserved > 0 ? `, ${usd(q.reserved)} reserved` : ""}` : ""}`
+    : "";
 
 function keyDetails(k: ApiKey): string {
   return details([
@@ -30,8 +33,10 @@ export function registerApiKeys(parent: Command): void {
     .option("--name <name>", "human-readable name for the API key")
     .option("--budget <amount>", "quota budget in US dollars (minimum 1)", parseAmount)
     .addOption(new Option("--refresh-period <period>", "quota refresh cadence (default none)").choices(REFRESH_PERIODS))
-    .action(async (o: { name?: string; budget?: number; refreshPeriod?: RefreshPeriod }, cmd: Command) => {
+    .addOption(new Option("--enforcement <mode>", "soft (default): refuse once spent; hard: reserve each request's worst case, the budget is a cap").choices(["soft", "hard"]))
+    .action(async (o: { name?: string; budget?: number; refreshPeriod?: RefreshPeriod; enforcement?: "soft" | "hard" }, cmd: Command) => {
       if (o.refreshPeriod && o.budget === undefined) throw new UsageError("--refresh-period needs --budget <amount>.");
+      if (o.enforcement && o.budget === undefined) throw new UsageError("--enforcement needs --budget <amount>.");
       const { g, session, team } = await teamContext(cmd);
       let { name, budget } = o;
       const period = o.refreshPeriod;
@@ -57,7 +62,7 @@ export function registerApiKeys(parent: Command): void {
           body: {
             purpose: "ai-gateway",
             ...(name !== undefined ? { name } : {}),
-            ...(budget !== undefined ? { aiGatewayQuota: { limitAmount: budget, refreshPeriod: period ?? "none" } } : {}),
+            ...(budget !== undefined ? { aiGatewayQuota: { limitAmount: budget, refreshPeriod: period ?? "none", ...(o.enforcement ? { enforcement: o.enforcement } : {}) } } : {}),
           },
         }),
         session.url,
@@ -117,12 +122,13 @@ export function registerApiKeys(parent: Command): void {
     .argument("<id>", "the key's id (key_…)")
     .option("--amount <amount>", "budget in US dollars (minimum 1)", parseAmount)
     .addOption(new Option("--refresh-period <period>", "quota refresh cadence").choices(REFRESH_PERIODS))
+    .addOption(new Option("--enforcement <mode>", "soft: refuse once spent; hard: reserve each request's worst case, the budget is a cap").choices(["soft", "hard"]))
     .option("--remove", "remove the budget (the key becomes unlimited)")
-    .action(async (id: string, o: { amount?: number; remove?: boolean; refreshPeriod?: RefreshPeriod }, cmd: Command) => {
-      if (o.remove && (o.amount !== undefined || o.refreshPeriod)) throw new UsageError("Pass either --amount <amount> or --remove, not both.");
+    .action(async (id: string, o: { amount?: number; remove?: boolean; refreshPeriod?: RefreshPeriod; enforcement?: "soft" | "hard" }, cmd: Command) => {
+      if (o.remove && (o.amount !== undefined || o.refreshPeriod || o.enforcement)) throw new UsageError("Pass either --amount <amount> or --remove, not both.");
       if (!o.remove && o.amount === undefined) throw new UsageError("Pass --amount <amount> or --remove.");
       const { g, session, team } = await teamContext(cmd);
-      const body = o.remove ? { archived: true } : { limitAmount: o.amount!, ...(o.refreshPeriod ? { refreshPeriod: o.refreshPeriod } : {}) };
+      const body = o.remove ? { archived: true } : { limitAmount: o.amount!, ...(o.refreshPeriod ? { refreshPeriod: o.refreshPeriod } : {}), ...(o.enforcement ? { enforcement: o.enforcement } : {}) };
       const res = await unwrap(session.client.PATCH("/v1/api-keys/{id}/quota", { params: { path: { id }, query: team }, body }), session.url);
       if (g.json) return printJson(res);
       print(o.remove ? `${colours.green("✔")} Removed the budget of ${id}` : `${colours.green("✔")} Budget of ${id} set`);

@@ -3,6 +3,7 @@ import { type GlobalOpts } from "../api.js";
 import { CliFailure } from "../errors.js";
 import { colours, details, print, printJson } from "../output.js";
 import { cliState } from "../program.js";
+import { systemClock } from "../../lib/clock.js";
 
 /** Server-side verbs: they run on the server's machine with its environment (DATABASE_URL, TOLLGATE_DATA_DIR, …). */
 export function registerServer(program: Command): void {
@@ -64,7 +65,7 @@ export function registerServer(program: Command): void {
           email: input.data.email,
           name: input.data.name ?? null,
           actor: { type: "system", id: "cli" },
-          now: Date.now(),
+          now: systemClock.now(),
         });
         if (g.json) return printJson(created);
         print(`${colours.green("✔")} Created user ${colours.bold(created.user.email)}`);
