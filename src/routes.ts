@@ -45,6 +45,13 @@ import { registerListTokens } from "./users/v1_user_tokens_list.js";
 import { registerGetUser } from "./users/v1_user_get.js";
 import { registerOidcRoutes } from "./oidc/routes.js";
 import { registerProxy } from "./proxy/routes.js";
+import { registerAiSdk } from "./ai-sdk/routes.js";
+import { registerCreateWebhook } from "./webhooks/v1_webhooks_create.js";
+import { registerDeleteWebhook } from "./webhooks/v1_webhooks_delete.js";
+import { registerListWebhookDeliveries } from "./webhooks/v1_webhooks_deliveries.js";
+import { registerListWebhooks } from "./webhooks/v1_webhooks_list.js";
+import { registerTestWebhook } from "./webhooks/v1_webhooks_test.js";
+import { registerUpdateWebhook } from "./webhooks/v1_webhooks_update.js";
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void {
@@ -91,6 +98,13 @@ export function registerRoutes(app: App, dataPlane: DataPlane, deps: Deps): void
   registerGetCredential(app);
   registerUpdateCredential(app);
   registerDeleteCredential(app);
+  registerCreateWebhook(app);
+  registerListWebhooks(app);
+  registerUpdateWebhook(app);
+  registerDeleteWebhook(app);
+  registerTestWebhook(app);
+  registerListWebhookDeliveries(app);
   registerOidcRoutes(app);
   registerProxy(app, dataPlane);
+  registerAiSdk(app, dataPlane);
 }

@@ -3,6 +3,8 @@ import type { RouteCase } from "./helpers/auth-matrix.js";
 import { createCredentialFx, freshSecret } from "./byok/helpers.js";
 import { call, uniq } from "./helpers/harness.js";
 import { sharedGateway } from "./proxy/setup.js";
+import { WEBHOOK_ROUTES } from "./webhooks/helpers.js";
+import { AI_SDK_ROUTES } from "./ai-sdk/setup.js";
 
 /**
  * Every route of the API with a valid request builder. The auth matrix runs over this table,
@@ -308,10 +310,36 @@ export const ROUTES: RouteCase[] = [
     }),
   },
   {
+    method: "POST",
+    route: "/v1/responses",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/responses",
+      body: { model: "openai/gpt-4o-mini", input: "hi" },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/v1/messages/count_tokens",
+    scope: "key",
+    write: false,
+    make: async (t) => ({
+      path: "/v1/messages/count_tokens",
+      body: { model: "anthropic/claude-haiku-4-5", messages: [{ role: "user", content: "hi" }] },
+      token: (await createKeyFx(t)).apiKeyString,
+      app: (await sharedGateway()).app,
+    }),
+  },
+  {
     method: "GET",
     route: "/v1/models",
     scope: "key",
     write: false,
     make: async (t) => ({ path: "/v1/models", token: (await createKeyFx(t)).apiKeyString }),
   },
+  ...WEBHOOK_ROUTES,
+  ...AI_SDK_ROUTES,
 ];

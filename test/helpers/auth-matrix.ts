@@ -18,7 +18,7 @@ export type RouteCase = {
   /** Needs OWNER/MEMBER (a DEVELOPER gets 403). `owner`: needs OWNER (a MEMBER gets 403 too). */
   write: boolean | "owner";
   /** Builds a valid request against `team` (creating whatever it addresses). */
-  make: (team: TeamFx) => Promise<{ path: string; body?: unknown; token?: string; app?: App }>;
+  make: (team: TeamFx) => Promise<{ path: string; body?: unknown; token?: string; app?: App; headers?: Record<string, string> }>;
 };
 
 const BAD_TOKENS: [string, string][] = [
@@ -41,7 +41,7 @@ export function describeAuthMatrix(cases: RouteCase[]) {
       it("401 without a token", async () => {
         const team = await createTeamFx();
         const req = await rc.make(team);
-        const r = await call(rc.method, req.path, { body: req.body, token: null, app: req.app });
+        const r = await call(rc.method, req.path, { body: req.body, token: null, app: req.app, headers: req.headers });
         expect(r.status).toBe(401);
         expect(codeOf(rc, r.body)).toBe("unauthorized");
       });
@@ -50,7 +50,7 @@ export function describeAuthMatrix(cases: RouteCase[]) {
         it(`401 with ${label}`, async () => {
           const team = await createTeamFx();
           const req = await rc.make(team);
-          const r = await call(rc.method, req.path, { body: req.body, token, app: req.app });
+          const r = await call(rc.method, req.path, { body: req.body, token, app: req.app, headers: req.headers });
           expect(r.status).toBe(401);
           expect(codeOf(rc, r.body)).toBe("unauthorized");
         });
@@ -113,7 +113,7 @@ export function describeAuthMatrix(cases: RouteCase[]) {
           const team = await createTeamFx();
           const req = await rc.make(team);
           for (const token of [team.owner.token, ADMIN_TOKEN, GATEWAY_TOKEN]) {
-            const r = await call(rc.method, req.path, { body: req.body, token, app: req.app });
+            const r = await call(rc.method, req.path, { body: req.body, token, app: req.app, headers: req.headers });
             expect(r.status).toBe(401);
           }
         });
@@ -123,7 +123,7 @@ export function describeAuthMatrix(cases: RouteCase[]) {
         const team = await createTeamFx();
         const req = await rc.make(team);
         const token = req.token ?? (rc.scope === "admin" ? ADMIN_TOKEN : rc.scope === "gateway" ? GATEWAY_TOKEN : team.owner.token);
-        const r = await call(rc.method, req.path, { body: req.body, token, app: req.app });
+        const r = await call(rc.method, req.path, { body: req.body, token, app: req.app, headers: req.headers });
         expect(r.status, r.text).toBeLessThan(300);
       });
     });

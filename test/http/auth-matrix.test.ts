@@ -5,11 +5,11 @@ import { getHarness } from "../helpers/harness.js";
 import { ROUTES } from "../routes.js";
 
 describe("route table", () => {
-  it("covers every route the app serves under /v1", async () => {
+  it("covers every route the app serves under /v1 (and the AI SDK's /v3/ai and /v4/ai)", async () => {
     const { app } = await getHarness();
     const served = new Set(
       servedRoutes(app)
-        .filter((r) => r.path.startsWith("/v1/"))
+        .filter((r) => /^\/(v1\/|v[34]\/ai\/)/.test(r.path))
         .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, "{$1}")}`),
     );
     const tabled = new Set(ROUTES.map((r) => `${r.method} ${r.route}`));

@@ -1,0 +1,100 @@
+import { badRequest } from "../http/errors.js";
+import type { SpecVersion } from "./caller.js";
+
+/**
+ * The call options and results on the wire, between `@ai-sdk/gateway` (JSON) and the provider
+ * packages (objects): file bytes travel as base64 strings and URLs as strings. Specification
+ * version 3 (`ai` 6) carries a file's data as a plain string (base64, or a URL) where version 4
+ * (`ai` 7) tags it (`{type:'data'|'url'|…}`), and knows fewer part types.
+ */
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Call options as the provider packages take them: file data decoded, URLs as URL objects. */
+export function decodeCallOptions(body: Record<string, unknown>, spec: SpecVersion): Record<string, unknown> {
+  const prompt = body.prompt;
+  if (!Array.isArray(prompt)) throw badRequest("`prompt` is required: the AI SDK's prompt, an array of messages.", [{ path: "prompt", message: "required array" }]);
+  for (const message of prompt) {
+    if (!isObject(message)) throw badRequest("Each message of `prompt` must be an object.", [{ path: "prompt", message: "messages must be objects" }]);
+    checkMessage(message);
+    if (!Array.isArray(message.content)) continue;
+    for (const part of message.content) {
+      if (!isObject(part)) continue;
+      if (part.type === "file" || part.type === "reasoning-file") part.data = decodeFileData(part.data, spec);
+      else if (part.type === "tool-result" && isObject(part.output) && part.output.type === "content" && Array.isArray(part.output.value)) {
+        for (const inner of part.output.value) if (isObject(inner) && (inner.type === "file" || inner.type === "file-data")) decodeToolFile(inner, spec);
+      }
+    }
+  }
+  // Not the caller's to set: the server decides where the provider's answer goes.
+  delete body.headers;
+  delete body.abortSignal;
+  return body;
+}
+
+const ROLES = new Set(["system", "user", "assistant", "tool"]);
+
+/** The prompt's shape as every provider package expects it (a role it knows; parts with a `type`), so a malformed one is a 400. */
+function checkMessage(m: Record<string, unknown>): void {
+  if (typeof m.role !== "string" || !ROLES.has(m.role)) {
+    throw badRequest(`Unsupported message role '${String(m.role).slice(0, 50)}': system, user, assistant or tool.`, [{ path: "prompt", message: "unsupported role" }]);
+  }
+  if (m.role === "system") {
+    if (typeof m.content !== "string") throw badRequest("A system message's `content` must be a string.", [{ path: "prompt", message: "system content must be a string" }]);
+    return;
+  }
+  if (!Array.isArray(m.content) || !m.content.every((p) => isObject(p) && typeof p.type === "string")) {
+    throw badRequest(`A ${m.role} message's \`content\` must be a list of parts, each with a \`type\`.`, [{ path: "prompt", message: "content must be a list of parts" }]);
+  }
+}
+
+function decodeFileData(data: unknown, spec: SpecVersion): unknown {
+  if (spec === 3 && typeof data === "string") {
+    // Version 3: a URL (serialized URL object) or base64 bytes.
+    return /^[a-z][a-z0-9+.-]*:/i.test(data) ? { type: "url", url: parseUrl(data) } : { type: "data", data: base64(data) };
+  }
+  if (!isObject(data)) return data;
+  if (data.type === "data" && typeof data.data === "string") return { ...data, data: base64(data.data) };
+  if (data.type === "url" && typeof data.url === "string") return { ...data, url: parseUrl(data.url) };
+  return data;
+}
+
+function decodeToolFile(part: Record<string, unknown>, spec: SpecVersion): void {
+  if (spec === 4 && part.type === "file") part.data = decodeFileData(part.data, spec);
+}
+
+function parseUrl(s: string): URL {
+  try {
+    return new URL(s);
+  } catch {
+    throw badRequest(`Invalid file URL '${s.slice(0, 200)}'.`, [{ path: "prompt", message: "invalid file URL" }]);
+  }
+}
+
+function base64(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, "base64"));
+}
+
+/** JSON text of a result or stream part: bytes as base64, errors as `{name, message}`. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64");
+    if (raw instanceof Error) return { name: raw.name, message: raw.message, ...("statusCode" in raw ? { statusCode: raw.statusCode } : {}) };
+    return v;
+  });
+}
+
+/** Content and stream part types version 3 does not know. */
+const V4_ONLY = new Set(["ping", "custom", "reasoning-file"]);
+
+/** A content or stream part for the client's version; null to leave it out. */
+export function partFor(part: Record<string, unknown>, spec: SpecVersion): Record<string, unknown> | null {
+  if (spec === 4) return part;
+  if (V4_ONLY.has(part.type as string)) return null;
+  if (part.type === "file" && isObject(part.data)) {
+    const d = part.data;
+    return { ...part, data: d.type === "url" ? String(d.url) : d.data };
+  }
+  return part;
+}
