@@ -17,6 +17,7 @@ import { createOidc } from "./oidc/service.js";
 import { registerRoutes } from "./routes.js";
 import { metricsForRoute } from "./ops/metrics.js";
 import { registerOpsRoutes } from "./ops/routes.js";
+import { registerDashboard } from "./dashboard/routes.js";
 import { withUnavailable } from "./ops/openapi.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -173,6 +174,7 @@ export function createApp(deps: Deps): App {
 
   app.get("/openapi.json", (c) => c.json(withUnavailable(app.getOpenAPI31Document(openApiConfig()))));
   registerOpsRoutes(app, deps, render);
+  registerDashboard(app, deps);
   return app;
 }
 

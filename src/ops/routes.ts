@@ -19,15 +19,15 @@ const READY_DEADLINE_MS = 1000;
  * `/healthz` (the process serves), `/readyz` (the database answers and the authorize cache is
  * trusted; 503 while draining), `/metrics` (Prometheus text; bearer `TOLLGATE_METRICS_TOKEN` or
  * the admin token), `/docs` (Swagger UI served from `swagger-ui-dist`, no CDN) and `/`, which points
- * a browser at `/docs` and an API client at the docs and the OpenAPI document.
+ * a browser at the dashboard (`/dashboard`) and an API client at the docs and the OpenAPI document.
  */
 export function registerOpsRoutes(app: App, deps: Deps, render: (c: Context, err: ApiError) => Response | Promise<Response>): void {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
-  // The server's root: a browser is taken to the API docs, an API client gets where things are.
+  // The server's root: a browser is taken to the dashboard, an API client gets where things are.
   app.get("/", (c) => {
-    if ((c.req.header("accept") ?? "").includes("text/html")) return c.redirect("/docs", 302);
-    return c.json({ name: "Tollgate", docs: "/docs", openapi: "/openapi.json", health: "/healthz" });
+    if ((c.req.header("accept") ?? "").includes("text/html")) return c.redirect("/dashboard", 302);
+    return c.json({ name: "Tollgate", dashboard: "/dashboard", docs: "/docs", openapi: "/openapi.json", health: "/healthz" });
   });
 
   app.get("/readyz", async (c) => {

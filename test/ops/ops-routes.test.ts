@@ -20,10 +20,10 @@ describe("health, readiness, metrics, docs", () => {
     expect(ready.body).toEqual({ ready: true, database: "ok", cache: "trusted", draining: false });
   });
 
-  it("/ points a browser at /docs and an API client at the docs and the OpenAPI document", async () => {
+  it("/ points a browser at the dashboard and an API client at the docs and the OpenAPI document", async () => {
     const browser = await call("GET", "/", { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
     expect(browser.status).toBe(302);
-    expect(browser.headers.get("location")).toBe("/docs");
+    expect(browser.headers.get("location")).toBe("/dashboard");
     const client = await call("GET", "/");
     expect(client.status).toBe(200);
     expect(client.body).toMatchObject({ docs: "/docs", openapi: "/openapi.json" });
