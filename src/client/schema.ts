@@ -64,12 +64,12 @@ export interface paths {
   "/v1/teams/{teamId}/members/{userId}": {
     /**
      * Remove a member
-     * @description OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it). Removing the last OWNER is 409.
+     * @description OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it), and every project OIDC token they minted for this team stops authorizing at once (401). Removing the last OWNER is 409.
      */
     delete: operations["removeTeamMember"];
     /**
      * Change a member's role
-     * @description OWNER only. Demoting the last OWNER is 409.
+     * @description OWNER only. Demoting the last OWNER is 409. Lowering a role (OWNER → MEMBER → DEVELOPER) ends every project OIDC token the member minted for this team, at once (authorize answers 401); their gateway keys are not changed.
      */
     patch: operations["updateTeamMember"];
   };
@@ -201,7 +201,7 @@ export interface paths {
   "/v1/gateway/authorize": {
     /**
      * May this credential call this model?
-     * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`). Budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
+     * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent; for a `hard` budget, also when the request's worst case does not fit in what is left: the message says so); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`; with an `estimate`, `tokensPerMinute` reserves its tokens). Soft budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. Hard budgets reserve the request's worst case under `requestId` (400 without one), settled by the usage report with the same `requestId`. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist, its signing key must not be revoked, and the member who minted it must still be a member whose role was not lowered since (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
      */
     post: operations["gatewayAuthorize"];
   };
@@ -343,10 +343,56 @@ export interface paths {
      */
     patch: operations["updateByokCredential"];
   };
+  "/v1/ai-gateway/webhooks": {
+    /**
+     * List webhook endpoints
+     * @description Any member (DEVELOPER included). Oldest first, disabled ones too (with `disabledReason` when Tollgate disabled it). Never a signing secret. One page: a team holds at most 20 endpoints, so `pagination.next` is always null.
+     */
+    get: operations["listWebhooks"];
+    /**
+     * Create a webhook endpoint
+     * @description OWNER only. Tollgate POSTs the team's chosen events to `url`; the answer holds the signing secret, shown this once (stored encrypted, never shown again, never in an event).
+     *
+     * Each event is POSTed as JSON `{type, timestamp, data}` signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the secret's bytes), or `{text}` for `format: slack`. A 2xx answer within 5 s delivers it; anything else (another status, a redirect, which is never followed, a timeout) is retried: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then every 12 h, 15 attempts over 3 days. An endpoint whose every attempt failed for 3 days is disabled, with `disabledReason` saying why.
+     *
+     * A team holds at most 20 endpoints (409 past that). Writes an audit event `webhook.create`.
+     *
+     * 503 `encryption_key_missing` on Postgres when `TOLLGATE_ENCRYPTION_KEY` is not set.
+     */
+    post: operations["createWebhook"];
+  };
+  "/v1/ai-gateway/webhooks/{id}": {
+    /**
+     * Delete a webhook endpoint
+     * @description OWNER only. The endpoint, its secret and its deliveries (sent or waiting) are deleted: nothing more is sent to it, by any instance. A second delete is 404. Writes an audit event `webhook.delete`.
+     */
+    delete: operations["deleteWebhook"];
+    /**
+     * Update a webhook endpoint
+     * @description OWNER only. Changes any of `url` (checked as on create), `events`, `format`, `description`, `enabled`; the secret stays. Deliveries already waiting go to the new URL and format. Writes an audit event `webhook.update`.
+     */
+    patch: operations["updateWebhook"];
+  };
+  "/v1/ai-gateway/webhooks/{id}/test": {
+    /**
+     * Send a test event
+     * @description OWNER only. Queues a `webhook.test` event for this endpoint alone (whatever its `events`, and also when it is disabled: check a receiver before enabling it again), sent and retried like any event: follow it in `GET /v1/ai-gateway/webhooks/{id}/deliveries`. Its `data` is `{webhookId, message}`. It takes no body (an empty JSON object is accepted too); anything else is a 400.
+     */
+    post: operations["testWebhook"];
+  };
+  "/v1/ai-gateway/webhooks/{id}/deliveries": {
+    /**
+     * List an endpoint's deliveries
+     * @description Any member (DEVELOPER included). The events sent or to be sent to this endpoint, newest first, each with its state, attempts (when, HTTP status, error) and next retry. Kept 30 days.
+     *
+     * Each event is POSTed as JSON `{type, timestamp, data}` signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the secret's bytes), or `{text}` for `format: slack`. A 2xx answer within 5 s delivers it; anything else (another status, a redirect, which is never followed, a timeout) is retried: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then every 12 h, 15 attempts over 3 days. An endpoint whose every attempt failed for 3 days is disabled, with `disabledReason` saying why.
+     */
+    get: operations["listWebhookDeliveries"];
+  };
   "/v1/projects/{id}/oidc-token": {
     /**
      * Issue an OIDC token for a project
-     * @description A JWT signed by this instance (ES256, keys at `/.well-known/jwks.json`), valid 12 hours, that the gateway accepts as `credential` instead of an API key: no secret to store, nothing to rotate. Claims: `iss` (`TOLLGATE_PUBLIC_URL`), `aud` (`<iss>/<team slug>`), `sub` (`owner:<team slug>:project:<project name>:environment:<environment>`), `owner`, `owner_id`, `project`, `project_id`, `environment`, `iat`, `nbf`, `exp`, `jti`. Requests authorized with it count against the team's and the project's budgets (there is no key budget). It stops authorizing when the project is deleted.
+     * @description A JWT signed by this instance (ES256, keys at `/.well-known/jwks.json`), valid 12 hours, that the gateway accepts as `credential` instead of an API key: no secret to store, nothing to rotate. Claims: `iss` (`TOLLGATE_PUBLIC_URL`), `aud` (`<iss>/<team slug>`), `sub` (`owner:<team slug>:project:<project name>:environment:<environment>`), `owner`, `owner_id`, `project`, `project_id`, `environment`, `iat`, `nbf`, `exp`, `jti`, and for a token a member minted `minted_by` (their user id) and `minted_by_epoch`. Requests authorized with it count against the team's and the project's budgets (there is no key budget). It stops authorizing when the project is deleted, when the member who minted it is removed from the team or their role is lowered, and when its signing key is revoked (`POST /v1/admin/oidc/rotate` with `revokePrevious`).
      *
      *  Roles: any member (DEVELOPER included) may mint `development` tokens; `preview` and `production` need OWNER or MEMBER. Another team's project is 404. Each issuance is in the audit log (`oidc_token.create`, with its `jti`, never the token). 503 `encryption_key_missing` on Postgres without `TOLLGATE_ENCRYPTION_KEY` (signing keys are stored encrypted).
      */
@@ -355,7 +401,7 @@ export interface paths {
   "/v1/admin/oidc/rotate": {
     /**
      * Rotate the OIDC signing key (instance admin)
-     * @description Needs `TOLLGATE_ADMIN_TOKEN`. A new ES256 key signs every token from now on, on every instance; the previous key stays in `/.well-known/jwks.json` for 12 hours and 5 minutes (until every token it signed has expired), so rotation never breaks a live token. Keys also rotate by themselves once older than `TOLLGATE_OIDC_KEY_MAX_AGE_DAYS` (default 30). Body: `{}` or `{"reason": …}`. 503 `encryption_key_missing` without `TOLLGATE_ENCRYPTION_KEY` on Postgres.
+     * @description Needs `TOLLGATE_ADMIN_TOKEN`. A new ES256 key signs every token from now on, on every instance; the previous key stays in `/.well-known/jwks.json` for 12 hours and 5 minutes (until every token it signed has expired), so rotation never breaks a live token. With `{"revokePrevious": true}` every older key is revoked instead: it leaves the JWKS at once and every token it signed stops authorizing at once on every instance (401; usage of requests admitted before still counts); use it when a key may have leaked or to end every token issued so far. Keys also rotate by themselves once older than `TOLLGATE_OIDC_KEY_MAX_AGE_DAYS` (default 30), never revoking. Body: `{}`, `{"reason": …}`, `{"revokePrevious": true}`. 503 `encryption_key_missing` without `TOLLGATE_ENCRYPTION_KEY` on Postgres.
      */
     post: operations["rotateOidcSigningKey"];
   };
@@ -376,30 +422,107 @@ export interface paths {
   "/v1/chat/completions": {
     /**
      * OpenAI chat completions through the gateway
-     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). For streams, Tollgate asks the provider for `stream_options.include_usage` and drops that extra chunk when the client did not ask for it.
+     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). For streams, Tollgate asks the provider for `stream_options.include_usage` and drops that extra chunk when the client did not ask for it.
      */
     post: operations["gatewayChatCompletions"];
+  };
+  "/v1/responses": {
+    /**
+     * OpenAI Responses API through the gateway
+     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). The usage is read from the answer's `usage` (`input_tokens` with `input_tokens_details.cached_tokens`, `output_tokens` with `output_tokens_details.reasoning_tokens`), or, streamed, from the `response.completed` event's `response.usage`.
+     */
+    post: operations["gatewayResponses"];
   };
   "/v1/embeddings": {
     /**
      * OpenAI embeddings through the gateway
-     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called).
+     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called).
      */
     post: operations["gatewayEmbeddings"];
   };
   "/v1/messages": {
     /**
      * Anthropic Messages through the gateway
-     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). Anthropic clients may send the key as `x-api-key`; `anthropic-version` and `anthropic-beta` are passed on.
+     * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). Anthropic clients may send the key as `x-api-key`; `anthropic-version` and `anthropic-beta` are passed on.
      */
     post: operations["gatewayMessages"];
+  };
+  "/v1/messages/count_tokens": {
+    /**
+     * Anthropic token counting through the gateway (free)
+     * @description Authorized as `POST /v1/messages` is for the key, its model allow-list and the routing rules (refusals in Anthropic's error shape), and passed to the provider's `/v1/messages/count_tokens` with the same credentials (BYOK first, then the system one). Free: no usage is recorded, a spent budget does not refuse it and it does not count toward the key's rate limits. Answers carry `x-tollgate-request-id` and `x-tollgate-model`.
+     */
+    post: operations["gatewayCountTokens"];
   };
   "/v1/models": {
     /**
      * Models this gateway key may call
-     * @description OpenAI's model list, with `provider/model` ids: the key's model allow-list when it has one; otherwise every model the price table knows for the providers this instance has a system credential for (`<PROVIDER>_API_KEY`), plus the exact models of `TOLLGATE_PRICES`. Models a routing rule denies are left out.
+     * @description OpenAI's model list, with `provider/model` ids: the key's model allow-list when it has one; otherwise every model the price table knows for the providers the caller has a credential for (a system `<PROVIDER>_API_KEY`, or a BYOK credential of its team), plus the exact models of `TOLLGATE_PRICES`. Models a routing rule denies are left out. The same list as the AI SDK's `GET /v4/ai/config`.
      */
     get: operations["gatewayModels"];
+  };
+  "/v4/ai/config": {
+    /**
+     * The models this caller may call, with prices
+     * @description What `gateway.getAvailableModels()` reads. The key's allow-list when it has one; otherwise every model the price table knows for the providers with a credential (a system `<PROVIDER>_API_KEY`, or a BYOK credential of the team this caller may use), and the exact `TOLLGATE_PRICES` entries; minus the models a routing rule of the team denies. Prices are US dollars per token, as decimal strings.
+     */
+    get: operations["aiSdkConfigV4"];
+  };
+  "/v4/ai/language-model": {
+    /**
+     * Run a language model call (specification version 4: `ai` 7)
+     * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. The body is the AI SDK's call options (`LanguageModelV4CallOptions`, file bytes base64). The answer is the generate result as JSON, or with `ai-language-model-streaming: true` an SSE stream of stream parts (`data: <part JSON>\n\n`). A client that disconnects aborts the provider call; what the provider reported so far is recorded.
+     */
+    post: operations["aiSdkLanguageModelV4"];
+  };
+  "/v4/ai/embedding-model": {
+    /**
+     * Embed values (specification version 4: `ai` 7)
+     * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. Anthropic has no embeddings API (400).
+     */
+    post: operations["aiSdkEmbeddingModelV4"];
+  };
+  "/v3/ai/config": {
+    /**
+     * The models this caller may call, with prices
+     * @description What `gateway.getAvailableModels()` reads. The key's allow-list when it has one; otherwise every model the price table knows for the providers with a credential (a system `<PROVIDER>_API_KEY`, or a BYOK credential of the team this caller may use), and the exact `TOLLGATE_PRICES` entries; minus the models a routing rule of the team denies. Prices are US dollars per token, as decimal strings.
+     */
+    get: operations["aiSdkConfigV3"];
+  };
+  "/v3/ai/language-model": {
+    /**
+     * Run a language model call (specification version 3: `ai` 6)
+     * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. The body is the AI SDK's call options (`LanguageModelV3CallOptions`, file bytes base64). The answer is the generate result as JSON, or with `ai-language-model-streaming: true` an SSE stream of stream parts (`data: <part JSON>\n\n`). A client that disconnects aborts the provider call; what the provider reported so far is recorded.
+     */
+    post: operations["aiSdkLanguageModelV3"];
+  };
+  "/v3/ai/embedding-model": {
+    /**
+     * Embed values (specification version 3: `ai` 6)
+     * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. Anthropic has no embeddings API (400).
+     */
+    post: operations["aiSdkEmbeddingModelV3"];
+  };
+  "/v1/credits": {
+    /**
+     * The caller's remaining budget and spend
+     * @description What `gateway.getCredits()` reads (at the server's root, as the SDK resolves it from the base URL's origin). `balance`: the tightest remaining budget in the caller's scope (its key's, team's, project's, key creator's; enforced budgets only), and `total_used`: that budget's spend this period. With no budget in scope, `balance` is `Infinity` and `total_used` the caller's spend of all time (its key's, or for an OIDC token its project's, from the hourly rollups). US dollars, as decimal strings.
+     */
+    get: operations["aiSdkCredits"];
+  };
+  "/v1/report": {
+    /**
+     * The caller's spend report
+     * @description What `gateway.getSpendReport()` reads (at the server's root), from the hourly rollups of `GET /v1/usage/report`: a gateway key's own spend (an OIDC token: its project's) between `start_date` and `end_date` (UTC days, both included, at most 366 days), grouped by `day` (the default; `date_part=hour` for hours), `model` or `provider`, filtered by `model` or `provider`. Tollgate does not record the AI SDK's `user` and `tags`, nor split tokens by credential type: `group_by=user|tag|credential_type` and the `user_id`, `tags` and `credential_type` filters are refused (400).
+     */
+    get: operations["aiSdkSpendReport"];
+  };
+  "/v1/generation": {
+    /**
+     * One request's model, cost and tokens
+     * @description What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded within a moment of the answer (404 until then).
+     */
+    get: operations["aiSdkGeneration"];
   };
 }
 
@@ -708,6 +831,13 @@ export interface components {
       archived: boolean;
       alertThresholds: number[];
       /**
+       * @description `hard`: requests reserve their worst-case cost and the limit is a cap (see the budgets guide).
+       * @enum {string}
+       */
+      enforcement: "soft" | "hard";
+      /** @description US dollars held by gateway instances for requests in flight (hard budgets; 0 for soft ones). */
+      reserved: number;
+      /**
        * @description Milliseconds since the Unix epoch.
        * @example 1767225600000
        */
@@ -753,6 +883,11 @@ export interface components {
       includeByokInQuota?: boolean;
       /** @description Percentages of the limit at which a `quota.threshold` audit event is written, once per threshold per period. Default: [50, 75, 100]. */
       alertThresholds?: (50 | 75 | 100)[];
+      /**
+       * @description `soft` (default): a request is refused once the budget is spent; requests admitted before may cross the limit. `hard`: each request reserves its worst-case cost (input counted by tokenizer, output at `max_tokens` or the model's output limit, × the price table) and is refused (402) when that does not fit, so the limit is a cap; the reservation becomes the real cost when the request ends.
+       * @enum {string}
+       */
+      enforcement?: "soft" | "hard";
     };
     ListApiKeysResponse: {
       apiKeys: components["schemas"]["ApiKey"][];
@@ -846,6 +981,11 @@ export interface components {
       archived?: boolean;
       /** @description Percentages of the limit at which a `quota.threshold` audit event is written, once per threshold per period. Default: [50, 75, 100]. */
       alertThresholds?: (50 | 75 | 100)[];
+      /**
+       * @description `soft` (default): a request is refused once the budget is spent; requests admitted before may cross the limit. `hard`: each request reserves its worst-case cost (input counted by tokenizer, output at `max_tokens` or the model's output limit, × the price table) and is refused (402) when that does not fit, so the limit is a cap; the reservation becomes the real cost when the request ends.
+       * @enum {string}
+       */
+      enforcement?: "soft" | "hard";
     };
     PutBudgetResponse: {
       budget: components["schemas"]["Budget"];
@@ -871,8 +1011,15 @@ export interface components {
       refreshPeriod: "daily" | "weekly" | "monthly" | "none";
       includeByokInQuota: boolean;
       alertThresholds: number[];
+      /**
+       * @description `soft` (default): a request is refused once the budget is spent; requests admitted before may cross the limit. `hard`: each request reserves its worst-case cost (input counted by tokenizer, output at `max_tokens` or the model's output limit, × the price table) and is refused (402) when that does not fit, so the limit is a cap; the reservation becomes the real cost when the request ends.
+       * @enum {string}
+       */
+      enforcement: "soft" | "hard";
       /** @description Spend counted in the current period (null for default budgets, which count per project/user). */
       currentSpend: number | null;
+      /** @description US dollars held by gateway instances for requests in flight (hard budgets; 0 for soft ones; null for default budgets). */
+      reserved: number | null;
       /**
        * @description Milliseconds since the Unix epoch.
        * @example 1767225600000
@@ -912,6 +1059,11 @@ export interface components {
       includeByokInQuota?: boolean;
       /** @description Percentages of the limit at which a `quota.threshold` audit event is written, once per threshold per period. Default: [50, 75, 100]. */
       alertThresholds?: (50 | 75 | 100)[];
+      /**
+       * @description `soft` (default) or `hard`.
+       * @enum {string}
+       */
+      enforcement?: "soft" | "hard";
     };
     ListBudgetsResponse: {
       budgets: components["schemas"]["Budget"][];
@@ -972,12 +1124,20 @@ export interface components {
       userId?: string | null;
       /** @description Usage reports recorded. */
       requests: number;
-      /** @description Cost of the requests that used Tollgate's (system) provider credentials, in US dollars: what budgets count by default. */
+      /** @description Cost of the requests that used Tollgate's (system) provider credentials, in US dollars: what budgets count by default. Saturates at 2^53 − 1 micro-dollars (9007199254.740992), as the budget counters do. */
       costUsd: number;
-      /** @description Cost of the requests made with the team's own provider credentials (BYOK). */
+      /** @description Cost of the requests made with the team's own provider credentials (BYOK). Saturates as `costUsd` does. */
       byokCostUsd: number;
+      /** @description Every input token, cache reads and writes included. */
       inputTokens: number;
+      /** @description Every output token, reasoning tokens included. */
       outputTokens: number;
+      /** @description Of `inputTokens`: read from the provider's prompt cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`), priced at the cache-read rate: what the cache saved. */
+      cacheReadTokens: number;
+      /** @description Of `inputTokens`: written to the prompt cache (Anthropic `cache_creation_input_tokens`), priced at the cache-write rate. */
+      cacheWriteTokens: number;
+      /** @description Of `outputTokens`: reasoning tokens (OpenAI `reasoning_tokens`). */
+      reasoningTokens: number;
     };
     AuthorizeResponse: {
       teamId: string;
@@ -1010,6 +1170,13 @@ export interface components {
       /** @description False for a paused (`active: false`) or archived key budget. */
       enforced: boolean;
       /**
+       * @description `hard`: requests reserve their worst case and the limit is a cap.
+       * @enum {string}
+       */
+      enforcement: "soft" | "hard";
+      /** @description US dollars gateway instances hold of this hard budget (their leases: requests in flight and the unused rest), as of the last lease change this instance learned of; 0 for soft budgets. */
+      reserved: number;
+      /**
        * @description Milliseconds since the Unix epoch.
        * @example 1767225600000
        */
@@ -1039,6 +1206,15 @@ export interface components {
        * @example openai/gpt-5
        */
       model: string;
+      /** @description The gateway's id for this request: required when a hard budget is in scope. The request's worst case is reserved under it until `POST /v1/gateway/usage` reports the same `requestId` (or the reservation expires). */
+      requestId?: string;
+      /** @description The request's worst case in tokens: reserved on hard budgets (× the price table) and on the key's `tokensPerMinute`. */
+      estimate?: {
+        /** @description The request's input tokens, as the gateway counted them (default 0). */
+        inputTokens?: number;
+        /** @description The most output tokens the request may produce (its `max_tokens`); default: the model's context window, else 32,768. */
+        maxOutputTokens?: number;
+      };
     };
     UsageResponse: {
       /** @description False when this `requestId` was already recorded (nothing was added again). */
@@ -1058,8 +1234,16 @@ export interface components {
       costUsd: number;
       /** @description True when the request used the team's own provider credentials (default false). */
       byok?: boolean;
+      /** @description Every input token, cache reads and writes included. */
       inputTokens?: number;
+      /** @description Every output token, reasoning tokens included. */
       outputTokens?: number;
+      /** @description Of the input tokens: read from the provider's prompt cache (kept with the usage and in reports). */
+      cacheReadTokens?: number;
+      /** @description Of the input tokens: written to the provider's prompt cache. */
+      cacheWriteTokens?: number;
+      /** @description Of the output tokens: reasoning tokens. */
+      reasoningTokens?: number;
     };
     Rule: {
       /** @example rule_01jd7y2m3n4p5q6r7s8t9v0w1x */
@@ -1257,6 +1441,164 @@ export interface components {
       /** @description Moves the credential to this 0-based place in its provider's list. */
       position?: number;
     };
+    CreateWebhookResponse: {
+      webhook: components["schemas"]["Webhook"];
+      /**
+       * @description The signing secret (`whsec_` and 32 bytes in base64), shown this once: verify each delivery's `webhook-signature` with it (any Standard Webhooks library).
+       * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+       */
+      secret: string;
+    };
+    /** @description A webhook endpoint. Its signing secret is shown once, when it is created. */
+    Webhook: {
+      /** @example wh_01jd7y2m3n4p5q6r7s8t9v0w1x */
+      id: string;
+      teamId: string;
+      url: string;
+      events: ("budget.threshold" | "api_key.leaked" | "api_key.expiring" | "byok.credential_failing" | "webhook.test")[];
+      /**
+       * @description `standard` (default): the Standard Webhooks JSON body. `slack`: `{text}`, for a Slack incoming webhook URL.
+       * @enum {string}
+       */
+      format: "standard" | "slack";
+      description: string | null;
+      /** @description false: paused (by a PATCH, or by Tollgate after 3 days of failures): nothing is sent but test events. */
+      enabled: boolean;
+      /** @description Why Tollgate disabled it (3 days of failed deliveries); null otherwise. */
+      disabledReason: string | null;
+      /**
+       * @description Milliseconds since the Unix epoch.
+       * @example 1767225600000
+       */
+      disabledAt: number | null;
+      /**
+       * @description The first failed attempt since the last delivered one; null when the last attempt succeeded.
+       * @example 1767225600000
+       */
+      failingSince: number | null;
+      /**
+       * @description Milliseconds since the Unix epoch.
+       * @example 1767225600000
+       */
+      createdAt: number;
+      createdBy: string;
+      /**
+       * @description Milliseconds since the Unix epoch.
+       * @example 1767225600000
+       */
+      updatedAt: number;
+      updatedBy: string;
+    };
+    CreateWebhookRequest: {
+      /**
+       * @description Where events are POSTed: `http://` or `https://`, no user name or password. Its host is resolved when stored and on every delivery: a private, loopback or link-local address is refused (400) unless the server sets `TOLLGATE_WEBHOOKS_ALLOW_PRIVATE=true`.
+       * @example https://hooks.example.com/tollgate
+       */
+      url: string;
+      /**
+       * @description The events to send (at least one). `budget.threshold`: a budget crossed one of its alert thresholds (50/75/100% by default), once per threshold per budget per period. `api_key.leaked`: a gateway key was reported leaked (it stopped authorizing). `api_key.expiring`: a gateway key expires in 7 days, and again in 1 day. `byok.credential_failing`: the provider refused a team's BYOK credential and the gateway fell back to the system credential (at most once an hour per credential). `webhook.test`: sent by `POST /v1/ai-gateway/webhooks/{id}/test` only.
+       * @example [
+       *   "budget.threshold",
+       *   "api_key.leaked"
+       * ]
+       */
+      events: ("budget.threshold" | "api_key.leaked" | "api_key.expiring" | "byok.credential_failing" | "webhook.test")[];
+      /**
+       * @description `standard` (default): the Standard Webhooks JSON body. `slack`: `{text}`, for a Slack incoming webhook URL.
+       * @enum {string}
+       */
+      format?: "standard" | "slack";
+      /** @description For people, up to 500 characters. */
+      description?: string | null;
+    };
+    ListWebhooksResponse: {
+      webhooks: components["schemas"]["Webhook"][];
+      pagination: components["schemas"]["Pagination"];
+    };
+    WebhookResponse: {
+      webhook: components["schemas"]["Webhook"];
+    };
+    UpdateWebhookRequest: {
+      /**
+       * @description Where events are POSTed: `http://` or `https://`, no user name or password. Its host is resolved when stored and on every delivery: a private, loopback or link-local address is refused (400) unless the server sets `TOLLGATE_WEBHOOKS_ALLOW_PRIVATE=true`.
+       * @example https://hooks.example.com/tollgate
+       */
+      url?: string;
+      /**
+       * @description Replaces the list.
+       * @example [
+       *   "budget.threshold",
+       *   "api_key.leaked"
+       * ]
+       */
+      events?: ("budget.threshold" | "api_key.leaked" | "api_key.expiring" | "byok.credential_failing" | "webhook.test")[];
+      /**
+       * @description `standard` (default): the Standard Webhooks JSON body. `slack`: `{text}`, for a Slack incoming webhook URL.
+       * @enum {string}
+       */
+      format?: "standard" | "slack";
+      /** @description For people, up to 500 characters. */
+      description?: string | null;
+      /** @description false pauses the endpoint: events wait (test events excepted) until it is enabled again. true also clears `disabledReason` and `failingSince`. */
+      enabled?: boolean;
+    };
+    TestWebhookResponse: {
+      /**
+       * @description The test event's id (`msg_…`): its `webhook-id` header, and its id in the deliveries list.
+       * @example msg_01jd7y2m3n4p5q6r7s8t9v0w1x
+       */
+      id: string;
+      /** @enum {string} */
+      type: "webhook.test";
+    };
+    ListWebhookDeliveriesResponse: {
+      deliveries: components["schemas"]["WebhookDelivery"][];
+      pagination: components["schemas"]["Pagination"];
+    };
+    WebhookDelivery: {
+      /**
+       * @description The event's id (`msg_…`): the `webhook-id` header of every attempt, the same across retries.
+       * @example msg_01jd7y2m3n4p5q6r7s8t9v0w1x
+       */
+      id: string;
+      /** @enum {string} */
+      type: "budget.threshold" | "api_key.leaked" | "api_key.expiring" | "byok.credential_failing" | "webhook.test";
+      /**
+       * @description `pending`: to be sent (again) at `nextAttemptAt`; `delivered`: a 2xx answer; `failed`: given up.
+       * @enum {string}
+       */
+      state: "pending" | "delivered" | "failed";
+      /** @description Attempts made so far. */
+      attempts: number;
+      /** @description The HTTP status of the last answer; null when there was none (timeout, connection refused, address refused). */
+      lastStatus: number | null;
+      lastError: string | null;
+      /**
+       * @description When it is tried next; null once delivered or failed.
+       * @example 1767225600000
+       */
+      nextAttemptAt: number | null;
+      /**
+       * @description Milliseconds since the Unix epoch.
+       * @example 1767225600000
+       */
+      deliveredAt: number | null;
+      /**
+       * @description Milliseconds since the Unix epoch.
+       * @example 1767225600000
+       */
+      createdAt: number;
+      /** @description Every attempt, oldest first: when, the HTTP status (null without an answer), and what went wrong. */
+      log: ({
+          /**
+           * @description Milliseconds since the Unix epoch.
+           * @example 1767225600000
+           */
+          at: number;
+          status: number | null;
+          error: string | null;
+        })[];
+    };
     CreateOidcTokenResponse: {
       /** @description The JWT (ES256). Present it to the gateway as the credential, like a `tgk_…` key. */
       token: string;
@@ -1276,12 +1618,16 @@ export interface components {
     RotateOidcKeyResponse: {
       /** @description The new signing key's id. */
       kid: string;
-      /** @description Older keys still published until every token they signed has expired. */
+      /** @description Older keys still published until every token they signed has expired (none after `revokePrevious`). */
       retiredKids: string[];
+      /** @description Keys revoked by this rotation (`revokePrevious`): their tokens no longer authorize. Empty otherwise. */
+      revokedKids: string[];
     };
     RotateOidcKeyRequest: {
       /** @description Why, for the audit log. */
       reason?: string;
+      /** @description `true`: also revoke every older key (e.g. a key may have leaked): they leave the JWKS at once, and every token they signed stops authorizing at once, on every instance (401). Default `false`: older keys stay published until their tokens expire. */
+      revokePrevious?: boolean;
     };
     Jwks: {
       /** @description Public JWKs (`kty`, `crv`, `x`, `y`, `kid`, `alg`, `use`), newest first. */
@@ -1324,6 +1670,16 @@ export interface components {
           created: number;
           owned_by: string;
         }[];
+    };
+    AiGatewayError: {
+      error: {
+        message: string;
+        /** @example forbidden */
+        type: string;
+        param?: unknown;
+        code?: string;
+      };
+      generationId?: string;
     };
   };
   responses: {
@@ -1802,7 +2158,7 @@ export interface operations {
   };
   /**
    * Remove a member
-   * @description OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it). Removing the last OWNER is 409.
+   * @description OWNER only. Every gateway key the member created in this team is deactivated in the same transaction (status `deactivated`; authorize refuses it), and every project OIDC token they minted for this team stops authorizing at once (401). Removing the last OWNER is 409.
    */
   removeTeamMember: {
     parameters: {
@@ -1852,7 +2208,7 @@ export interface operations {
   };
   /**
    * Change a member's role
-   * @description OWNER only. Demoting the last OWNER is 409.
+   * @description OWNER only. Demoting the last OWNER is 409. Lowering a role (OWNER → MEMBER → DEVELOPER) ends every project OIDC token the member minted for this team, at once (authorize answers 401); their gateway keys are not changed.
    */
   updateTeamMember: {
     parameters: {
@@ -2895,7 +3251,7 @@ export interface operations {
   };
   /**
    * May this credential call this model?
-   * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`). Budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
+   * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent; for a `hard` budget, also when the request's worst case does not fit in what is left: the message says so); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`; with an `estimate`, `tokensPerMinute` reserves its tokens). Soft budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. Hard budgets reserve the request's worst case under `requestId` (400 without one), settled by the usage report with the same `requestId`. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist, its signing key must not be revoked, and the member who minted it must still be a member whose role was not lowered since (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
    */
   gatewayAuthorize: {
     requestBody: {
@@ -3869,8 +4225,357 @@ export interface operations {
     };
   };
   /**
+   * List webhook endpoints
+   * @description Any member (DEVELOPER included). Oldest first, disabled ones too (with `disabledReason` when Tollgate disabled it). Never a signing secret. One page: a team holds at most 20 endpoints, so `pagination.next` is always null.
+   */
+  listWebhooks: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+      };
+    };
+    responses: {
+      /** @description The team's endpoints. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListWebhooksResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * Create a webhook endpoint
+   * @description OWNER only. Tollgate POSTs the team's chosen events to `url`; the answer holds the signing secret, shown this once (stored encrypted, never shown again, never in an event).
+   *
+   * Each event is POSTed as JSON `{type, timestamp, data}` signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the secret's bytes), or `{text}` for `format: slack`. A 2xx answer within 5 s delivers it; anything else (another status, a redirect, which is never followed, a timeout) is retried: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then every 12 h, 15 attempts over 3 days. An endpoint whose every attempt failed for 3 days is disabled, with `disabledReason` saying why.
+   *
+   * A team holds at most 20 endpoints (409 past that). Writes an audit event `webhook.create`.
+   *
+   * 503 `encryption_key_missing` on Postgres when `TOLLGATE_ENCRYPTION_KEY` is not set.
+   */
+  createWebhook: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+      };
+      header?: {
+        /** @description Repeat the same write safely: the same key and body within 24 h returns the first response without doing the work twice; the same key with another body is 422 `idempotency_key_reused`. Keys are per token. */
+        "idempotency-key"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CreateWebhookRequest"];
+      };
+    };
+    responses: {
+      /** @description The new endpoint and its signing secret (shown once). */
+      201: {
+        content: {
+          "application/json": components["schemas"]["CreateWebhookResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflicts with the current state (`conflict`; `idempotency_key_in_use` while the first request with that key is still running; `request_id_reused` for a usage `requestId` reported before with another key or cost). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body over 64 KiB (`payload_too_large`). */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The `Idempotency-Key` was already used with a different request (`idempotency_key_reused`). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description `encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store the signing secret. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete a webhook endpoint
+   * @description OWNER only. The endpoint, its secret and its deliveries (sent or waiting) are deleted: nothing more is sent to it, by any instance. A second delete is 404. Writes an audit event `webhook.delete`.
+   */
+  deleteWebhook: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+      };
+      path: {
+        /** @description The `wh_…` id. */
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Deleted. */
+      204: {
+        content: never;
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found, or it belongs to a team the caller cannot see (`not_found`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * Update a webhook endpoint
+   * @description OWNER only. Changes any of `url` (checked as on create), `events`, `format`, `description`, `enabled`; the secret stays. Deliveries already waiting go to the new URL and format. Writes an audit event `webhook.update`.
+   */
+  updateWebhook: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+      };
+      header?: {
+        /** @description Repeat the same write safely: the same key and body within 24 h returns the first response without doing the work twice; the same key with another body is 422 `idempotency_key_reused`. Keys are per token. */
+        "idempotency-key"?: string;
+      };
+      path: {
+        /** @description The `wh_…` id. */
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateWebhookRequest"];
+      };
+    };
+    responses: {
+      /** @description The updated endpoint. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["WebhookResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found, or it belongs to a team the caller cannot see (`not_found`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body over 64 KiB (`payload_too_large`). */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The `Idempotency-Key` was already used with a different request (`idempotency_key_reused`). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * Send a test event
+   * @description OWNER only. Queues a `webhook.test` event for this endpoint alone (whatever its `events`, and also when it is disabled: check a receiver before enabling it again), sent and retried like any event: follow it in `GET /v1/ai-gateway/webhooks/{id}/deliveries`. Its `data` is `{webhookId, message}`. It takes no body (an empty JSON object is accepted too); anything else is a 400.
+   */
+  testWebhook: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+      };
+      path: {
+        /** @description The `wh_…` id. */
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Queued. */
+      202: {
+        content: {
+          "application/json": components["schemas"]["TestWebhookResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found, or it belongs to a team the caller cannot see (`not_found`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * List an endpoint's deliveries
+   * @description Any member (DEVELOPER included). The events sent or to be sent to this endpoint, newest first, each with its state, attempts (when, HTTP status, error) and next retry. Kept 30 days.
+   *
+   * Each event is POSTed as JSON `{type, timestamp, data}` signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the secret's bytes), or `{text}` for `format: slack`. A 2xx answer within 5 s delivers it; anything else (another status, a redirect, which is never followed, a timeout) is retried: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then every 12 h, 15 attempts over 3 days. An endpoint whose every attempt failed for 3 days is disabled, with `disabledReason` saying why.
+   */
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        /** @description The team to act on. Optional when the token is scoped to exactly one team. */
+        teamId?: string;
+        /** @description The team's slug, instead of `teamId`. */
+        slug?: string;
+        /** @description Page size, 1 to 100. */
+        limit?: number;
+        /** @description Cursor from `pagination.next` of the previous page. */
+        until?: string;
+      };
+      path: {
+        /** @description The `wh_…` id. */
+        id: string;
+      };
+    };
+    responses: {
+      /** @description A page of deliveries. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ListWebhookDeliveriesResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found, or it belongs to a team the caller cannot see (`not_found`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
    * Issue an OIDC token for a project
-   * @description A JWT signed by this instance (ES256, keys at `/.well-known/jwks.json`), valid 12 hours, that the gateway accepts as `credential` instead of an API key: no secret to store, nothing to rotate. Claims: `iss` (`TOLLGATE_PUBLIC_URL`), `aud` (`<iss>/<team slug>`), `sub` (`owner:<team slug>:project:<project name>:environment:<environment>`), `owner`, `owner_id`, `project`, `project_id`, `environment`, `iat`, `nbf`, `exp`, `jti`. Requests authorized with it count against the team's and the project's budgets (there is no key budget). It stops authorizing when the project is deleted.
+   * @description A JWT signed by this instance (ES256, keys at `/.well-known/jwks.json`), valid 12 hours, that the gateway accepts as `credential` instead of an API key: no secret to store, nothing to rotate. Claims: `iss` (`TOLLGATE_PUBLIC_URL`), `aud` (`<iss>/<team slug>`), `sub` (`owner:<team slug>:project:<project name>:environment:<environment>`), `owner`, `owner_id`, `project`, `project_id`, `environment`, `iat`, `nbf`, `exp`, `jti`, and for a token a member minted `minted_by` (their user id) and `minted_by_epoch`. Requests authorized with it count against the team's and the project's budgets (there is no key budget). It stops authorizing when the project is deleted, when the member who minted it is removed from the team or their role is lowered, and when its signing key is revoked (`POST /v1/admin/oidc/rotate` with `revokePrevious`).
    *
    *  Roles: any member (DEVELOPER included) may mint `development` tokens; `preview` and `production` need OWNER or MEMBER. Another team's project is 404. Each issuance is in the audit log (`oidc_token.create`, with its `jti`, never the token). 503 `encryption_key_missing` on Postgres without `TOLLGATE_ENCRYPTION_KEY` (signing keys are stored encrypted).
    */
@@ -3939,7 +4644,7 @@ export interface operations {
   };
   /**
    * Rotate the OIDC signing key (instance admin)
-   * @description Needs `TOLLGATE_ADMIN_TOKEN`. A new ES256 key signs every token from now on, on every instance; the previous key stays in `/.well-known/jwks.json` for 12 hours and 5 minutes (until every token it signed has expired), so rotation never breaks a live token. Keys also rotate by themselves once older than `TOLLGATE_OIDC_KEY_MAX_AGE_DAYS` (default 30). Body: `{}` or `{"reason": …}`. 503 `encryption_key_missing` without `TOLLGATE_ENCRYPTION_KEY` on Postgres.
+   * @description Needs `TOLLGATE_ADMIN_TOKEN`. A new ES256 key signs every token from now on, on every instance; the previous key stays in `/.well-known/jwks.json` for 12 hours and 5 minutes (until every token it signed has expired), so rotation never breaks a live token. With `{"revokePrevious": true}` every older key is revoked instead: it leaves the JWKS at once and every token it signed stops authorizing at once on every instance (401; usage of requests admitted before still counts); use it when a key may have leaked or to end every token issued so far. Keys also rotate by themselves once older than `TOLLGATE_OIDC_KEY_MAX_AGE_DAYS` (default 30), never revoking. Body: `{}`, `{"reason": …}`, `{"revokePrevious": true}`. 503 `encryption_key_missing` without `TOLLGATE_ENCRYPTION_KEY` on Postgres.
    */
   rotateOidcSigningKey: {
     requestBody: {
@@ -4030,7 +4735,7 @@ export interface operations {
   };
   /**
    * OpenAI chat completions through the gateway
-   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). For streams, Tollgate asks the provider for `stream_options.include_usage` and drops that extra chunk when the client did not ask for it.
+   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). For streams, Tollgate asks the provider for `stream_options.include_usage` and drops that extra chunk when the client did not ask for it.
    */
   gatewayChatCompletions: {
     /** @description OpenAI's chat completion request; `model` is `provider/model`. */
@@ -4039,6 +4744,8 @@ export interface operations {
         "application/json": {
           model: string;
           stream?: boolean;
+          /** @description Fallbacks (OpenRouter's convention): `provider/model` ids tried in order after `model` when a model answers 429 or 5xx, times out or cannot be reached, before any byte reached the client. Each is checked against the key's allow-list and the team's rules (a refused one is skipped); the key, budgets and rate limits are checked once. Only the model that answered is metered; `x-tollgate-model` names it. Not sent to the provider. */
+          models?: string[];
           [key: string]: unknown;
         };
       };
@@ -4048,7 +4755,74 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Invalid body (`model` must be `provider/model`), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
+      /** @description Invalid body (`model` must be `provider/model`; JSON nested at most 64 levels deep), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
+      400: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      /** @description A budget in the key's scope is spent (`quota_for_entity_exceeded`). */
+      402: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      /** @description Request body over 10 MiB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      /** @description The provider could not be reached. */
+      502: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+      /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS`. */
+      504: {
+        content: {
+          "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+    };
+  };
+  /**
+   * OpenAI Responses API through the gateway
+   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). The usage is read from the answer's `usage` (`input_tokens` with `input_tokens_details.cached_tokens`, `output_tokens` with `output_tokens_details.reasoning_tokens`), or, streamed, from the `response.completed` event's `response.usage`.
+   */
+  gatewayResponses: {
+    /** @description OpenAI's Responses request; `model` is `provider/model`. */
+    requestBody: {
+      content: {
+        "application/json": {
+          model: string;
+          stream?: boolean;
+          /** @description Fallbacks (OpenRouter's convention): `provider/model` ids tried in order after `model` when a model answers 429 or 5xx, times out or cannot be reached, before any byte reached the client. Each is checked against the key's allow-list and the team's rules (a refused one is skipped); the key, budgets and rate limits are checked once. Only the model that answered is metered; `x-tollgate-model` names it. Not sent to the provider. */
+          models?: string[];
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The provider's answer, as it sent it (JSON, or `text/event-stream` of `response.*` events when `stream` is true). */
+      200: {
+        content: never;
+      };
+      /** @description Invalid body (`model` must be `provider/model`; JSON nested at most 64 levels deep), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
       400: {
         content: {
           "application/json": components["schemas"]["OpenAIError"];
@@ -4095,7 +4869,7 @@ export interface operations {
   };
   /**
    * OpenAI embeddings through the gateway
-   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called).
+   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called).
    */
   gatewayEmbeddings: {
     /** @description OpenAI's embeddings request; `model` is `provider/model`. */
@@ -4104,6 +4878,8 @@ export interface operations {
         "application/json": {
           model: string;
           stream?: boolean;
+          /** @description Fallbacks (OpenRouter's convention): `provider/model` ids tried in order after `model` when a model answers 429 or 5xx, times out or cannot be reached, before any byte reached the client. Each is checked against the key's allow-list and the team's rules (a refused one is skipped); the key, budgets and rate limits are checked once. Only the model that answered is metered; `x-tollgate-model` names it. Not sent to the provider. */
+          models?: string[];
           [key: string]: unknown;
         };
       };
@@ -4113,7 +4889,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Invalid body (`model` must be `provider/model`), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
+      /** @description Invalid body (`model` must be `provider/model`; JSON nested at most 64 levels deep), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
       400: {
         content: {
           "application/json": components["schemas"]["OpenAIError"];
@@ -4160,7 +4936,7 @@ export interface operations {
   };
   /**
    * Anthropic Messages through the gateway
-   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (reported tokens × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). Anthropic clients may send the key as `x-api-key`; `anthropic-version` and `anthropic-beta` are passed on.
+   * @description Authenticated with a Tollgate gateway key (`tgk_…`) as `Authorization: Bearer`. Authorized in-process as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets); refusals come in the provider API's error shape. The resolved model is called without its `provider/` prefix, with the team's first enabled BYOK credential for the provider, falling back to the system credential `<PROVIDER>_API_KEY` when there is none or it fails with 401/403/429/5xx; base URLs are overridden by `<PROVIDER>_BASE_URL`. The provider's answer passes through with its status (streams chunk by chunk); the cost (the reported tokens, each kind at its price in the table: uncached input, cache reads, cache writes, output, reasoning) is recorded as usage, with the tokens of each kind. Optional `models: [...]`: fallbacks tried in order on 429, 5xx or a timeout. Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called). Anthropic clients may send the key as `x-api-key`; `anthropic-version` and `anthropic-beta` are passed on.
    */
   gatewayMessages: {
     /** @description Anthropic's Messages request; `model` is `anthropic/<model>`. */
@@ -4169,6 +4945,8 @@ export interface operations {
         "application/json": {
           model: string;
           stream?: boolean;
+          /** @description Fallbacks (OpenRouter's convention): `provider/model` ids tried in order after `model` when a model answers 429 or 5xx, times out or cannot be reached, before any byte reached the client. Each is checked against the key's allow-list and the team's rules (a refused one is skipped); the key, budgets and rate limits are checked once. Only the model that answered is metered; `x-tollgate-model` names it. Not sent to the provider. */
+          models?: string[];
           [key: string]: unknown;
         };
       };
@@ -4178,7 +4956,7 @@ export interface operations {
       200: {
         content: never;
       };
-      /** @description Invalid body (`model` must be `provider/model`), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
+      /** @description Invalid body (`model` must be `provider/model`; JSON nested at most 64 levels deep), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
       400: {
         content: {
           "application/json": components["schemas"]["AnthropicError"];
@@ -4224,8 +5002,69 @@ export interface operations {
     };
   };
   /**
+   * Anthropic token counting through the gateway (free)
+   * @description Authorized as `POST /v1/messages` is for the key, its model allow-list and the routing rules (refusals in Anthropic's error shape), and passed to the provider's `/v1/messages/count_tokens` with the same credentials (BYOK first, then the system one). Free: no usage is recorded, a spent budget does not refuse it and it does not count toward the key's rate limits. Answers carry `x-tollgate-request-id` and `x-tollgate-model`.
+   */
+  gatewayCountTokens: {
+    /** @description Anthropic's count_tokens request; `model` is `anthropic/<model>`. */
+    requestBody: {
+      content: {
+        "application/json": {
+          model: string;
+          stream?: boolean;
+          /** @description Fallbacks (OpenRouter's convention): `provider/model` ids tried in order after `model` when a model answers 429 or 5xx, times out or cannot be reached, before any byte reached the client. Each is checked against the key's allow-list and the team's rules (a refused one is skipped); the key, budgets and rate limits are checked once. Only the model that answered is metered; `x-tollgate-model` names it. Not sent to the provider. */
+          models?: string[];
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The provider's answer: `{input_tokens}`. */
+      200: {
+        content: never;
+      };
+      /** @description Invalid body (`model` must be `provider/model`; JSON nested at most 64 levels deep), a provider that speaks the other API, an unknown or unconfigured provider (`provider_not_configured`, naming what to set), or a broken rule chain. */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AnthropicError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AnthropicError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AnthropicError"];
+        };
+      };
+      /** @description Request body over 10 MiB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["AnthropicError"];
+        };
+      };
+      /** @description The provider could not be reached. */
+      502: {
+        content: {
+          "application/json": components["schemas"]["AnthropicError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+      /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS`. */
+      504: {
+        content: {
+          "application/json": components["schemas"]["AnthropicError"];
+        };
+      };
+    };
+  };
+  /**
    * Models this gateway key may call
-   * @description OpenAI's model list, with `provider/model` ids: the key's model allow-list when it has one; otherwise every model the price table knows for the providers this instance has a system credential for (`<PROVIDER>_API_KEY`), plus the exact models of `TOLLGATE_PRICES`. Models a routing rule denies are left out.
+   * @description OpenAI's model list, with `provider/model` ids: the key's model allow-list when it has one; otherwise every model the price table knows for the providers the caller has a credential for (a system `<PROVIDER>_API_KEY`, or a BYOK credential of its team), plus the exact models of `TOLLGATE_PRICES`. Models a routing rule denies are left out. The same list as the AI SDK's `GET /v4/ai/config`.
    */
   gatewayModels: {
     responses: {
@@ -4245,6 +5084,635 @@ export interface operations {
       403: {
         content: {
           "application/json": components["schemas"]["OpenAIError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * The models this caller may call, with prices
+   * @description What `gateway.getAvailableModels()` reads. The key's allow-list when it has one; otherwise every model the price table knows for the providers with a credential (a system `<PROVIDER>_API_KEY`, or a BYOK credential of the team this caller may use), and the exact `TOLLGATE_PRICES` entries; minus the models a routing rule of the team denies. Prices are US dollars per token, as decimal strings.
+   */
+  aiSdkConfigV4: {
+    responses: {
+      /** @description The models. */
+      200: {
+        content: {
+          "application/json": {
+            models: ({
+                /** @example openai/gpt-4o-mini */
+                id: string;
+                name: string;
+                description?: string;
+                /** @description From the price table (`TOLLGATE_PRICES` over the package's table); absent for a model without a price. */
+                pricing?: {
+                  /**
+                   * @description US dollars per input token.
+                   * @example 0.00000015
+                   */
+                  input: string;
+                  /** @example 0.0000006 */
+                  output: string;
+                  input_cache_read?: string;
+                  input_cache_write?: string;
+                };
+                specification: {
+                  /** @enum {string} */
+                  specificationVersion: "v3" | "v4";
+                  provider: string;
+                  modelId: string;
+                };
+                /** @enum {string} */
+                modelType: "language" | "embedding";
+              })[];
+          };
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * Run a language model call (specification version 4: `ai` 7)
+   * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. The body is the AI SDK's call options (`LanguageModelV4CallOptions`, file bytes base64). The answer is the generate result as JSON, or with `ai-language-model-streaming: true` an SSE stream of stream parts (`data: <part JSON>\n\n`). A client that disconnects aborts the provider call; what the provider reported so far is recorded.
+   */
+  aiSdkLanguageModelV4: {
+    parameters: {
+      header: {
+        /** @description The model, `provider/model`. */
+        "ai-language-model-id": string;
+        /** @description `true`: answer with an SSE stream of stream parts. */
+        "ai-language-model-streaming"?: "true" | "false";
+        "ai-language-model-specification-version"?: "4";
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          prompt: unknown[];
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The generate result (`content`, `finishReason`, `usage`, `providerMetadata`, `warnings`), or `text/event-stream` of stream parts. */
+      200: {
+        content: never;
+      };
+      /** @description Invalid body or headers (`ai-language-model-id` must be `provider/model`), a provider without a credential (`provider_not_configured`), a broken rule chain, or a request the provider refused (`invalid_request_error`). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description A budget in the caller's scope is spent (`forbidden`, code `quota_for_entity_exceeded`, the message names the budget). */
+      402: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Unknown provider, or a model the provider does not know (`model_not_found`, `param.modelId`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Request body over 10 MiB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The key's rate limit, or the provider's (`rate_limit_exceeded`). */
+      429: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The provider could not be reached, failed, or refused Tollgate's credential (`internal_server_error`). */
+      502: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+      /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS` (`internal_server_error`). */
+      504: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+    };
+  };
+  /**
+   * Embed values (specification version 4: `ai` 7)
+   * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. Anthropic has no embeddings API (400).
+   */
+  aiSdkEmbeddingModelV4: {
+    parameters: {
+      header: {
+        /** @description The model, `provider/model`. */
+        "ai-model-id": string;
+        "ai-embedding-model-specification-version"?: "4";
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          values: string[];
+          dimensions?: number;
+          providerOptions?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The embeddings, in the order of `values`. */
+      200: {
+        content: {
+          "application/json": {
+            embeddings: number[][];
+            usage?: {
+              tokens: number;
+            };
+            providerMetadata?: {
+              [key: string]: unknown;
+            };
+            warnings: unknown[];
+          };
+        };
+      };
+      /** @description Invalid body or headers (`ai-language-model-id` must be `provider/model`), a provider without a credential (`provider_not_configured`), a broken rule chain, or a request the provider refused (`invalid_request_error`). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description A budget in the caller's scope is spent (`forbidden`, code `quota_for_entity_exceeded`, the message names the budget). */
+      402: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Unknown provider, or a model the provider does not know (`model_not_found`, `param.modelId`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Request body over 10 MiB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The key's rate limit, or the provider's (`rate_limit_exceeded`). */
+      429: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The provider could not be reached, failed, or refused Tollgate's credential (`internal_server_error`). */
+      502: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+      /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS` (`internal_server_error`). */
+      504: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+    };
+  };
+  /**
+   * The models this caller may call, with prices
+   * @description What `gateway.getAvailableModels()` reads. The key's allow-list when it has one; otherwise every model the price table knows for the providers with a credential (a system `<PROVIDER>_API_KEY`, or a BYOK credential of the team this caller may use), and the exact `TOLLGATE_PRICES` entries; minus the models a routing rule of the team denies. Prices are US dollars per token, as decimal strings.
+   */
+  aiSdkConfigV3: {
+    responses: {
+      /** @description The models. */
+      200: {
+        content: {
+          "application/json": {
+            models: ({
+                /** @example openai/gpt-4o-mini */
+                id: string;
+                name: string;
+                description?: string;
+                /** @description From the price table (`TOLLGATE_PRICES` over the package's table); absent for a model without a price. */
+                pricing?: {
+                  /**
+                   * @description US dollars per input token.
+                   * @example 0.00000015
+                   */
+                  input: string;
+                  /** @example 0.0000006 */
+                  output: string;
+                  input_cache_read?: string;
+                  input_cache_write?: string;
+                };
+                specification: {
+                  /** @enum {string} */
+                  specificationVersion: "v3" | "v4";
+                  provider: string;
+                  modelId: string;
+                };
+                /** @enum {string} */
+                modelType: "language" | "embedding";
+              })[];
+          };
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * Run a language model call (specification version 3: `ai` 6)
+   * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. The body is the AI SDK's call options (`LanguageModelV3CallOptions`, file bytes base64). The answer is the generate result as JSON, or with `ai-language-model-streaming: true` an SSE stream of stream parts (`data: <part JSON>\n\n`). A client that disconnects aborts the provider call; what the provider reported so far is recorded.
+   */
+  aiSdkLanguageModelV3: {
+    parameters: {
+      header: {
+        /** @description The model, `provider/model`. */
+        "ai-language-model-id": string;
+        /** @description `true`: answer with an SSE stream of stream parts. */
+        "ai-language-model-streaming"?: "true" | "false";
+        "ai-language-model-specification-version"?: "3";
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          prompt: unknown[];
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The generate result (`content`, `finishReason`, `usage`, `providerMetadata`, `warnings`), or `text/event-stream` of stream parts. */
+      200: {
+        content: never;
+      };
+      /** @description Invalid body or headers (`ai-language-model-id` must be `provider/model`), a provider without a credential (`provider_not_configured`), a broken rule chain, or a request the provider refused (`invalid_request_error`). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description A budget in the caller's scope is spent (`forbidden`, code `quota_for_entity_exceeded`, the message names the budget). */
+      402: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Unknown provider, or a model the provider does not know (`model_not_found`, `param.modelId`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Request body over 10 MiB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The key's rate limit, or the provider's (`rate_limit_exceeded`). */
+      429: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The provider could not be reached, failed, or refused Tollgate's credential (`internal_server_error`). */
+      502: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+      /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS` (`internal_server_error`). */
+      504: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+    };
+  };
+  /**
+   * Embed values (specification version 3: `ai` 6)
+   * @description The AI SDK's gateway protocol (`@ai-sdk/gateway`, what `createGateway({ baseURL })` calls), with a Tollgate gateway key or a project OIDC token as `Authorization: Bearer`. Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's `providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted. The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`. Anthropic has no embeddings API (400).
+   */
+  aiSdkEmbeddingModelV3: {
+    parameters: {
+      header: {
+        /** @description The model, `provider/model`. */
+        "ai-model-id": string;
+        "ai-embedding-model-specification-version"?: "3";
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          values: string[];
+          dimensions?: number;
+          providerOptions?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The embeddings, in the order of `values`. */
+      200: {
+        content: {
+          "application/json": {
+            embeddings: number[][];
+            usage?: {
+              tokens: number;
+            };
+            providerMetadata?: {
+              [key: string]: unknown;
+            };
+            warnings: unknown[];
+          };
+        };
+      };
+      /** @description Invalid body or headers (`ai-language-model-id` must be `provider/model`), a provider without a credential (`provider_not_configured`), a broken rule chain, or a request the provider refused (`invalid_request_error`). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description A budget in the caller's scope is spent (`forbidden`, code `quota_for_entity_exceeded`, the message names the budget). */
+      402: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Unknown provider, or a model the provider does not know (`model_not_found`, `param.modelId`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Request body over 10 MiB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The key's rate limit, or the provider's (`rate_limit_exceeded`). */
+      429: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description The provider could not be reached, failed, or refused Tollgate's credential (`internal_server_error`). */
+      502: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+      /** @description The provider did not answer within `TOLLGATE_UPSTREAM_TIMEOUT_MS` (`internal_server_error`). */
+      504: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+    };
+  };
+  /**
+   * The caller's remaining budget and spend
+   * @description What `gateway.getCredits()` reads (at the server's root, as the SDK resolves it from the base URL's origin). `balance`: the tightest remaining budget in the caller's scope (its key's, team's, project's, key creator's; enforced budgets only), and `total_used`: that budget's spend this period. With no budget in scope, `balance` is `Infinity` and `total_used` the caller's spend of all time (its key's, or for an OIDC token its project's, from the hourly rollups). US dollars, as decimal strings.
+   */
+  aiSdkCredits: {
+    responses: {
+      /** @description The balance and spend. */
+      200: {
+        content: {
+          "application/json": {
+            /** @example 12.345678 */
+            balance: string;
+            /** @example 7.654322 */
+            total_used: string;
+          };
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * The caller's spend report
+   * @description What `gateway.getSpendReport()` reads (at the server's root), from the hourly rollups of `GET /v1/usage/report`: a gateway key's own spend (an OIDC token: its project's) between `start_date` and `end_date` (UTC days, both included, at most 366 days), grouped by `day` (the default; `date_part=hour` for hours), `model` or `provider`, filtered by `model` or `provider`. Tollgate does not record the AI SDK's `user` and `tags`, nor split tokens by credential type: `group_by=user|tag|credential_type` and the `user_id`, `tags` and `credential_type` filters are refused (400).
+   */
+  aiSdkSpendReport: {
+    parameters: {
+      query: {
+        start_date: string;
+        end_date: string;
+        group_by?: "day" | "model" | "provider";
+        date_part?: "day" | "hour";
+        model?: string;
+        provider?: string;
+      };
+    };
+    responses: {
+      /** @description The report's rows, in order. */
+      200: {
+        content: {
+          "application/json": {
+            results: {
+                day?: string;
+                hour?: string;
+                model?: string;
+                provider?: string;
+                /** @description US dollars. */
+                total_cost: number;
+                input_tokens: number;
+                output_tokens: number;
+                cached_input_tokens: number;
+                cache_creation_input_tokens: number;
+                reasoning_tokens: number;
+                request_count: number;
+              }[];
+          };
+        };
+      };
+      /** @description Invalid body or headers (`ai-language-model-id` must be `provider/model`), a provider without a credential (`provider_not_configured`), a broken rule chain, or a request the provider refused (`invalid_request_error`). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * One request's model, cost and tokens
+   * @description What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded within a moment of the answer (404 until then).
+   */
+  aiSdkGeneration: {
+    parameters: {
+      query: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The request. */
+      200: {
+        content: {
+          "application/json": {
+            data: {
+              id: string;
+              /** @description US dollars. */
+              total_cost: number;
+              upstream_inference_cost: number;
+              /** @description US dollars (the same as `total_cost`). */
+              usage: number;
+              created_at: string;
+              model: string;
+              is_byok: boolean;
+              provider_name: string;
+              /** @description Not recorded by Tollgate: always false. */
+              streamed: boolean;
+              /** @description Not recorded by Tollgate: always `unknown`. */
+              finish_reason: string;
+              /** @description Not recorded by Tollgate: always 0. */
+              latency: number;
+              /** @description Not recorded by Tollgate: always 0. */
+              generation_time: number;
+              native_tokens_prompt: number;
+              native_tokens_completion: number;
+              native_tokens_reasoning: number;
+              native_tokens_cached: number;
+              native_tokens_cache_creation: number;
+              billable_web_search_calls: number;
+            };
+          };
+        };
+      };
+      /** @description Invalid body or headers (`ai-language-model-id` must be `provider/model`), a provider without a credential (`provider_not_configured`), a broken rule chain, or a request the provider refused (`invalid_request_error`). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Missing, unknown, deleted or leaked gateway key, or an invalid OIDC token (`authentication_error`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Key inactive or expired, model not in the key's allow-list, or denied by a routing rule (`forbidden`, `param.ruleId`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
+        };
+      };
+      /** @description Unknown provider, or a model the provider does not know (`model_not_found`, `param.modelId`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["AiGatewayError"];
         };
       };
       503: components["responses"]["ServiceUnavailable"];
