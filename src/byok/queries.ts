@@ -1,15 +1,15 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Context } from "hono";
 import { anyOf } from "../db/any-of.js";
 import { preparedPer, type Db } from "../db/client.js";
 import { apiKeys, byokCredentials, teams } from "../db/schema.js";
-import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
-import type { AppEnv, Deps } from "../http/context.js";
-import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
+import { ApiError, badRequest, errorResponse } from "../http/errors.js";
 import { KeyringError, type Keyring } from "../lib/keyring.js";
+import type { Logger } from "../lib/logger.js";
 import type { SealedColumn } from "../lib/sealed-columns.js";
 import type { ProviderCredentials } from "./providers.js";
-import type { CredentialRow } from "./schemas.js";
+
+/** What opening the teams' sealed credentials needs (a subset of the app's dependencies). */
+export type CredentialOpener = { keyring: Keyring | null; log: Logger };
 
 /** The additional data a credential's secret is sealed with: a ciphertext opens only in its own row of its own team. */
 export const aadOf = (teamId: string, credentialId: string) => `byok:${teamId}:${credentialId}`;
@@ -37,31 +37,6 @@ export function requireKeyring(keyring: Keyring | null): Keyring {
 export const encryptionMissing503 = {
   503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store a secret."),
 };
-
-/**
- * A credential addressed by id, for the caller: 404 when it does not exist, belongs to a team the
- * caller cannot see, or to another team than `?teamId=`/`?slug=`; 403 when the role is too weak.
- */
-export async function loadCredentialForCaller(
-  c: Context<AppEnv>,
-  id: string,
-  q: { teamId?: string | undefined; slug?: string | undefined },
-  need: Permission,
-): Promise<CredentialRow> {
-  requireUser(c);
-  const [row] = await c
-    .get("deps")
-    .db.select({ cred: byokCredentials, teamSlug: teams.slug })
-    .from(byokCredentials)
-    .innerJoin(teams, eq(teams.id, byokCredentials.teamId))
-    .where(eq(byokCredentials.id, id))
-    .limit(1);
-  const named = row && (!q.teamId || q.teamId === row.cred.teamId) && (!q.slug || q.slug === row.teamSlug);
-  const role = named ? await roleInTeam(c, row.cred.teamId) : null;
-  if (!row || !role) throw notFound("Credential");
-  if (!roleAllows(role, need)) throw roleError(role, need);
-  return row.cred;
-}
 
 /** Serializes the BYOK writes of a team (positions are renumbered inside them). */
 export async function lockTeam(tx: Db, teamId: string): Promise<void> {
@@ -122,7 +97,7 @@ const teamsCredentials = preparedPer((db) =>
  */
 export async function loadTeamsGatewayCredentials(
   db: Db,
-  deps: Pick<Deps, "keyring" | "log">,
+  deps: CredentialOpener,
   teamIds: string[],
 ): Promise<Map<string, LoadedCredential[]>> {
   const rows = await teamsCredentials(db).execute({ teams: JSON.stringify(teamIds) });

@@ -8,7 +8,8 @@ import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
-import { loadCredentialForCaller, lockTeam, placeAt } from "./queries.js";
+import { loadCredentialForCaller } from "./access.js";
+import { lockTeam, placeAt } from "./queries.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
 
 export const route = createRoute({

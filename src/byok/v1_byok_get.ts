@@ -3,7 +3,7 @@ import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
-import { loadCredentialForCaller } from "./queries.js";
+import { loadCredentialForCaller } from "./access.js";
 import { CredentialResponse, toCredential } from "./schemas.js";
 
 export const CredentialIdParam = IdParamSchema("cred", "cred_01jd7y2m3n4p5q6r7s8t9v0w1x");

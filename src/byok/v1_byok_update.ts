@@ -9,7 +9,8 @@ import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { checkCredentials, CredentialsInput, hintOf, SHAPES_TEXT, type Provider } from "./providers.js";
-import { aadOf, checkApiKeyIds, encryptionMissing503, loadCredentialForCaller, lockTeam, placeAt, requireKeyring } from "./queries.js";
+import { loadCredentialForCaller } from "./access.js";
+import { aadOf, checkApiKeyIds, encryptionMissing503, lockTeam, placeAt, requireKeyring } from "./queries.js";
 import { ApiKeyIdsSchema, CredentialResponse, NameSchema, ORDER_TEXT, PositionSchema, toCredential, type CredentialRow } from "./schemas.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
 

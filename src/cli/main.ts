@@ -5,7 +5,8 @@
 import { CommanderError } from "commander";
 import { ApiRefusal, CliFailure, EXIT_API, EXIT_USAGE, UsageError } from "./errors.js";
 import { errColours } from "./output.js";
-import { buildProgram, cliState } from "./program.js";
+import { buildProgram } from "./program.js";
+import { cliState } from "./state.js";
 
 const fail = (message: string, code: number) => {
   process.stderr.write(`${errColours.red("Error:")} ${message}\n`);

@@ -8,8 +8,6 @@ import { errColours } from "./output.js";
 
 export const VERSION = "0.1.0";
 
-/** Set by `serve`: the process then lives on after the command returns. */
-export const cliState = { serving: false };
 
 /**
  * The `tollgate` program (commander). Every `ai-gateway` verb is mounted twice: under

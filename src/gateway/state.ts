@@ -22,8 +22,7 @@ import {
 import { BoundedMap } from "../lib/bounded-map.js";
 import type { Logger } from "../lib/logger.js";
 import { TeamByok } from "../byok/cache.js";
-import { loadTeamsGatewayCredentials } from "../byok/queries.js";
-import type { Deps } from "../http/context.js";
+import { loadTeamsGatewayCredentials, type CredentialOpener } from "../byok/queries.js";
 import { loadTeamsRules } from "../rules/queries.js";
 import { BatchLoader } from "../lib/batch-loader.js";
 import { anyOf } from "../db/any-of.js";
@@ -126,7 +125,7 @@ export class GatewayState {
     return found;
   }, () => this.gen.budgets);
   /** What BYOK reads decrypt with (the app's keyring and log), from the first caller. */
-  private byokDeps: Pick<Deps, "keyring" | "log"> | undefined;
+  private byokDeps: CredentialOpener | undefined;
   private readonly byokLoader = new BatchLoader<string, TeamByok>(async (teamIds) => {
     const gen = this.gen.byok;
     const loaded = await loadTeamsGatewayCredentials(this.db, this.byokDeps!, teamIds);
@@ -509,7 +508,7 @@ export class GatewayState {
    * The `credentials` array (JSON text) authorize answers: the team's enabled BYOK credentials for
    * `model`'s provider that key `keyId` may use (null: a caller with no key), decrypted, in order.
    */
-  byokJson(deps: Pick<Deps, "keyring" | "log">, teamId: string, model: string, keyId: string | null): string | Promise<string> {
+  byokJson(deps: CredentialOpener, teamId: string, model: string, keyId: string | null): string | Promise<string> {
     if (this.trusted) {
       const hit = this.byok.get(teamId);
       if (hit) return hit.json(model, keyId);
@@ -518,7 +517,7 @@ export class GatewayState {
   }
 
   /** The same credentials as objects, in order (the gateway's proxy calls the first one). */
-  byokCredentials(deps: Pick<Deps, "keyring" | "log">, teamId: string, model: string, keyId: string | null) {
+  byokCredentials(deps: CredentialOpener, teamId: string, model: string, keyId: string | null) {
     if (this.trusted) {
       const hit = this.byok.get(teamId);
       if (hit) return hit.list(model, keyId);
@@ -526,7 +525,7 @@ export class GatewayState {
     return this.loadByok(deps, teamId).then((t) => t.list(model, keyId));
   }
 
-  private loadByok(deps: Pick<Deps, "keyring" | "log">, teamId: string): Promise<TeamByok> {
+  private loadByok(deps: CredentialOpener, teamId: string): Promise<TeamByok> {
     this.byokDeps = deps;
     return this.byokLoader.load(teamId);
   }

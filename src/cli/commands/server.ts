@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type GlobalOpts } from "../api.js";
 import { CliFailure } from "../errors.js";
 import { colours, details, print, printJson } from "../output.js";
-import { cliState } from "../program.js";
+import { cliState } from "../state.js";
 import { systemClock } from "../../lib/clock.js";
 
 /** Server-side verbs: they run on the server's machine with its environment (DATABASE_URL, TOLLGATE_DATA_DIR, …). */
