@@ -6,9 +6,10 @@ import type { DataPlaneDeps } from "../http/data-plane.js";
 import { badRequest } from "../http/errors.js";
 import type { Metering } from "../proxy/metering.js";
 import { UsageTally } from "../proxy/usage.js";
+import { worstCaseOf } from "../quotas/estimate.js";
 import { answerHeaders, COMMON, readBodyText, refusals } from "./ai_language_model.js";
 import { BASES, requireCredential, type SpecVersion } from "./caller.js";
-import { callWithFallbacks, checkSpecVersion, modelHeader, parseBody } from "./call.js";
+import { callWithFallbacks, checkSpecVersion, modelHeader, parseBody, recordCall, type Meter } from "./call.js";
 import { embeddingModel } from "./models.js";
 import { toJson } from "./wire.js";
 
@@ -66,7 +67,10 @@ export async function handleEmbeddingModel(c: Context<AppEnv>, deps: DataPlaneDe
     throw badRequest("`dimensions` must be a positive integer.", [{ path: "dimensions", message: "positive integer" }]);
   }
   const requestId = `req_${randomUUID()}`;
-  const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, (target, apiKey, signal) => {
+  // Embeddings produce no output tokens: the worst case is the values' text.
+  const input = { values };
+  const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, 0) };
+  const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, meter, (target, apiKey, signal) => {
     const model = embeddingModel(target.provider, target.upstreamModel, apiKey);
     if (!model) throw badRequest(`'${target.model}': ${target.provider.name} has no embeddings API.`, [{ path: "ai-model-id", message: "no embeddings API" }]);
     return model.doEmbed({
@@ -83,7 +87,8 @@ export async function handleEmbeddingModel(c: Context<AppEnv>, deps: DataPlaneDe
     tally.seen = true;
     tally.inputTokens = Math.max(0, Math.min(Math.round(result.usage.tokens), 1e9));
   }
-  metering.record(target.auth, { model: target.model, upstreamModel: target.upstreamModel, requestId, byok: used.byok }, tally);
+  // Without usage from the provider: the values' text, counted.
+  recordCall(meter, target, used, tally, tally.seen ? undefined : "");
   const answer = {
     embeddings: result.embeddings,
     ...(result.usage ? { usage: { tokens: result.usage.tokens } } : {}),

@@ -7,8 +7,9 @@ import type { DataPlaneDeps } from "../http/data-plane.js";
 import { requireJsonContentType } from "../http/data-plane.js";
 import type { Metering } from "../proxy/metering.js";
 import { UsageTally } from "../proxy/usage.js";
+import { worstCaseOf } from "../quotas/estimate.js";
 import { BASES, requireCredential, type SpecVersion } from "./caller.js";
-import { callWithFallbacks, checkSpecVersion, modelHeader, parseBody, providerError, type Attempt, type Target } from "./call.js";
+import { callWithFallbacks, checkSpecVersion, modelHeader, parseBody, providerError, recordCall, type Attempt, type Meter, type Target } from "./call.js";
 import { AiGatewayError } from "./errors.js";
 import { languageModel } from "./models.js";
 import { decodeCallOptions, partFor, toJson } from "./wire.js";
@@ -52,7 +53,7 @@ export const languageModelRoute = (spec: SpecVersion) =>
     path: `${BASES[spec]}/language-model`,
     tags: ["AI SDK gateway protocol"],
     summary: `Run a language model call (specification version ${spec}: \`ai\` ${spec + 3})`,
-    description: `${COMMON} The body is the AI SDK's call options (\`LanguageModelV${spec}CallOptions\`, file bytes base64). The answer is the generate result as JSON, or with \`ai-language-model-streaming: true\` an SSE stream of stream parts (\`data: <part JSON>\\n\\n\`). A client that disconnects aborts the provider call; what the provider reported so far is recorded.`,
+    description: `${COMMON} The body is the AI SDK's call options (\`LanguageModelV${spec}CallOptions\`, file bytes base64). The answer is the generate result as JSON, or with \`ai-language-model-streaming: true\` an SSE stream of stream parts (\`data: <part JSON>\\n\\n\`). A client that disconnects aborts the provider call and is charged what the provider produced: its reported usage, else the input and the output delivered so far counted by tokenizer (never 0 once a provider was called). On a hard budget the call reserves its worst case (input by tokenizer, \`maxOutputTokens\` or the model's limit) and a call that does not fit is a 402.`,
     security: [{ gatewayKey: [] as string[] }],
     request: {
       headers: headers(spec),
@@ -108,14 +109,19 @@ export async function handleLanguageModel(c: Context<AppEnv>, deps: DataPlaneDep
   const options = decodeCallOptions(body, spec) as unknown as LanguageModelV4CallOptions;
   const requestId = `req_${randomUUID()}`;
   const wantsRaw = options.includeRawChunks === true;
+  // The call's input as it came (file data as base64 text): what the provider reads.
+  const input = { prompt: body.prompt, tools: body.tools, responseFormat: body.responseFormat };
+  const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, body.maxOutputTokens) };
 
   if (!streaming) {
-    const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, (target, apiKey, signal) =>
+    const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, meter, (target, apiKey, signal) =>
       languageModel(target.provider, target.upstreamModel, apiKey).doGenerate({ ...options, abortSignal: signal }),
     );
     attempt.release();
-    const { target, value: result } = attempt;
-    record(metering, attempt, requestId, tallyOf(result.usage));
+    const { target, credential: used, value: result } = attempt;
+    const tally = tallyOf(result.usage);
+    // Without usage from the provider: its input and the answer's text, counted.
+    recordCall(meter, target, used, tally, tally.seen ? undefined : () => toJson(result.content));
     return new Response(toJson(generateAnswer(result, spec, requestId, target)), {
       status: 200,
       headers: { "content-type": "application/json", ...answerHeaders(requestId, target) },
@@ -124,15 +130,10 @@ export async function handleLanguageModel(c: Context<AppEnv>, deps: DataPlaneDep
 
   // Raw chunks carry the provider's own usage events: the usage of a stream the client leaves
   // before its `finish` part is what the provider reported so far (as for the proxy's streams).
-  const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, (target, apiKey, signal) =>
+  const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, meter, (target, apiKey, signal) =>
     languageModel(target.provider, target.upstreamModel, apiKey).doStream({ ...options, includeRawChunks: true, abortSignal: signal }),
   );
-  return streamAnswer(metering, attempt, spec, requestId, wantsRaw);
-}
-
-function record(metering: Metering, attempt: Attempt<unknown>, requestId: string, tally: UsageTally): void {
-  const { target, credential } = attempt;
-  metering.record(target.auth, { model: target.model, upstreamModel: target.upstreamModel, requestId, byok: credential.byok }, tally);
+  return streamAnswer(meter, attempt, spec, wantsRaw);
 }
 
 /** `providerMetadata.gateway`: the generation id (for `GET /v1/generation?id=`) and the model called. */
@@ -155,23 +156,24 @@ function generateAnswer(result: LanguageModelV4GenerateResult, spec: SpecVersion
 const encoder = new TextEncoder();
 const event = (part: unknown) => encoder.encode(`data: ${toJson(part)}\n\n`);
 
-function streamAnswer(
-  metering: Metering,
-  attempt: Attempt<{ stream: ReadableStream<LanguageModelV4StreamPart> }>,
-  spec: SpecVersion,
-  requestId: string,
-  wantsRaw: boolean,
-): Response {
+function streamAnswer(meter: Meter, attempt: Attempt<{ stream: ReadableStream<LanguageModelV4StreamPart> }>, spec: SpecVersion, wantsRaw: boolean): Response {
   const { target, value, abort, timer } = attempt;
+  const { requestId } = meter;
   const reader = value.stream.getReader();
   const raw = new UsageTally(target.provider.api);
   let finishUsage: UsageTally | null = null;
   let finished = false;
-  const finish = () => {
+  // The parts sent to the client (not the raw chunks, which repeat them), kept until the end: a
+  // stream cut off is charged the output delivered, counted (as the proxy's streams are).
+  let delivered: string[] = [];
+  const finish = (complete: boolean) => {
     if (finished) return;
     finished = true;
     attempt.release();
-    record(metering, attempt, requestId, finishUsage ?? raw);
+    const sent = delivered;
+    delivered = [];
+    const tally = finishUsage ?? raw;
+    recordCall(meter, target, attempt.credential, tally, complete && tally.seen ? undefined : () => sent.join(""));
   };
   // From here on the timeout is an idle timeout between parts.
   timer.refresh();
@@ -183,16 +185,17 @@ function streamAnswer(
           try {
             next = await reader.read();
           } catch (err) {
+            // Cut off (timeout, client gone, provider failed): charged what the provider produced.
+            finish(false);
             if (!attempt.clientGone()) {
               const e = providerError(target, err, attempt.timedOut(), false);
               controller.enqueue(event({ type: "error", error: { message: e.message, type: "internal_server_error", code: e.code } }));
             }
-            finish();
             controller.close();
             return;
           }
           if (next.done) {
-            finish();
+            finish(true);
             controller.close();
             return;
           }
@@ -207,7 +210,9 @@ function streamAnswer(
           }
           const out = partFor(part, spec);
           if (out === null) continue;
-          controller.enqueue(event(out));
+          const data = `data: ${toJson(out)}\n\n`;
+          if (part.type !== "raw") delivered.push(data);
+          controller.enqueue(encoder.encode(data));
           return;
         }
       },
@@ -215,7 +220,7 @@ function streamAnswer(
         // The client went away: stop the provider too; what it reported so far is recorded.
         abort.abort(new Error("client gone"));
         void reader.cancel().catch(() => {});
-        finish();
+        finish(false);
       },
     },
     { highWaterMark: 0 },

@@ -1,13 +1,16 @@
 import { APICallError } from "@ai-sdk/provider";
 import type { Context } from "hono";
 import { z } from "zod";
-import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, type Authorized } from "../gateway/v1_gateway_authorize.js";
+import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized, type EstimateInput } from "../gateway/v1_gateway_authorize.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, badRequest } from "../http/errors.js";
 import { parseJsonObject } from "../http/json-depth.js";
 import { MODEL_ID_MESSAGE, MODEL_ID_RE } from "../rules/model-id.js";
+import type { Metering } from "../proxy/metering.js";
 import { envPrefix, type ProviderSettings } from "../proxy/providers.js";
+import { UsageTally } from "../proxy/usage.js";
+import { countedTokens } from "../quotas/estimate.js";
 import { reportCredentialFailing } from "../webhooks/credential-failing.js";
 import { modelNotFound } from "./errors.js";
 
@@ -112,6 +115,31 @@ export type Target = {
 
 type Credential = { apiKey: string | null; byok: boolean; team?: { id: string; provider: string; name: string } };
 
+/** How a call is metered (as the gateway's proxy meters its requests). */
+export type Meter = {
+  metering: Metering;
+  /** The generation id, under which the usage is recorded. */
+  requestId: string;
+  /** The request's worst case for hard budgets and tokensPerMinute (`worstCaseOf`), worked out only when one is in scope. */
+  estimate: () => EstimateInput;
+  /** The request's input as the provider gets it (JSON): its text is counted for a call that got no usage back. */
+  input: Record<string, unknown>;
+};
+
+/**
+ * Records what a call cost (the admission's reservations become it): the provider's usage in
+ * `tally`; with `answer` (a call the provider reported no usage for, or cut off), at least its
+ * input and the output in `answer` counted with the tokenizer (`Metering.record`).
+ */
+export function recordCall(meter: Meter, target: Target, credential: Credential, tally: UsageTally, answer?: string | (() => string)): void {
+  meter.metering.record(
+    target.auth,
+    { model: target.model, upstreamModel: target.upstreamModel, requestId: meter.requestId, byok: credential.byok },
+    tally,
+    answer === undefined ? undefined : countedTokens(meter.input, answer),
+  );
+}
+
 /** What one attempt returned, with its abort controller (a stream keeps using it). */
 export type Attempt<T> = { target: Target; credential: Credential; value: T; abort: AbortController; timer: NodeJS.Timeout; timedOut: () => boolean; clientGone: () => boolean; release: () => void };
 
@@ -125,6 +153,11 @@ const RETRY_WITH_NEXT_CREDENTIAL = (status: number) => status === 401 || status 
  * timeout or an unreachable provider. A model refused by the key or the rules, outside `only`, or
  * of an unknown or unconfigured provider is skipped when another follows. When every model failed,
  * the last failure is the answer (else the first refusal).
+ *
+ * The first authorize reserves the request's worst case (`meter.estimate`) on hard budgets and
+ * tokensPerMinute. A call that returns hands the reservation to the caller, which records the
+ * call's usage (`recordCall`); a call that fails releases it, except for a call sent and then cut
+ * off (timeout, client gone), which is charged its input, counted (as the proxy charges it).
  */
 export async function callWithFallbacks<T>(
   c: Context<AppEnv>,
@@ -132,21 +165,42 @@ export async function callWithFallbacks<T>(
   credential: string,
   modelId: string,
   gateway: GatewayOptions,
+  meter: Meter,
   call: (target: Target, apiKey: string | null, signal: AbortSignal) => PromiseLike<T>,
+): Promise<Attempt<T>> {
+  const admitted: { first: Authorized | null } = { first: null };
+  try {
+    return await callModels(c, deps, credential, modelId, gateway, meter, call, admitted);
+  } catch (err) {
+    // No answer to record: what the admission reserved goes back (a no-op once a cut-off call was charged).
+    if (admitted.first) releaseAuthorized(deps, admitted.first);
+    throw err;
+  }
+}
+
+async function callModels<T>(
+  c: Context<AppEnv>,
+  deps: DataPlaneDeps,
+  credential: string,
+  modelId: string,
+  gateway: GatewayOptions,
+  meter: Meter,
+  call: (target: Target, apiKey: string | null, signal: AbortSignal) => PromiseLike<T>,
+  admitted: { first: Authorized | null },
 ): Promise<Attempt<T>> {
   const queue = [modelId, ...gateway.models];
   const clientSignal = c.req.raw.signal;
   const outgoing = (c.env as { outgoing?: NodeJS.EventEmitter & { writableFinished?: boolean } } | undefined)?.outgoing;
-  let first: Authorized | null = null;
   let refusal: unknown = null;
   let failure: unknown = null;
   while (queue.length > 0) {
     const model = queue.shift()!;
     let target: Target;
     try {
-      const a: Authorized | Promise<Authorized> = first === null ? authorizeCredential(deps, { credential, model }) : authorizeModel(deps, first, model);
+      const first = admitted.first;
+      const a: Authorized | Promise<Authorized> = first === null ? authorizeCredential(deps, { credential, model, estimate: meter.estimate }) : authorizeModel(deps, first, model);
       const auth: Authorized = a instanceof Promise ? await a : a;
-      first ??= auth;
+      admitted.first ??= auth;
       target = await resolveTarget(deps, auth, gateway);
     } catch (err) {
       // Refused by the key or the rules, or not callable here (unknown provider, outside `only`, no credential).
@@ -191,7 +245,11 @@ export async function callWithFallbacks<T>(
         }
         const mapped = providerError(target, err, timedOut, gone);
         const fallback = !gone && (timedOut || status === undefined || status === 429 || status >= 500) && mapped.status >= 429;
-        if (!fallback || queue.length === 0) throw mapped;
+        if (!fallback || queue.length === 0) {
+          // Sent, then no answer in time or the client left: charged its input, counted.
+          if (timedOut || gone) recordCall(meter, target, cred, new UsageTally(target.provider.api), "");
+          throw mapped;
+        }
         failure = mapped;
         deps.log.info("model failed; falling back to the next of `models`", { from: target.model, reason: mapped.code });
         break;

@@ -10,26 +10,31 @@ import type { SpecVersion } from "./caller.js";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Call options as the provider packages take them: file data decoded, URLs as URL objects. */
+/**
+ * Call options as the provider packages take them: file data decoded, URLs as URL objects. `body`
+ * is left as it came (its prompt is the request's text, as the worst case and the usage count it).
+ */
 export function decodeCallOptions(body: Record<string, unknown>, spec: SpecVersion): Record<string, unknown> {
   const prompt = body.prompt;
   if (!Array.isArray(prompt)) throw badRequest("`prompt` is required: the AI SDK's prompt, an array of messages.", [{ path: "prompt", message: "required array" }]);
-  for (const message of prompt) {
+  const decoded = prompt.map((message: unknown) => {
     if (!isObject(message)) throw badRequest("Each message of `prompt` must be an object.", [{ path: "prompt", message: "messages must be objects" }]);
     checkMessage(message);
-    if (!Array.isArray(message.content)) continue;
-    for (const part of message.content) {
-      if (!isObject(part)) continue;
-      if (part.type === "file" || part.type === "reasoning-file") part.data = decodeFileData(part.data, spec);
-      else if (part.type === "tool-result" && isObject(part.output) && part.output.type === "content" && Array.isArray(part.output.value)) {
-        for (const inner of part.output.value) if (isObject(inner) && (inner.type === "file" || inner.type === "file-data")) decodeToolFile(inner, spec);
-      }
-    }
-  }
+    if (!Array.isArray(message.content)) return message;
+    return { ...message, content: message.content.map((part: unknown) => (isObject(part) ? decodePart(part, spec) : part)) };
+  });
   // Not the caller's to set: the server decides where the provider's answer goes.
-  delete body.headers;
-  delete body.abortSignal;
-  return body;
+  const { headers: _headers, abortSignal: _signal, ...options } = body;
+  return { ...options, prompt: decoded };
+}
+
+function decodePart(part: Record<string, unknown>, spec: SpecVersion): Record<string, unknown> {
+  if (part.type === "file" || part.type === "reasoning-file") return { ...part, data: decodeFileData(part.data, spec) };
+  if (part.type === "tool-result" && isObject(part.output) && part.output.type === "content" && Array.isArray(part.output.value)) {
+    const value = part.output.value.map((inner: unknown) => (isObject(inner) && (inner.type === "file" || inner.type === "file-data") ? decodeToolFile(inner, spec) : inner));
+    return { ...part, output: { ...part.output, value } };
+  }
+  return part;
 }
 
 const ROLES = new Set(["system", "user", "assistant", "tool"]);
@@ -59,8 +64,8 @@ function decodeFileData(data: unknown, spec: SpecVersion): unknown {
   return data;
 }
 
-function decodeToolFile(part: Record<string, unknown>, spec: SpecVersion): void {
-  if (spec === 4 && part.type === "file") part.data = decodeFileData(part.data, spec);
+function decodeToolFile(part: Record<string, unknown>, spec: SpecVersion): Record<string, unknown> {
+  return spec === 4 && part.type === "file" ? { ...part, data: decodeFileData(part.data, spec) } : part;
 }
 
 function parseUrl(s: string): URL {

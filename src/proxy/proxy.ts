@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
 import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized } from "../gateway/v1_gateway_authorize.js";
-import { countInputTokens, countOutputTokens, estimateInputTokens, requestedMaxOutput } from "../quotas/estimate.js";
+import { countedTokens, worstCaseOf } from "../quotas/estimate.js";
 import { bodyLimiter, requestHeaders, type BodyLimiter } from "../http/body-limit.js";
 import { bearer } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
@@ -274,7 +274,7 @@ export class GatewayProxy {
         const failure = this.upstreamError(call, err, timedOut, clientSignal.aborted);
         if (clientSignal.aborted || queue.length === 0) {
           // Sent, then no answer in time or the client left: charged its input, counted.
-          if ((timedOut || clientSignal.aborted) && !surface.free) this.metering.record(call.auth, call, new UsageTally(surface.api), counted(body, ""));
+          if ((timedOut || clientSignal.aborted) && !surface.free) this.metering.record(call.auth, call, new UsageTally(surface.api), countedTokens(body, ""));
           throw failure;
         }
         lastFailure = failure;
@@ -312,7 +312,7 @@ export class GatewayProxy {
           text = await readText(res);
         } catch (err) {
           // Cut off (the client left, or a timeout): charged what the provider reported, else its input, counted.
-          if (!surface.free) this.metering.record(call.auth, call, tally, counted(body, ""));
+          if (!surface.free) this.metering.record(call.auth, call, tally, countedTokens(body, ""));
           throw this.upstreamError(call, err, timedOut, clientSignal.aborted);
         } finally {
           done();
@@ -321,7 +321,7 @@ export class GatewayProxy {
           try {
             tally.fromAnswer(JSON.parse(text));
           } catch {}
-          this.metering.record(call.auth, call, tally, tally.seen ? undefined : counted(body, text));
+          this.metering.record(call.auth, call, tally, tally.seen ? undefined : countedTokens(body, text));
         }
         return new Response(text, { status, headers });
       }
@@ -339,7 +339,7 @@ export class GatewayProxy {
         done();
         const sent = delivered;
         delivered = [];
-        if (!surface.free) this.metering.record(call.auth, call, tally, complete && tally.seen ? undefined : counted(body, () => Buffer.concat(sent).toString("utf8")));
+        if (!surface.free) this.metering.record(call.auth, call, tally, complete && tally.seen ? undefined : countedTokens(body, () => Buffer.concat(sent).toString("utf8")));
       };
       const body$ = new ReadableStream<Uint8Array>(
         {
@@ -394,16 +394,6 @@ export class GatewayProxy {
     const e = err as { code?: string; message?: string };
     return new ApiError(502, "upstream_unavailable", `Could not reach ${call.provider.name} at ${call.provider.baseUrl} (${e.code ?? e.message}).`);
   }
-}
-
-/** A request's worst case for hard budgets and tokensPerMinute: its input counted (with a margin) and its `max_tokens`, if any. */
-function worstCaseOf(body: Record<string, unknown>) {
-  return { inputTokens: estimateInputTokens(body), maxOutputTokens: requestedMaxOutput(body) };
-}
-
-/** The tokenizer's counts for a request that got no (or no complete) usage back: its input, and the output in `answer` (text, or how to get it). */
-function counted(body: Record<string, unknown>, answer: string | (() => string)) {
-  return { input: () => countInputTokens(body), output: () => countOutputTokens(typeof answer === "string" ? answer : answer()) };
 }
 
 /** At most this many models in a request's `models` (fallbacks). */

@@ -70,10 +70,23 @@ function collect(v: unknown, out: string[], depth: number, top: boolean): void {
 /** The most output tokens a request asks for (`max_tokens`, `max_completion_tokens`, `max_output_tokens`), if any. */
 export function requestedMaxOutput(body: Record<string, unknown>): number | undefined {
   for (const k of ["max_completion_tokens", "max_output_tokens", "max_tokens"]) {
-    const v = body[k];
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.ceil(v);
+    const n = tokenLimit(body[k]);
+    if (n !== undefined) return n;
   }
   return undefined;
+}
+
+/** A maximum of output tokens as given (a finite number ≥ 0, rounded up), else undefined. */
+const tokenLimit = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.ceil(v) : undefined);
+
+/**
+ * A request's worst case for hard budgets and tokensPerMinute (what `authorizeCredential` takes as
+ * `estimate`): the text of `input` counted with the margin ({@link estimateInputTokens}), and the
+ * most output it may produce: `maxOutputTokens` when given, else the body's `max_tokens` and kin;
+ * when neither is set, undefined (the model's default, see {@link worstTokens}).
+ */
+export function worstCaseOf(input: Record<string, unknown>, maxOutputTokens?: unknown): { inputTokens: number; maxOutputTokens: number | undefined } {
+  return { inputTokens: estimateInputTokens(input), maxOutputTokens: tokenLimit(maxOutputTokens) ?? requestedMaxOutput(input) };
 }
 
 const windows = new Map<string, number | null>();
@@ -175,6 +188,15 @@ function collectValues(v: unknown, out: string[], depth: number, top: boolean): 
   else if (v !== null && typeof v === "object") {
     for (const [k, x] of Object.entries(v)) if (!(top && SKIP.has(k))) collectValues(x, out, depth + 1, false);
   }
+}
+
+/**
+ * The tokenizer's counts for a request that got no (or no complete) usage back, as `Metering.record`
+ * takes them: the text of its `input` ({@link countInputTokens}), and the output in `answer` (a JSON
+ * answer or SSE text, or how to get it: read only when needed; {@link countOutputTokens}).
+ */
+export function countedTokens(input: Record<string, unknown>, answer: string | (() => string)): { input(): number; output(): number } {
+  return { input: () => countInputTokens(input), output: () => countOutputTokens(typeof answer === "string" ? answer : answer()) };
 }
 
 /** Keys whose string values are generated text in the answers and stream events of the OpenAI and Anthropic APIs. */

@@ -4,7 +4,9 @@
  * tool result yet gets a call of its first tool (`{"city":"Paris"}`); a request with a tool result
  * gets a text naming it; a request with a JSON `response_format` gets `{"name":"Ada","age":36}`;
  * otherwise "Hello from compat.". Streams too. Usage: prompt tokens = body bytes / 10 (rounded up),
- * completion tokens = 7. `*-fail-<status>` answers that status. Only `validKeys` pass (401).
+ * completion tokens = 7. `*-fail-<status>` answers that status; `*-drip` streams 500 words, one every
+ * 20 ms, its usage only at the end (a client that disconnects shows as `closedEarly`). Only
+ * `validKeys` pass (401).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,6 +24,9 @@ export function startFakeCompatible(validKeys: string[]): Promise<FakeProvider> 
       const seen: SeenRequest = { path: req.url ?? "", headers: req.headers, body, closedEarly: false, finished: false };
       requests.push(seen);
       res.on("finish", () => (seen.finished = true));
+      res.on("close", () => {
+        if (!res.writableFinished) seen.closedEarly = true;
+      });
       const json = (status: number, b: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(b));
@@ -50,6 +55,20 @@ export function startFakeCompatible(validKeys: string[]): Promise<FakeProvider> 
       if (!body.stream) return json(200, { ...base, object: "chat.completion", choices: [{ index: 0, message, finish_reason: finish }], usage });
       res.writeHead(200, { "content-type": "text/event-stream" });
       const send = (d: unknown) => res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", ...(d as object) })}\n\n`);
+      if (String(body.model).endsWith("-drip")) {
+        let i = 0;
+        const next = () => {
+          if (res.destroyed) return;
+          if (i < 500) {
+            send({ choices: [{ index: 0, delta: { content: `w${i++} ` }, finish_reason: null }] });
+            return void setTimeout(next, 20);
+          }
+          send({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
+          if (body.stream_options?.include_usage) send({ choices: [], usage });
+          res.end("data: [DONE]\n\n");
+        };
+        return next();
+      }
       if (message.tool_calls) send({ choices: [{ index: 0, delta: { role: "assistant", tool_calls: (message.tool_calls as object[]).map((t, index) => ({ index, ...t })) }, finish_reason: null }] });
       else for (const w of String(message.content).split(/(?= )/)) send({ choices: [{ index: 0, delta: { content: w }, finish_reason: null }] });
       send({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
