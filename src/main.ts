@@ -135,9 +135,10 @@ const webhooks = new WebhookWorker({ db: database.db, clock: systemClock, keyrin
 if (config.webhooksDeliver) webhooks.start();
 bindInstance({ gateway: gateway.state, database });
 const server = bound.server;
+// The tokenizer hard budgets and cut-off requests are counted with: about a second of CPU, once,
+// before the first request (loaded while serving, it would stall requests in flight for that long).
+await loadTokenizer().catch((err: unknown) => log.error("tokenizer not loaded; token counts use the byte length", { error: String(err) }));
 bound.serve((req, env) => app.fetch(req, env));
-// The tokenizer hard budgets count with (~1 s of CPU once); until it is loaded, counts use the byte-length bound.
-setTimeout(() => void loadTokenizer().catch((err: unknown) => log.error("tokenizer not loaded; hard budgets count bytes", { error: String(err) })), 100).unref();
 
 // SIGTERM/SIGINT (handled from before the "listening" line): stop accepting, answer what is in
 // flight, flush usage, stop the jobs, close pools, exit 0.
