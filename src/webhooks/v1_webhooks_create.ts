@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { count, eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { teams, webhookEndpoints } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -98,7 +98,7 @@ export const registerCreateWebhook = (app: App) =>
         .returning();
       await writeAudit(tx, {
         teamId,
-        actor: { type: "user", id: userId },
+        actor: actorOf(scope.principal),
         action: "webhook.create",
         // The host only: a URL's path can hold a token (a Slack incoming webhook's does).
         target: { type: "webhook", id },

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { webhookEndpoints } from "../db/schema.js";
-import { creatorId, requireMember } from "../http/auth.js";
+import { requireMember } from "../http/auth.js";
 import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
@@ -34,7 +34,7 @@ export const registerDeleteWebhook = (app: App) =>
       if (!deleted) throw notFound("Webhook");
       await writeAudit(tx, {
         teamId: found.teamId,
-        actor: { type: "user", id: creatorId(requireMember(c)) },
+        actor: actorOf(requireMember(c)),
         action: "webhook.delete",
         target: { type: "webhook", id },
         data: { host: new URL(deleted.url).host, events: deleted.events, format: deleted.format },

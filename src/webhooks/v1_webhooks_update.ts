@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { writeAudit } from "../audit/write.js";
+import { actorOf, writeAudit } from "../audit/write.js";
 import { webhookEndpoints } from "../db/schema.js";
 import { creatorId, requireMember } from "../http/auth.js";
 import type { App } from "../http/context.js";
@@ -80,7 +80,7 @@ export const registerUpdateWebhook = (app: App) =>
       const [row] = await tx.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
       await writeAudit(tx, {
         teamId: found.teamId,
-        actor: { type: "user", id: userId },
+        actor: actorOf(requireMember(c)),
         action: "webhook.update",
         target: { type: "webhook", id },
         data: { changes },
