@@ -5,8 +5,7 @@ import { principalResolver } from "./http/auth.js";
 import { bodyLimiter, requestHeaders } from "./http/body-limit.js";
 import { DataPlane } from "./http/data-plane.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
-import { ApiError, serviceUnavailable } from "./http/errors.js";
-import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { ApiError, apiErrorOf } from "./http/errors.js";
 import { zodParams } from "./http/zod-params.js";
 import { idempotency } from "./http/idempotency.js";
 import { rejectUnstorableText } from "./http/text-guard.js";
@@ -69,16 +68,7 @@ export function createApp(deps: Deps): App {
       if (err.status === 401) return render(c, new ApiError(401, "unauthorized", err.message || "Unauthorized."));
       return render(c, new ApiError(400, "bad_request", err.message || "Bad request."));
     }
-    if (isDatabaseUnavailable(err)) {
-      deps.log.error("database unavailable", { path: c.req.path, error: err instanceof Error ? err.message : String(err) });
-      return render(c, serviceUnavailable());
-    }
-    deps.log.error("unhandled error", {
-      path: c.req.path,
-      error: err instanceof Error ? err.message : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    });
-    return render(c, new ApiError(500, "internal_error", "Internal server error."));
+    return render(c, apiErrorOf(err, deps.log, c.req.path));
   };
 
   const app: App = new OpenAPIHono<AppEnv>({

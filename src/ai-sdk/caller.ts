@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Caller } from "../gateway/v1_gateway_authorize.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
-import { ApiError, unauthorized } from "../http/errors.js";
+import { apiErrorOf, unauthorized } from "../http/errors.js";
 import { readCaller as readCallerOf } from "../proxy/catalog.js";
 import { credentialOf } from "../proxy/proxy.js";
 import { gatewayErrorResponse } from "./errors.js";
@@ -30,7 +30,5 @@ export async function readCaller(c: Context, deps: DataPlaneDeps): Promise<Calle
 
 /** A failure in the gateway protocol's error shape; anything not an ApiError is logged and is a 500. */
 export function failure(deps: DataPlaneDeps, err: unknown, path: string, headers: Record<string, string> = {}): Response {
-  if (err instanceof ApiError) return gatewayErrorResponse(err, headers);
-  deps.log.error("AI SDK gateway request failed", { path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-  return gatewayErrorResponse(new ApiError(500, "internal_error", "Internal server error."), headers);
+  return gatewayErrorResponse(apiErrorOf(err, deps.log, path), headers);
 }

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 
 export type ErrorCode =
   | "bad_request"
@@ -56,6 +57,20 @@ export const conflict = (message: string) => new ApiError(409, "conflict", messa
 /** The database is unreachable: retry after `Retry-After` seconds (usage: with the same `requestId`). */
 export const serviceUnavailable = (message = "The database is unavailable; retry shortly.") =>
   new ApiError(503, "service_unavailable", message, {}, { "retry-after": "1" });
+
+/**
+ * What any thrown value answers, on every surface (each renders it in its own shape): an ApiError
+ * as it is, a database that went away as 503 with Retry-After, anything else as a 500, logged.
+ */
+export function apiErrorOf(err: unknown, log: { error(msg: string, data?: Record<string, unknown>): void }, path: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isDatabaseUnavailable(err)) {
+    log.error("database unavailable", { path, error: err instanceof Error ? err.message : String(err) });
+    return serviceUnavailable();
+  }
+  log.error("unhandled error", { path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+  return new ApiError(500, "internal_error", "Internal server error.");
+}
 
 export const ErrorSchema = z
   .object({

@@ -9,7 +9,7 @@ import { bearer } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { requireJsonContentType } from "../http/data-plane.js";
-import { ApiError, badRequest, unauthorized } from "../http/errors.js";
+import { ApiError, apiErrorOf, badRequest, unauthorized } from "../http/errors.js";
 import { parseJsonObject } from "../http/json-depth.js";
 import { MODEL_ID_RE, MODEL_ID_MESSAGE } from "../rules/model-id.js";
 import { reportCredentialFailing } from "../webhooks/credential-failing.js";
@@ -122,9 +122,7 @@ export class GatewayProxy {
   }
 
   fail(api: ProviderApi, err: unknown, path: string): Response {
-    if (err instanceof ApiError) return errorResponse(api, err);
-    this.deps.log.error("gateway request failed", { path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-    return errorResponse(api, new ApiError(500, "internal_error", "Internal server error."));
+    return errorResponse(api, apiErrorOf(err, this.deps.log, path));
   }
 
   /** The provider and credentials for an authorized model; a 400 when it cannot be called on `surface`. */

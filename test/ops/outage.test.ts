@@ -58,6 +58,16 @@ describe.skipIf(!DATABASE_URL)("database outage (Postgres through a TCP proxy)",
         expect(r.body.error.code).toBe("service_unavailable");
         expect(r.headers.get("retry-after")).toBe("1");
       }
+      // The newer surfaces too: webhooks (management envelope) and the AI SDK's protocol (its own shape).
+      const webhooks = await call("GET", `/v1/ai-gateway/webhooks?teamId=${team.id}`, { token: team.owner.token, app });
+      expect(webhooks.status, webhooks.text).toBe(503);
+      expect(webhooks.body.error.code).toBe("service_unavailable");
+      const aiConfig = await call("GET", "/v4/ai/config", { token: key.apiKeyString, app });
+      expect(aiConfig.status, aiConfig.text).toBe(503);
+      expect(aiConfig.headers.get("retry-after")).toBe("1");
+      const chat = await call("POST", "/v1/chat/completions", { token: key.apiKeyString, app, body: { model: "openai/gpt-5", messages: [{ role: "user", content: "hi" }] } });
+      expect(chat.status, chat.text).toBe(503);
+      expect(chat.headers.get("retry-after")).toBe("1");
       const ready = await call("GET", "/readyz", { app });
       expect(ready.status).toBe(503);
       expect(ready.body).toMatchObject({ ready: false, database: "unreachable" });
