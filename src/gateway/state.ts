@@ -81,6 +81,13 @@ export class GatewayState {
   private counters: BoundedMap<string, Counter | null>;
   private leased: BoundedMap<string, Leased>;
   private gen = { keys: 0, rules: 0, budgets: 0, byok: 0, members: 0, oidcKeys: 0 };
+  /**
+   * The budgets generation at each team's last budgets change (which empties that team's counters),
+   * and below `budgetsFloor` every team's (a clear, or this map grown past its bound): an own spend
+   * write is skipped only when its own team's counters were emptied after it started.
+   */
+  private budgetsChanged = new Map<string, number>();
+  private budgetsFloor = 0;
   /** Each team's enabled BYOK credentials, decrypted: the only place decrypted secrets live. */
   private byok: BoundedMap<string, TeamByok>;
   /** A key's current digest → its previous secret's digest, for the keys cached under the latter (grace period of a roll). */
@@ -223,6 +230,8 @@ export class GatewayState {
     this.gen.keys++;
     this.gen.rules++;
     this.gen.budgets++;
+    this.budgetsChanged.clear();
+    this.budgetsFloor = this.gen.budgets;
   }
 
   /**
@@ -249,9 +258,14 @@ export class GatewayState {
    * the other instances). Skipped when a budgets change emptied the team's counters meanwhile: the
    * notifications of everything committed after this write may already have been applied, and an
    * own write applied late would put an older value back (the next read goes to the database).
+   * Only that team's change counts (another team's leaves this team's cached counter in place), and
+   * a skipped write drops the counter's entry, so it is never left at its value before the spend.
    */
   applyOwn(change: Change, epoch: number): void {
-    if (change.t === "spend" && epoch !== this.gen.budgets) return;
+    if (change.t === "spend" && (epoch < this.budgetsFloor || (this.budgetsChanged.get(change.teamId) ?? 0) > epoch)) {
+      this.counters.delete(counterKey(change.teamId, change.scopeType, change.scopeId)); // read afresh
+      return;
+    }
     this.apply(change);
   }
 
@@ -297,6 +311,12 @@ export class GatewayState {
         return;
       case "budgets":
         this.gen.budgets++;
+        this.budgetsChanged.delete(change.teamId);
+        this.budgetsChanged.set(change.teamId, this.gen.budgets);
+        if (this.budgetsChanged.size > 10_000) {
+          this.budgetsChanged.clear();
+          this.budgetsFloor = this.gen.budgets;
+        }
         this.budgets.delete(change.teamId);
         for (const k of this.counters.keys()) if (k.startsWith(change.teamId + "\u0000")) this.counters.delete(k);
         return;
