@@ -69,7 +69,7 @@ export async function handleEmbeddingModel(c: Context<AppEnv>, deps: DataPlaneDe
   const requestId = `req_${randomUUID()}`;
   // Embeddings produce no output tokens: the worst case is the values' text.
   const input = { values };
-  const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, 0) };
+  const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, 0), endUser: gateway.user, tags: gateway.tags };
   const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, meter, (target, apiKey, signal) => {
     const model = embeddingModel(target.provider, target.upstreamModel, apiKey);
     if (!model) throw badRequest(`'${target.model}': ${target.provider.name} has no embeddings API.`, [{ path: "ai-model-id", message: "no embeddings API" }]);

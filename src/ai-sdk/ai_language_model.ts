@@ -35,7 +35,8 @@ export const COMMON = [
   "Authorized as `POST /v1/gateway/authorize` does (key, allow-list, routing rules, budgets, rate limits), then run on the server through the AI SDK's provider package",
   "for the resolved model's provider (`@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/openai-compatible`) at `<PROVIDER>_BASE_URL`, with the request's",
   "`providerOptions.gateway.byok` credential first, then the team's BYOK credential, then `<PROVIDER>_API_KEY`. `providerOptions.gateway.models` are fallbacks tried in",
-  "order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order`, `user` and `tags` are accepted.",
+  "order on a 429, 5xx, timeout or unreachable provider (each authorized); `only` limits the providers; `order` is accepted; `user` (the app's end user, at most 1000",
+  "characters) and `tags` (at most 100, each at most 1000 characters) are stored with the usage, for `GET /v1/report?group_by=user|tag`.",
   "The cost (the reported tokens by kind × the price table) is recorded as usage. Answers carry `x-tollgate-request-id` (the generation id) and `x-tollgate-model`.",
 ].join(" ");
 
@@ -111,7 +112,7 @@ export async function handleLanguageModel(c: Context<AppEnv>, deps: DataPlaneDep
   const wantsRaw = options.includeRawChunks === true;
   // The call's input as it came (file data as base64 text): what the provider reads.
   const input = { prompt: body.prompt, tools: body.tools, responseFormat: body.responseFormat };
-  const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, body.maxOutputTokens) };
+  const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, body.maxOutputTokens), endUser: gateway.user, tags: gateway.tags };
 
   if (!streaming) {
     const attempt = await callWithFallbacks(c, deps, credential, modelId, gateway, meter, (target, apiKey, signal) =>

@@ -23,8 +23,11 @@ const ProviderSlug = z.string().min(1).max(100);
 /**
  * `providerOptions.gateway`, as `@ai-sdk/gateway` documents it (`GatewayProviderOptions`). What
  * Tollgate does with each: `models` (fallbacks), `byok` (request-scoped credentials), `only`
- * (providers allowed), `order` (accepted: a Tollgate model id names its one provider), `user` and
- * `tags` (accepted, not stored). Every other option of the hosted gateway is accepted and ignored.
+ * (providers allowed), `order` (accepted: a Tollgate model id names its one provider), `user` (the
+ * app's end user, at most 1000 characters) and `tags` (at most 100, each at most 1000 characters),
+ * both stored with the usage (`usage_events.end_user`, `tags`: the tags in order, without repeats)
+ * for `GET /v1/report?group_by=user|tag` and `GET /v1/ai-gateway/usage?groupBy=endUser|tag`.
+ * Every other option of the hosted gateway is accepted and ignored.
  */
 const GatewayOptionsSchema = z.looseObject({
   models: z
@@ -48,6 +51,10 @@ export type GatewayOptions = {
   /** Request-scoped API keys per provider, tried before the team's. */
   byok: Record<string, string[]>;
   only: string[] | null;
+  /** The app's end user (null: none, or empty). */
+  user: string | null;
+  /** The request's tags, in order, without repeats (null: none). */
+  tags: string[] | null;
 };
 
 /**
@@ -84,7 +91,8 @@ export function parseBody(text: string, modelId: string): { body: Record<string,
     byok[provider] = keys;
   }
   const models = [...new Set((g.models ?? []) as string[])].filter((m) => m !== modelId);
-  return { body: b, gateway: { models, byok, only: g.only ?? null } };
+  const tags = g.tags?.some((t) => t.length > 0) ? [...new Set(g.tags.filter((t) => t.length > 0))] : null;
+  return { body: b, gateway: { models, byok, only: g.only ?? null, user: g.user || null, tags } };
 }
 
 /** The model named by a header (`ai-language-model-id` or `ai-model-id`), or a 400. */
@@ -124,6 +132,9 @@ export type Meter = {
   estimate: () => EstimateInput;
   /** The request's input as the provider gets it (JSON): its text is counted for a call that got no usage back. */
   input: Record<string, unknown>;
+  /** `providerOptions.gateway.user` and `tags` (`GatewayOptions`), stored with the usage. */
+  endUser: string | null;
+  tags: string[] | null;
 };
 
 /**
@@ -134,7 +145,7 @@ export type Meter = {
 export function recordCall(meter: Meter, target: Target, credential: Credential, tally: UsageTally, answer?: string | (() => string)): void {
   meter.metering.record(
     target.auth,
-    { model: target.model, upstreamModel: target.upstreamModel, requestId: meter.requestId, byok: credential.byok },
+    { model: target.model, upstreamModel: target.upstreamModel, requestId: meter.requestId, byok: credential.byok, endUser: meter.endUser, tags: meter.tags },
     tally,
     answer === undefined ? undefined : countedTokens(meter.input, answer),
   );

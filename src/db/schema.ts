@@ -283,12 +283,19 @@ export const usageEvents = pgTable(
     cacheWriteTokens: integer("cache_write_tokens"),
     /** Of the output: reasoning tokens (OpenAI `reasoning_tokens`). */
     reasoningTokens: integer("reasoning_tokens"),
+    /** The AI SDK's `providerOptions.gateway.user`: the app's end user (null: none sent). */
+    endUser: text("end_user"),
+    /** The AI SDK's `providerOptions.gateway.tags`, in the order sent, without repeats (null: none sent). */
+    tags: text("tags").array(),
     createdAt: ms("created_at").notNull(),
   },
-  // A `requestId` is unique per team: another team's report can never shadow this team's. No other
-  // index: every report writes each one, and nothing reads raw reports by team (reports read the
-  // rollups; retention goes by id).
-  (t) => [uniqueIndex("usage_team_request_uq").on(t.teamId, t.requestId)],
+  // A `requestId` is unique per team: another team's report can never shadow this team's. The
+  // reports read the rollups and retention goes by id, so the only other index is partial: the
+  // reports by end user or tag read raw rows that carry one (a report without either writes nothing to it).
+  (t) => [
+    uniqueIndex("usage_team_request_uq").on(t.teamId, t.requestId),
+    index("usage_attributed_idx").on(t.teamId, t.createdAt).where(sql`${t.endUser} is not null or ${t.tags} is not null`),
+  ],
 );
 
 /**

@@ -25,10 +25,12 @@ export class Metering {
    * the provider reported none, the output when it reported less, so a request that reached the
    * provider is never recorded at 0.
    * The request's reservations (hard budgets, tokensPerMinute) become what is recorded.
+   * `call.endUser` and `call.tags` (the AI SDK's `providerOptions.gateway.user` and `tags`) are
+   * stored with the usage when set.
    */
   record(
     auth: Authorized,
-    call: { model: string; upstreamModel: string; requestId: string; byok: boolean },
+    call: { model: string; upstreamModel: string; requestId: string; byok: boolean; endUser?: string | null; tags?: string[] | null },
     tally: UsageTally,
     counted?: { input(): number; output(): number },
   ): void {
@@ -57,6 +59,8 @@ export class Metering {
       cacheReadTokens: tally.seen ? tally.cacheReadTokens : null,
       cacheWriteTokens: tally.seen ? tally.cacheWriteTokens : null,
       reasoningTokens: tally.seen ? tally.reasoningTokens : null,
+      ...(call.endUser ? { endUser: call.endUser } : {}),
+      ...(call.tags ? { tags: call.tags } : {}),
       createdAt: this.deps.clock.now(),
     });
     const reservedTokens = auth.tokens != null;

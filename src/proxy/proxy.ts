@@ -56,6 +56,8 @@ type Call = {
   upstreamModel: string;
   requestId: string;
   byok: boolean;
+  /** OpenAI's `user` body field (chat completions, embeddings, responses), stored with the usage as its end user. */
+  endUser: string | null;
 };
 
 /** The bearer token of an Authorization header, else `x-api-key` (what Anthropic clients send). */
@@ -233,7 +235,7 @@ export class GatewayProxy {
         }
       }
       const payload = JSON.stringify(out);
-      const call: Call = { surface, auth, provider, model, upstreamModel, requestId, byok: false };
+      const call: Call = { surface, auth, provider, model, upstreamModel, requestId, byok: false, endUser: endUserOf(surface, body) };
 
       // Upstream: aborted on a timeout (504) or when the client goes away.
       const abort = new AbortController();
@@ -417,6 +419,15 @@ function parseRequestBody(text: string): Record<string, unknown> {
   if (!MODEL_ID_RE.test(model)) throw badRequest(`Invalid model '${model.slice(0, 200)}': ${MODEL_ID_MESSAGE}`, [{ path: "model", message: MODEL_ID_MESSAGE }]);
   if (stream !== undefined && typeof stream !== "boolean") throw badRequest("`stream` must be a boolean.", [{ path: "stream", message: "must be a boolean" }]);
   return body as Record<string, unknown>;
+}
+
+/** At most this many characters of an end user id are stored (as the AI SDK's `providerOptions.gateway.user`). */
+const MAX_END_USER = 1000;
+
+/** OpenAI's `user` field of the request, to store with the usage: a string of 1 to 1000 characters, else none (the provider gets it as sent). */
+function endUserOf(surface: Surface, body: Record<string, unknown>): string | null {
+  const user = body.user;
+  return surface.api === "openai" && typeof user === "string" && user.length > 0 && user.length <= MAX_END_USER ? user : null;
 }
 
 /** The fallbacks of a request: its `models` after `model`, without repeats. */

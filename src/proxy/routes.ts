@@ -66,13 +66,17 @@ const COMMON = [
   "Answers carry `x-tollgate-request-id` and `x-tollgate-model` (the model called).",
 ].join(" ");
 
+/** The OpenAI surfaces' `user` field. */
+const END_USER =
+  "The body's `user` (OpenAI's end-user id), when a string of 1 to 1000 characters, is stored with the usage as its end user, as the AI SDK's `providerOptions.gateway.user` is (`GET /v1/report?group_by=user`, `GET /v1/ai-gateway/usage?groupBy=endUser`); the provider gets it as sent.";
+
 const chatRoute = createRoute({
   operationId: "gatewayChatCompletions",
   method: "post",
   path: "/v1/chat/completions",
   tags: ["Gateway (OpenAI-compatible)"],
   summary: "OpenAI chat completions through the gateway",
-  description: `${COMMON} For streams, Tollgate asks the provider for \`stream_options.include_usage\` and drops that extra chunk when the client did not ask for it.`,
+  description: `${COMMON} For streams, Tollgate asks the provider for \`stream_options.include_usage\` and drops that extra chunk when the client did not ask for it. ${END_USER}`,
   security,
   request: { body: passthroughBody({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] }, "OpenAI's chat completion request; `model` is `provider/model`.") },
   responses: {
@@ -87,7 +91,7 @@ const responsesRoute = createRoute({
   path: "/v1/responses",
   tags: ["Gateway (OpenAI-compatible)"],
   summary: "OpenAI Responses API through the gateway",
-  description: `${COMMON} The usage is read from the answer's \`usage\` (\`input_tokens\` with \`input_tokens_details.cached_tokens\`, \`output_tokens\` with \`output_tokens_details.reasoning_tokens\`), or, streamed, from the \`response.completed\` event's \`response.usage\`.`,
+  description: `${COMMON} The usage is read from the answer's \`usage\` (\`input_tokens\` with \`input_tokens_details.cached_tokens\`, \`output_tokens\` with \`output_tokens_details.reasoning_tokens\`), or, streamed, from the \`response.completed\` event's \`response.usage\`. ${END_USER}`,
   security,
   request: { body: passthroughBody({ model: "openai/gpt-4o-mini", input: "Hello" }, "OpenAI's Responses request; `model` is `provider/model`.") },
   responses: {
@@ -102,7 +106,7 @@ const embeddingsRoute = createRoute({
   path: "/v1/embeddings",
   tags: ["Gateway (OpenAI-compatible)"],
   summary: "OpenAI embeddings through the gateway",
-  description: COMMON,
+  description: `${COMMON} ${END_USER}`,
   security,
   request: { body: passthroughBody({ model: "openai/text-embedding-3-small", input: "Hello" }, "OpenAI's embeddings request; `model` is `provider/model`.") },
   responses: { 200: { description: "The provider's answer." }, ...errors(OpenAIError, [400, 401, 402, 403, 413, 502, 504]) },

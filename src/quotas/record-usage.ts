@@ -33,6 +33,9 @@ export type UsageReport = {
   cacheReadTokens?: number | null;
   cacheWriteTokens?: number | null;
   reasoningTokens?: number | null;
+  /** The AI SDK's end user (`providerOptions.gateway.user`) and tags (in order, without repeats): absent when none was sent. */
+  endUser?: string | null;
+  tags?: string[] | null;
   createdAt: number;
 };
 
@@ -92,6 +95,9 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     cache_write_tokens: r.cacheWriteTokens ?? null,
     reasoning_tokens: r.reasoningTokens ?? null,
     created_at: r.createdAt,
+    // Only when sent: a report without them adds nothing to the statement's parameter.
+    ...(r.endUser ? { end_user: r.endUser } : {}),
+    ...(r.tags && r.tags.length > 0 ? { tags: r.tags } : {}),
   }));
   const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
   const epoch = deps.gateway.spendEpoch;
@@ -204,13 +210,13 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
   return sql`
       with ins as (
         insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
-                                  cache_read_tokens, cache_write_tokens, reasoning_tokens, created_at)
+                                  cache_read_tokens, cache_write_tokens, reasoning_tokens, end_user, tags, created_at)
         select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
-               cache_read_tokens, cache_write_tokens, reasoning_tokens, created_at
+               cache_read_tokens, cache_write_tokens, reasoning_tokens, end_user, tags, created_at
           from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as r(
             id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
             cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer,
-            cache_read_tokens integer, cache_write_tokens integer, reasoning_tokens integer, created_at bigint)
+            cache_read_tokens integer, cache_write_tokens integer, reasoning_tokens integer, end_user text, tags text[], created_at bigint)
          order by team_id, request_id
         on conflict (team_id, request_id) do nothing
         returning request_id, team_id, key_id, project_id, user_id, cost_micros, byok, model, input_tokens, output_tokens,

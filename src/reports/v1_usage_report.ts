@@ -11,11 +11,13 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const MAX_LIMIT = 1000;
 
-const DIM_FIELD: Record<Dimension, "keyId" | "model" | "projectId" | "userId"> = {
+const DIM_FIELD: Record<Dimension, "keyId" | "model" | "projectId" | "userId" | "endUser" | "tag"> = {
   key: "keyId",
   model: "model",
   project: "projectId",
   user: "userId",
+  endUser: "endUser",
+  tag: "tag",
 };
 
 export const UsageReportQuery = TeamQuerySchema.extend({
@@ -36,7 +38,11 @@ export const UsageReportQuery = TeamQuerySchema.extend({
     .string()
     .max(64)
     .optional()
-    .openapi({ description: "Comma-separated dimensions to split each period by: any of `key`, `model`, `project`, `user`. Default: none (one row per period).", example: "key,model" }),
+    .openapi({
+      description:
+        "Comma-separated dimensions to split each period by: any of `key`, `model`, `project`, `user`, `endUser`, `tag`. Default: none (one row per period). `endUser` and `tag` (the AI SDK's `providerOptions.gateway.user` and `tags`) are read from raw usage reports: see the description.",
+      example: "key,model",
+    }),
   limit: z.coerce
     .number()
     .int()
@@ -44,7 +50,7 @@ export const UsageReportQuery = TeamQuerySchema.extend({
     .max(MAX_LIMIT)
     .default(20)
     .openapi({ description: `Rows per page, 1 to ${MAX_LIMIT} (reports allow larger pages than other lists).`, example: 100 }),
-  until: z.string().min(1).max(2000).optional().openapi({ description: "Cursor from `pagination.next` of the previous page (the same query otherwise)." }),
+  until: z.string().min(1).max(16000).optional().openapi({ description: "Cursor from `pagination.next` of the previous page (the same query otherwise)." }),
 });
 
 export const UsageReportRowSchema = z
@@ -54,6 +60,8 @@ export const UsageReportRowSchema = z
     model: z.string().optional().openapi({ description: "With `groupBy=model`: the model actually called.", example: "openai/gpt-5-mini" }),
     projectId: z.string().nullable().optional().openapi({ description: "With `groupBy=project`: the key's project (null: none)." }),
     userId: z.string().nullable().optional().openapi({ description: "With `groupBy=user`: the key's creator, whose user budget the spend counts against (null: none)." }),
+    endUser: z.string().optional().openapi({ description: "With `groupBy=endUser`: the app's end user, as the AI SDK sent it (`providerOptions.gateway.user`).", example: "user-123" }),
+    tag: z.string().optional().openapi({ description: "With `groupBy=tag`: one of the requests' tags (`providerOptions.gateway.tags`); a request counts under each of its tags.", example: "feature:summaries" }),
     requests: z.number().int().openapi({ description: "Usage reports recorded." }),
     costUsd: z.number().openapi({
       description:
@@ -83,6 +91,7 @@ export const route = createRoute({
     "Any member (DEVELOPER included). The team's spend per UTC hour, day or month, split by any of key, model, project and user; only this team's usage.",
     "Served from hourly rollups written in the same statement that adds the spend to the budget counters, so a period's `costUsd` and `byokCostUsd` equal the budget counters to the micro-dollar; a report grouped by nothing or by `model` only reads the team-level rollups (one row per hour and model, whatever the number of keys). A report's hour is the instant the usage was counted against budgets.",
     "Rows are ordered by period, then by the grouped values; empty periods are left out. Rollups are kept forever; raw usage reports are dropped after `TOLLGATE_USAGE_RETENTION_DAYS`.",
+    "`groupBy` with `endUser` or `tag` (the AI SDK's `providerOptions.gateway.user` and `tags`, which the rollups do not hold) reads raw usage reports instead, so it covers only the last `TOLLGATE_USAGE_RETENTION_DAYS`, and only the requests that carry an end user (for `endUser`) or tags (for `tag`): the others are left out. A request counts once under each of its tags, so a `tag` report's rows can add up to more than the spend. Its period is the hour the usage was recorded in.",
     "`Accept: text/csv` returns the same page as CSV (header row, then one line per row; money in dollars, times in ms), with the next page's cursor in the `X-Next-Cursor` header.",
   ].join("\n\n"),
   security: bearerSecurity,
@@ -127,7 +136,7 @@ function decodeCursor(value: string | undefined, groups: number): ReportCursor |
     Array.isArray(parsed) &&
     parsed.length === groups + 1 &&
     Number.isSafeInteger(parsed[0]) &&
-    parsed.slice(1).every((v) => typeof v === "string" && v.length <= 300);
+    parsed.slice(1).every((v) => typeof v === "string" && v.length <= 1000);
   if (!ok) throw badRequest("Invalid cursor.", [{ path: "until", message: "not a cursor returned by this query (same groupBy)" }]);
   return parsed as ReportCursor;
 }

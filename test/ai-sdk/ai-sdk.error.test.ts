@@ -114,6 +114,47 @@ describe.each(MAJORS)("$name: refusals reach the app as the gateway's error clas
     expect(err.message).toContain("openai failed (503)");
   });
 
+  it("a bad providerOptions.gateway.user or tags: GatewayInvalidRequestError naming the option; nothing reaches the provider or the usage", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    const gw = gatewayOf(m, fx, key.apiKeyString);
+    const before = fx.openai.requests.length;
+    for (const [gateway, path] of [
+      [{ tags: Array.from({ length: 101 }, (_, i) => `t${i}`) }, "providerOptions.gateway.tags"],
+      [{ tags: ["x".repeat(1001)] }, "providerOptions.gateway.tags.0"],
+      [{ tags: "chat" }, "providerOptions.gateway.tags"],
+      [{ user: "u".repeat(1001) }, "providerOptions.gateway.user"],
+      [{ user: 42 }, "providerOptions.gateway.user"],
+    ] as const) {
+      const err = await failure(text(gw, "openai/house-model", { providerOptions: { gateway } }));
+      expect(m.gateway.GatewayInvalidRequestError.isInstance(err), path).toBe(true);
+      expect(err.statusCode).toBe(400);
+      expect(err.message).toContain(path);
+    }
+    expect(fx.openai.requests.length).toBe(before);
+    expect(await usageOfKey(key.apiKey.id)).toEqual([]);
+    // At the limits: accepted and stored.
+    const tags = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(1000, "t"));
+    const r = await m.ai.generateText({ model: gw("openai/house-model"), prompt: "hi", providerOptions: { gateway: { user: "u".repeat(1000), tags } }, maxRetries: 0 });
+    expect(await recordedUsage(r.providerMetadata.gateway.generationId)).toMatchObject({ endUser: "u".repeat(1000), tags });
+  });
+
+  it("the spend report: a bad user_id or tags filter, or credential_type, is a GatewayInvalidRequestError", async () => {
+    const gw = gatewayOf(m, fx, (await createKeyFx(await createTeamFx())).apiKeyString);
+    const range = { startDate: "2025-01-01", endDate: "2025-01-31" };
+    for (const params of [
+      { tags: Array.from({ length: 101 }, (_, i) => `t${i}`) },
+      { tags: ["x".repeat(1001)] },
+      { userId: "u".repeat(1001) },
+      { groupBy: "credential_type" },
+      { credentialType: "byok" },
+    ]) {
+      const err = await failure(() => gw.getSpendReport({ ...range, ...params }));
+      expect(m.gateway.GatewayInvalidRequestError.isInstance(err), JSON.stringify(params).slice(0, 80)).toBe(true);
+      expect(err.statusCode).toBe(400);
+    }
+  });
+
   it("a client that disconnects mid-stream aborts the provider call; what the provider reported is recorded", async () => {
     const team = await createTeamFx();
     const key = await createKeyFx(team);

@@ -171,6 +171,52 @@ describe.each(MAJORS)("$name through Tollgate", (m) => {
     expect(info).toMatchObject({ id: generationId(b), model: "anthropic/claude-haiku-4-5", totalCost: ub.costMicros / 1e6, promptTokens: ub.inputTokens, completionTokens: 7, isByok: false, providerName: "anthropic" });
   });
 
+  it("providerOptions.gateway.user and tags are stored with the usage; the spend report groups and filters by them", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    const gw = gatewayOf(m, fx, key.apiKeyString);
+    const a = await m.ai.generateText({ model: gw("openai/house-model"), prompt: "one", providerOptions: { gateway: { user: "alice", tags: ["chat", "v2", "chat"] } }, maxRetries: 0 });
+    const s = m.ai.streamText({ model: gw("anthropic/claude-haiku-4-5"), prompt: "two", providerOptions: { gateway: { user: "bob", tags: ["chat"] } }, maxRetries: 0 });
+    for await (const _ of s.textStream);
+    const c = await m.ai.generateText({ model: gw("openai/house-model"), prompt: "three", maxRetries: 0 });
+    const e = await m.ai.embed({ model: gw.embeddingModel("groq/embed-small"), value: "four", providerOptions: { gateway: { user: "alice", tags: ["search"] } }, maxRetries: 0 });
+    const ua = await recordedUsage(generationId(a));
+    const ub = await recordedUsage(generationId({ providerMetadata: await s.providerMetadata }));
+    const uc = await recordedUsage(generationId(c));
+    const ue = await recordedUsage(generationId(e));
+    // The options are the gateway's: the providers never see them.
+    expect(JSON.stringify(fx.openai.requests.at(-1)!.body)).not.toContain("alice");
+    expect(ua).toMatchObject({ endUser: "alice", tags: ["chat", "v2"] });
+    expect(ub).toMatchObject({ endUser: "bob", tags: ["chat"] });
+    expect(uc).toMatchObject({ endUser: null, tags: null });
+    expect(ue).toMatchObject({ model: "groq/embed-small", endUser: "alice", tags: ["search"] });
+
+    const range = { startDate: today(), endDate: today() };
+    const byUser = await gw.getSpendReport({ ...range, groupBy: "user" });
+    expect(byUser.results).toEqual([
+      expect.objectContaining({ user: "alice", totalCost: (ua.costMicros + ue.costMicros) / 1e6, inputTokens: ua.inputTokens! + ue.inputTokens!, requestCount: 2 }),
+      expect.objectContaining({ user: "bob", totalCost: ub.costMicros / 1e6, inputTokens: ub.inputTokens, outputTokens: 7, requestCount: 1 }),
+    ]);
+    // A request counts under each of its tags; the untagged one is left out.
+    const byTag = await gw.getSpendReport({ ...range, groupBy: "tag" });
+    expect(byTag.results).toEqual([
+      expect.objectContaining({ tag: "chat", totalCost: (ua.costMicros + ub.costMicros) / 1e6, requestCount: 2 }),
+      expect.objectContaining({ tag: "search", totalCost: ue.costMicros / 1e6, requestCount: 1 }),
+      expect.objectContaining({ tag: "v2", totalCost: ua.costMicros / 1e6, requestCount: 1 }),
+    ]);
+    const alice = await gw.getSpendReport({ ...range, groupBy: "model", userId: "alice" });
+    expect(alice.results).toEqual([
+      expect.objectContaining({ model: "groq/embed-small", totalCost: ue.costMicros / 1e6, requestCount: 1 }),
+      expect.objectContaining({ model: "openai/house-model", totalCost: ua.costMicros / 1e6, requestCount: 1 }),
+    ]);
+    const tagged = await gw.getSpendReport({ ...range, tags: ["v2", "search"] });
+    expect(tagged.results).toEqual([expect.objectContaining({ day: today(), totalCost: (ua.costMicros + ue.costMicros) / 1e6, requestCount: 2 })]);
+    const bobHourly = await gw.getSpendReport({ ...range, datePart: "hour", userId: "bob", tags: ["chat"] });
+    expect(bobHourly.results).toEqual([expect.objectContaining({ hour: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00.000Z$/), requestCount: 1 })]);
+    expect((await gw.getSpendReport({ ...range, groupBy: "user", provider: "anthropic" })).results).toEqual([expect.objectContaining({ user: "bob", requestCount: 1 })]);
+    expect((await gw.getSpendReport({ ...range, groupBy: "tag", userId: "nobody" })).results).toEqual([]);
+  });
+
   it("providerOptions.gateway.byok: the request's own credential is used first and the usage is marked BYOK", async () => {
     fx.openai.validKeys.add("sk-request-scoped");
     const team = await createTeamFx();

@@ -77,18 +77,45 @@ describe("AI SDK protocol: bad input gets a 4xx in the protocol's error shape", 
     expect(r.body.error.message).toContain("MISTRAL_API_KEY");
   });
 
-  it("report: dates are required and checked; user, tag and credential_type are refused as not recorded", async () => {
+  it("report: dates are required and checked; credential_type is refused as not recorded; user_id and tags are checked", async () => {
     const k = (await createKeyFx(await createTeamFx())).apiKeyString;
     for (const q of ["", "start_date=2025-01-01", "start_date=2025-13-01&end_date=2025-12-31", "start_date=2025-02-01&end_date=2025-01-01", "start_date=2020-01-01&end_date=2025-01-01"]) {
       const r = await get(`/v1/report?${q}`, k);
       expect(r.status, q).toBe(400);
       expect(r.body.error.type).toBe("invalid_request_error");
     }
-    for (const q of ["group_by=user", "group_by=tag", "group_by=credential_type", "user_id=u1", "tags=a"]) {
+    for (const q of ["group_by=credential_type", "credential_type=byok"]) {
       const r = await get(`/v1/report?start_date=2025-01-01&end_date=2025-01-02&${q}`, k);
       expect(r.status, q).toBe(400);
       expect(r.body.error.message).toMatch(/not supported/);
     }
+    for (const q of ["group_by=nope", `user_id=${"u".repeat(1001)}`, "user_id=", `tags=${Array.from({ length: 101 }, (_, i) => i).join(",")}`, `tags=${"t".repeat(1001)}`]) {
+      const r = await get(`/v1/report?start_date=2025-01-01&end_date=2025-01-02&${q}`, k);
+      expect(r.status, q.slice(0, 40)).toBe(400);
+      expect(r.body.error.type).toBe("invalid_request_error");
+    }
+    for (const q of ["group_by=user", "group_by=tag", "user_id=u1", "tags=a,b", "tags=a&tags=b"]) {
+      const r = await get(`/v1/report?start_date=2025-01-01&end_date=2025-01-02&${q}`, k);
+      expect(r.status, q).toBe(200);
+      expect(r.body).toEqual({ results: [] });
+    }
+  });
+
+  it("report by end user or tag: only the caller's own usage, not another key's of the same team", async () => {
+    const team = await createTeamFx();
+    const [mine, other] = [await createKeyFx(team), await createKeyFx(team)];
+    const tagged = JSON.stringify({ ...PROMPT, providerOptions: { gateway: { user: "alice", tags: ["shared"] } } });
+    const a = await post("/v4/ai/language-model", mine.apiKeyString, tagged);
+    const b = await post("/v4/ai/language-model", other.apiKeyString, tagged);
+    const b2 = await post("/v4/ai/language-model", other.apiKeyString, JSON.stringify({ ...PROMPT, providerOptions: { gateway: { user: "mallory", tags: ["theirs"] } } }));
+    const [ua] = [await recordedUsage(a.headers.get("x-tollgate-request-id")), await recordedUsage(b.headers.get("x-tollgate-request-id")), await recordedUsage(b2.headers.get("x-tollgate-request-id"))];
+    const day = new Date().toISOString().slice(0, 10);
+    for (const q of ["group_by=user", "group_by=tag", "user_id=alice&group_by=user", "tags=shared,theirs&group_by=tag"]) {
+      const r = await get(`/v1/report?start_date=${day}&end_date=${day}&${q}`, mine.apiKeyString);
+      expect(r.status, q).toBe(200);
+      expect(r.body.results, q).toEqual([expect.objectContaining({ [q.includes("tag") ? "tag" : "user"]: q.includes("tag") ? "shared" : "alice", request_count: 1, total_cost: ua!.costMicros / 1e6 })]);
+    }
+    expect((await get(`/v1/report?start_date=${day}&end_date=${day}&user_id=mallory`, mine.apiKeyString)).body.results).toEqual([]);
   });
 
   it("generation: an id is required, and another key's generation is not found (404 not_found), even in the same team", async () => {

@@ -83,6 +83,23 @@ describe("gateway: OpenAI-compatible surface (official openai client)", () => {
     expect(last.usage).toMatchObject({ completion_tokens: 7 });
   });
 
+  it("OpenAI's `user` field is passed on and stored as the usage's end user (chat, embeddings); an over-long one is passed on, not stored", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    const client = openaiClient(fx, key.apiKeyString);
+    const chat = await client.chat.completions.create({ model: "openai/house-model", messages: [{ role: "user", content: "Hi" }], user: "end-user-7" }).withResponse();
+    expect(fx.openai.requests.at(-1)!.body.user).toBe("end-user-7");
+    expect(await recordedUsage(chat.response.headers.get("x-tollgate-request-id"))).toMatchObject({ endUser: "end-user-7", tags: null });
+    const emb = await client.embeddings.create({ model: "openai/text-embedding-3-small", input: "a", user: "end-user-8" }).withResponse();
+    expect((await recordedUsage(emb.response.headers.get("x-tollgate-request-id"))).endUser).toBe("end-user-8");
+    const long = "u".repeat(1001);
+    const other = await client.chat.completions.create({ model: "openai/house-model", messages: [{ role: "user", content: "Hi" }], user: long }).withResponse();
+    expect(fx.openai.requests.at(-1)!.body.user).toBe(long);
+    expect((await recordedUsage(other.response.headers.get("x-tollgate-request-id"))).endUser).toBeNull();
+    const plain = await client.chat.completions.create({ model: "openai/house-model", messages: [{ role: "user", content: "Hi" }] }).withResponse();
+    expect((await recordedUsage(plain.response.headers.get("x-tollgate-request-id"))).endUser).toBeNull();
+  });
+
   it("embeddings", async () => {
     const team = await createTeamFx();
     const key = await createKeyFx(team);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
+import { recordUsage, type UsageReport } from "../../src/quotas/record-usage.js";
 import { createKeyFx, createProjectFx, createTeamFx, type TeamFx } from "../helpers/fixtures.js";
 import { report } from "../helpers/gateway.js";
 import { call, GATEWAY_TOKEN, getHarness, uniq } from "../helpers/harness.js";
@@ -137,6 +138,69 @@ describe("GET /v1/ai-gateway/usage", () => {
     // `to` is exclusive, `from` is at hour precision: the hour holding it is included.
     const june = await get(`from=${utc("2027-06-01T00:59:00Z")}&to=${utc("2027-06-01T01:00:00Z")}&granularity=hour`);
     expect(pick(june.body.rows)).toEqual([["2027-06-01T00:00:00.000Z", 2]]);
+  });
+
+  it("groupBy=endUser and tag: the usage carrying the AI SDK's end user and tags, a request counted under each of its tags; paged and as CSV", async () => {
+    const team = await createTeamFx();
+    const [a, b] = [await createKeyFx(team), await createKeyFx(team)];
+    const { database, gateway } = await getHarness();
+    const now = Date.now();
+    const subject = (keyId: string) => ({ teamId: team.id, keyId, projectId: null, userId: team.owner.id });
+    const rep = (keyId: string, micros: number, model: string, extra: Partial<UsageReport> = {}): UsageReport => ({
+      subject: subject(keyId),
+      requestId: uniq("req"),
+      model,
+      micros,
+      byok: false,
+      inputTokens: 10,
+      outputTokens: 5,
+      createdAt: now,
+      ...extra,
+    });
+    const outcomes = await recordUsage({ db: database.db, gateway }, [
+      rep(a.apiKey.id, 100_000, "openai/gpt-5", { endUser: "alice", tags: ["chat", "v2"] }),
+      rep(b.apiKey.id, 200_000, "openai/gpt-5", { endUser: "bob", tags: ["chat"] }),
+      rep(a.apiKey.id, 400_000, "openai/gpt-5"),
+      rep(a.apiKey.id, 800_000, "anthropic/claude-sonnet-4", { endUser: "alice", byok: true }),
+    ], now);
+    expect(outcomes.map((o) => o.recorded)).toEqual([true, true, true, true]);
+    const sums = (requests: number, costUsd: number, byokCostUsd = 0) => ({ requests, costUsd, byokCostUsd, inputTokens: 10 * requests, outputTokens: 5 * requests, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
+
+    const byEndUser = await usage(team, "granularity=month&groupBy=endUser");
+    expect(byEndUser.status).toBe(200);
+    expect(byEndUser.body.rows.map(({ periodStart, ...r }: any) => r)).toEqual([
+      { endUser: "alice", ...sums(2, 0.1, 0.8) },
+      { endUser: "bob", ...sums(1, 0.2) },
+    ]);
+    const byTagKey = await usage(team, "granularity=month&groupBy=tag,key&limit=100");
+    expect(byTagKey.body.rows.map(({ periodStart, ...r }: any) => r)).toEqual(
+      [
+        { tag: "chat", keyId: a.apiKey.id, ...sums(1, 0.1) },
+        { tag: "chat", keyId: b.apiKey.id, ...sums(1, 0.2) },
+        { tag: "v2", keyId: a.apiKey.id, ...sums(1, 0.1) },
+      ].sort((x, y) => (x.tag + x.keyId < y.tag + y.keyId ? -1 : 1)),
+    );
+    // The rollups' dimensions keep their meaning: `user` is the member, over every request.
+    const byUser = await usage(team, "granularity=month&groupBy=user");
+    expect(byUser.body.rows.map(({ periodStart, ...r }: any) => r)).toEqual([{ userId: team.owner.id, ...sums(4, 0.7, 0.8) }]);
+
+    const first = await usage(team, "granularity=hour&groupBy=endUser,model&limit=2");
+    expect(first.body.rows.map((r: any) => [r.endUser, r.model])).toEqual([
+      ["alice", "anthropic/claude-sonnet-4"],
+      ["alice", "openai/gpt-5"],
+    ]);
+    expect(first.body.rows[0].periodStart).toBe(Math.floor(now / 3_600_000) * 3_600_000);
+    const rest = await usage(team, `granularity=hour&groupBy=endUser,model&limit=2&until=${first.body.pagination.next}`);
+    expect(rest.body.rows.map((r: any) => [r.endUser, r.model])).toEqual([["bob", "openai/gpt-5"]]);
+    expect(rest.body.pagination.next).toBeNull();
+
+    const csv = await usage(team, "granularity=month&groupBy=tag", { headers: { accept: "text/csv" } });
+    const lines = csv.text.trim().split("\n");
+    expect(lines[0]).toBe("periodStart,tag,requests,costUsd,byokCostUsd,inputTokens,outputTokens,cacheReadTokens,cacheWriteTokens,reasoningTokens");
+    expect(lines.slice(1).map((l) => l.split(",").slice(1, 4))).toEqual([
+      ["chat", "2", "0.3"],
+      ["v2", "1", "0.1"],
+    ]);
   });
 
   it("pages through rows in order without loss or repeats; CSV gives the same rows", async () => {
