@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -9,6 +8,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { lockDataDir } from "./data-dir-lock.js";
+import { RemotePGlite } from "./pglite-remote.js";
 import * as schema from "./schema.js";
 
 /** A database handle or a transaction handle: every query function accepts either. */
@@ -103,14 +103,15 @@ async function openPglite(dataDir: string, holder: string): Promise<Database> {
     mkdirSync(dataDir, { recursive: true });
     release = lockDataDir(dataDir, holder);
   }
-  let client: PGlite;
+  // On its own thread: the HTTP thread only posts statements and reads answers (src/db/pglite-remote.ts).
+  let client: RemotePGlite;
   try {
-    client = await PGlite.create(dataDir);
+    client = await RemotePGlite.create(dataDir);
   } catch (err) {
     release();
     throw err;
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: client as never, schema }) as unknown as Db;
   preparedRunners.set(db, (q) => {
     const { sql, params } = dialect.sqlToQuery(q);
     return client.query(sql, params);

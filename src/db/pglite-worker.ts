@@ -1,0 +1,110 @@
+/**
+ * The embedded database's thread: PGlite runs its statements on the thread that calls it, so it
+ * runs here, and the thread that serves HTTP only posts statements and reads answers
+ * (src/db/pglite-remote.ts). One message in, one message out, in order; notifications are posted
+ * as they are delivered (before the answer of the statement that committed them).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite, types, type Transaction } from "@electric-sql/pglite";
+import type { Reply, Request, RowMode, WireError } from "./pglite-protocol.js";
+
+const port = parentPort!;
+const { dataDir } = workerData as { dataDir: string };
+
+// drizzle reads dates, times and intervals as the text Postgres sends (its pglite driver passes
+// these parsers): the same here, by OID, since functions cannot cross threads.
+const keepText = (value: string) => value;
+const textParsers: Record<number, (value: string) => string> = {};
+for (const oid of [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182]) textParsers[oid] = keepText;
+
+const optionsOf = (mode: RowMode | undefined) => (mode === undefined ? undefined : { rowMode: mode, parsers: textParsers });
+
+/** The open transactions, by id: each waits for its `end`. */
+const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();
+let nextTx = 1;
+
+function errorOf(err: unknown): { ok: false; id: number; error: WireError } {
+  const e = err as Record<string, unknown> & { message?: unknown; name?: unknown };
+  const fields: Record<string, unknown> = {};
+  if (e && typeof e === "object") {
+    for (const [k, v] of Object.entries(e)) if (v === null || ["string", "number", "boolean"].includes(typeof v)) fields[k] = v;
+  }
+  return { ok: false, id: 0, error: { message: String(e?.message ?? err), name: typeof e?.name === "string" ? e.name : "Error", fields } };
+}
+
+function handle(req: Request, db: PGlite): Promise<unknown> {
+  switch (req.op) {
+    case "query": {
+      const on = req.tx === undefined ? db : open.get(req.tx)?.tx;
+      if (!on) return Promise.reject(new Error("no such transaction"));
+      return on.query(req.sql, req.params, optionsOf(req.mode)).then((r) => ({ rows: r.rows, affectedRows: r.affectedRows, fields: r.fields }));
+    }
+    case "exec": {
+      const on = req.tx === undefined ? db : open.get(req.tx)?.tx;
+      if (!on) return Promise.reject(new Error("no such transaction"));
+      return on.exec(req.sql).then((rs) => rs.map((r) => ({ rows: r.rows, affectedRows: r.affectedRows, fields: r.fields })));
+    }
+    case "begin":
+      return new Promise((started, failed) => {
+        const id = nextTx++;
+        let began = false;
+        db.transaction(
+          (tx) =>
+            new Promise<void>((commit, rollback) => {
+              began = true;
+              open.set(id, { tx, end: (ok) => (ok ? commit() : rollback(new RolledBack())) });
+              started(id);
+            }),
+        ).then(
+          () => settle(id, null),
+          (err) => (began ? settle(id, err) : failed(err)),
+        );
+      });
+    case "end": {
+      const t = open.get(req.tx);
+      if (!t) return Promise.reject(new Error("no such transaction"));
+      return new Promise((done, failed) => {
+        ending.set(req.tx, (err) => (err === null || (err instanceof RolledBack && !req.commit) ? done(null) : failed(err)));
+        open.delete(req.tx);
+        t.end(req.commit);
+      });
+    }
+    case "listen":
+      return db
+        .listen(req.channel, (payload) => port.postMessage({ notify: req.channel, payload } satisfies Reply))
+        .then((unlisten) => {
+          listeners.set(req.channel, unlisten);
+          return null;
+        });
+    case "unlisten": {
+      const unlisten = listeners.get(req.channel);
+      listeners.delete(req.channel);
+      return unlisten ? unlisten().then(() => null) : Promise.resolve(null);
+    }
+    case "close":
+      return db.close().then(() => null);
+  }
+}
+
+class RolledBack extends Error {}
+const ending = new Map<number, (err: unknown) => void>();
+const listeners = new Map<string, () => Promise<void>>();
+
+function settle(id: number, err: unknown): void {
+  const done = ending.get(id);
+  ending.delete(id);
+  done?.(err);
+}
+
+try {
+  const db = await PGlite.create(dataDir);
+  port.on("message", (req: Request) => {
+    handle(req, db).then(
+      (result) => port.postMessage({ ok: true, id: req.id, result } satisfies Reply),
+      (err) => port.postMessage({ ...errorOf(err), id: req.id } satisfies Reply),
+    );
+  });
+  port.postMessage({ ready: true } satisfies Reply);
+} catch (err) {
+  port.postMessage({ ready: false, error: errorOf(err).error } satisfies Reply);
+}
