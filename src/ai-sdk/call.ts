@@ -1,7 +1,7 @@
 import { APICallError } from "@ai-sdk/provider";
 import type { Context } from "hono";
 import { z } from "zod";
-import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized, type EstimateInput } from "../gateway/v1_gateway_authorize.js";
+import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized, type EstimateInput } from "../gateway/authorize.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, badRequest } from "../http/errors.js";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Caller } from "../gateway/v1_gateway_authorize.js";
+import type { Caller } from "../gateway/authorize.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { apiErrorOf, unauthorized } from "../http/errors.js";
 import { readCaller as readCallerOf } from "../proxy/catalog.js";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { subjectOfCaller, type Caller } from "../gateway/v1_gateway_authorize.js";
+import { subjectOfCaller, type Caller } from "../gateway/authorize.js";
 import type { QuotaSummarySchema } from "../gateway/schemas.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { usageEvents } from "../db/schema.js";
-import { subjectOfCaller } from "../gateway/v1_gateway_authorize.js";
+import { subjectOfCaller } from "../gateway/authorize.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, badRequest } from "../http/errors.js";

@@ -1,5 +1,5 @@
 import { findProvider } from "@pydantic/genai-prices";
-import { callerKeyId, checkKeyStatus, tokenCaller, type Caller } from "../gateway/v1_gateway_authorize.js";
+import { callerKeyId, checkKeyStatus, tokenCaller, type Caller } from "../gateway/authorize.js";
 import { looksLikeJwt } from "../http/auth.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { resolveModelCached, type CompiledRules } from "../rules/resolve.js";

@@ -1,4 +1,4 @@
-import { settleAuthorized, subjectOfCaller, type Authorized } from "../gateway/v1_gateway_authorize.js";
+import { settleAuthorized, subjectOfCaller, type Authorized } from "../gateway/authorize.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { PriceTable } from "./prices.js";
 import type { UsageTally } from "./usage.js";

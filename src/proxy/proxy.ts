@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
-import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized } from "../gateway/v1_gateway_authorize.js";
+import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized } from "../gateway/authorize.js";
 import { countedTokens, worstCaseOf } from "../quotas/estimate.js";
 import { bodyLimiter, requestHeaders, type BodyLimiter } from "../http/body-limit.js";
 import { bearer } from "../http/auth.js";
