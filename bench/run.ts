@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "1000,100000,1000000" },
     db: { type: "string", default: "postgres" },
     baseline: { type: "string" },
+    // --gateway: how many requests one at a time, each way (0: none).
+    sequential: { type: "string", default: "2000" },
   },
 });
 const DURATION = Number(args.duration);
@@ -460,14 +462,15 @@ async function gatewayMain() {
       req.on("error", failed);
       req.end(body);
     });
-  const SEQUENTIAL = 2000;
+  const SEQUENTIAL = Number(args.sequential);
+  if (SEQUENTIAL <= 0) return;
   const sequential = async (pick: "first" | "end", stream: boolean) => {
     const out: number[][] = ways.map(() => []);
-    for (let i = 0; i < SEQUENTIAL + 200; i++) {
+    for (let i = 0; i < SEQUENTIAL + Math.min(200, SEQUENTIAL); i++) {
       for (const [j, w] of ways.entries()) {
         if (stream && w.stream === null) continue;
         const t = await timed(`${w.server.url}/v1/chat/completions`, w.headers, stream ? w.stream! : w.body);
-        if (i >= 200) out[j]!.push(t[pick]); // after a warm-up
+        if (i >= Math.min(200, SEQUENTIAL)) out[j]!.push(t[pick]); // after a warm-up
       }
     }
     return out.map((d) => d.sort((p, q) => p - q));
