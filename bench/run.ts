@@ -81,6 +81,16 @@ function cpuMicros(pid: number | undefined): number | null {
 
 type Server = { url: string; pid: number | undefined; child: ChildProcess };
 
+/** A process's resident memory, in MB; null off Linux. */
+function rssMb(pid: number | undefined): number | null {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 type StartOpts = { cwd?: string; ready?: string; args?: (port: number) => string[] };
 
 async function start(script: string, env: Record<string, string>, opts: StartOpts = {}): Promise<Server> {
@@ -233,7 +243,7 @@ async function benchKey(tollgate: string, enforcement: "soft" | "hard" = "soft")
   const key = await api(tollgate, "POST", `/v1/api-keys?teamId=${team.id}`, bearerToken, {
     purpose: "ai-gateway",
     name: "bench",
-    aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly", enforcement },
+    aiGatewayQuota: { limitAmount: 1_000_000_000, refreshPeriod: "monthly", ...(enforcement === "hard" ? { enforcement } : {}) }, // soft: the default (and a baseline before hard budgets knows no `enforcement`)
     ...(args["rate-limited"] ? { rateLimit: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000 } } : {}),
   });
   return { tag, bearerToken, team, key };
@@ -348,6 +358,8 @@ async function main() {
         (before?.cpuPerRequest != null ? `, baseline ${before.cpuPerRequest.toFixed(1)} µs` : ""),
     );
   }
+  const mem = (s: Server | null) => (s && rssMb(s.pid) !== null ? `${rssMb(s.pid)!.toFixed(0)} MB` : "n/a");
+  console.log(`resident memory after the run: tollgate ${mem(tollgateServer)}${baselineServer ? `, baseline ${mem(baselineServer)}` : ""}`);
   if (measured.non2xx > 0) console.log(`WARNING: ${measured.non2xx} non-2xx answers or errors`);
   if (softF && hardF) {
     console.log(`\nauthorize with requestId + estimate, same body shape:`);
@@ -413,7 +425,7 @@ async function gatewayMain() {
   const portkeyHeaders = { ...json("sk-bench"), "x-portkey-provider": "openai", "x-portkey-custom-host": `${fake.url}/v1` };
 
   /** `stream: null`: not measured streaming. */
-  type Way = { name: string; server: Server; headers: Record<string, string>; body: string; stream: string | null };
+  type Way = { name: string; server: Server; headers: Record<string, string>; body: string; stream: string | null; path?: string; streamHeaders?: Record<string, string> };
   const streamed = (body: string) => JSON.stringify({ ...JSON.parse(body), stream: true });
   const ways: Way[] = [
     { name: "fake provider, direct", server: fake, headers: json("sk-bench"), body: direct, stream: streamed(direct) },
@@ -427,12 +439,20 @@ async function gatewayMain() {
     const { key } = await benchKey(server.url);
     ways.push({ name, server, headers: json(key.apiKeyString), body: viaTollgate, stream: streamed(viaTollgate) });
   }
+  // The AI SDK's gateway protocol (what `createGateway({ baseURL: '<tollgate>/v4/ai' })` sends):
+  // the same prompt, executed through @ai-sdk/openai on the server.
+  {
+    const { key } = await benchKey(tollgateServer.url);
+    const sdk = { ...json(key.apiKeyString), "ai-language-model-id": "openai/gpt-4o-mini" };
+    const prompt = JSON.stringify({ prompt: [{ role: "user", content: [{ type: "text", text: "Say hello." }] }] });
+    ways.push({ name: "tollgate, AI SDK protocol", server: tollgateServer, path: "/v4/ai/language-model", headers: sdk, body: prompt, stream: prompt, streamHeaders: { ...sdk, "ai-language-model-streaming": "true" } });
+  }
   for (const w of ways) {
-    const check = await fetch(`${w.server.url}/v1/chat/completions`, { method: "POST", headers: w.headers, body: w.body });
+    const check = await fetch(`${w.server.url}${w.path ?? "/v1/chat/completions"}`, { method: "POST", headers: w.headers, body: w.body });
     if (check.status !== 200) throw new Error(`${w.name}: ${check.status} ${await check.text()}`);
   }
 
-  const figs = await compareAll(ways.map((w) => ({ server: w.server, path: "/v1/chat/completions", body: () => w.body, headers: w.headers })));
+  const figs = await compareAll(ways.map((w) => ({ server: w.server, path: w.path ?? "/v1/chat/completions", body: () => w.body, headers: w.headers })));
   const [base, bare, , measured] = figs as [Figures, Figures, Figures, Figures];
   const ms = (v: number) => `${v.toFixed(2).padStart(6)} ms`;
   const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${ms(f.p50)}   p99 ${ms(f.p99)}`;
@@ -469,7 +489,7 @@ async function gatewayMain() {
     for (let i = 0; i < SEQUENTIAL + Math.min(200, SEQUENTIAL); i++) {
       for (const [j, w] of ways.entries()) {
         if (stream && w.stream === null) continue;
-        const t = await timed(`${w.server.url}/v1/chat/completions`, w.headers, stream ? w.stream! : w.body);
+        const t = await timed(`${w.server.url}${w.path ?? "/v1/chat/completions"}`, stream ? (w.streamHeaders ?? w.headers) : w.headers, stream ? w.stream! : w.body);
         if (i >= Math.min(200, SEQUENTIAL)) out[j]!.push(t[pick]); // after a warm-up
       }
     }
