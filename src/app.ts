@@ -30,8 +30,10 @@ const TARGET_TEXT: Record<string, string> = {
 
 /** Builds the HTTP application from its dependencies; starts nothing. */
 export function createApp(deps: Deps): App {
-  // Request ids: unique per process start and sortable within it; no randomness needed per request.
-  const idPrefix = `req_${randomUUID().slice(0, 8)}`;
+  // Request ids: 64 random bits per process start and a counter, sortable within a start; no
+  // randomness needed per request. A gateway request's id is also its usage record's (unique per
+  // team): the answer's `x-request-id`, the log line and the usage row name it alike.
+  const idPrefix = `req_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
   let seq = 0;
   const requestId = (c: Context): string => {
     let id = c.get("requestId") as string | undefined;

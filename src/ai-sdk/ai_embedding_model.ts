@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/context.js";
@@ -66,7 +65,7 @@ export async function handleEmbeddingModel(c: Context<AppEnv>, deps: DataPlaneDe
   if (dimensions !== undefined && !(typeof dimensions === "number" && Number.isInteger(dimensions) && dimensions > 0)) {
     throw badRequest("`dimensions` must be a positive integer.", [{ path: "dimensions", message: "positive integer" }]);
   }
-  const requestId = `req_${randomUUID()}`;
+  const requestId = deps.requestId(c); // also the answer's x-request-id and the log line's id
   // Embeddings produce no output tokens: the worst case is the values' text.
   const input = { values };
   const meter: Meter = { metering, requestId, input, estimate: () => worstCaseOf(input, 0), endUser: gateway.user, tags: gateway.tags };

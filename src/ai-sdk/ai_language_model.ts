@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4Usage } from "@ai-sdk/provider";
 import type { Context } from "hono";
@@ -96,6 +95,7 @@ export { MAX_BODY_BYTES };
 
 /** The answer's headers: the generation id and the model called. */
 export const answerHeaders = (requestId: string, target: Target, extra: Record<string, string> = {}) => ({
+  "x-request-id": requestId,
   "x-tollgate-request-id": requestId,
   "x-tollgate-model": target.model,
   ...extra,
@@ -108,7 +108,7 @@ export async function handleLanguageModel(c: Context<AppEnv>, deps: DataPlaneDep
   const streaming = c.req.header("ai-language-model-streaming") === "true";
   const { body, gateway } = parseBody(await readBodyText(c), modelId);
   const options = decodeCallOptions(body, spec) as unknown as LanguageModelV4CallOptions;
-  const requestId = `req_${randomUUID()}`;
+  const requestId = deps.requestId(c); // also the answer's x-request-id and the log line's id
   const wantsRaw = options.includeRawChunks === true;
   // The call's input as it came (file data as base64 text): what the provider reads.
   const input = { prompt: body.prompt, tools: body.tools, responseFormat: body.responseFormat };

@@ -141,17 +141,24 @@ export class DataPlane {
     if (route) this.app.openAPIRegistry.registerPath(route);
     this.routes.push({ method, path });
     const { deps, logRequest } = this.opts;
+    // Every answer names the request's id (the usage record's, for a metered call), errors included.
+    const named = (c: Context<AppEnv>, res: Response): Response => {
+      try {
+        if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", deps.requestId(c));
+      } catch {} // a Response whose headers are immutable (none of ours) keeps them
+      return res;
+    };
     this.lane.on(
       method,
       path,
       logRequest
         ? async (c) => {
             const started = performance.now();
-            const res = await handle(c, deps);
+            const res = named(c, await handle(c, deps));
             logRequest(c, res, started);
             return res;
           }
-        : (c) => handle(c, deps),
+        : async (c) => named(c, await handle(c, deps)),
     );
   }
 

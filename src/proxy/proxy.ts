@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
@@ -204,7 +203,8 @@ export class GatewayProxy {
     handoff: { stream: boolean },
   ): Promise<Response> {
     const clientSignal = c.req.raw.signal;
-    const requestId = `req_${randomUUID()}`;
+    // The request's one id: its answer's x-request-id, its log line and its usage record.
+    const requestId = this.deps.requestId(c);
     let auth: Authorized | null = first;
     let lastFailure: Response | ApiError | null = null;
     let refusal: unknown = null;
@@ -465,9 +465,12 @@ function answerHeaders(res: IncomingMessage, call: Call): Record<string, string>
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (!PASSED_HEADERS.test(raw[i]!)) continue;
-    const k = raw[i]!.toLowerCase();
+    let k = raw[i]!.toLowerCase();
+    // The answer's x-request-id is Tollgate's (the usage record's); the provider's goes on beside it.
+    if (k === "x-request-id") k = "x-upstream-request-id";
     headers[k] = headers[k] === undefined ? raw[i + 1]! : `${headers[k]}, ${raw[i + 1]}`;
   }
+  headers["x-request-id"] = call.requestId;
   headers["x-tollgate-request-id"] = call.requestId;
   headers["x-tollgate-model"] = call.model;
   return headers;
