@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { executePrepared, type Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
@@ -228,7 +228,7 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
       roll as (
         insert into usage_rollups as u (team_id, hour_start, key_id, model, project_id, user_id, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens,
                                         cache_read_tokens, cache_write_tokens, reasoning_tokens)
-        select team_id, (${now}::bigint / 3600000) * 3600000, coalesce(key_id, ''), model, coalesce(project_id, ''), coalesce(user_id, ''),
+        select team_id, ${hourStartSql(now)}, coalesce(key_id, ''), model, coalesce(project_id, ''), coalesce(user_id, ''),
                count(*), least(coalesce(sum(cost_micros) filter (where not byok), 0), ${MAX_COUNTER_MICROS}::bigint),
                least(coalesce(sum(cost_micros) filter (where byok), 0), ${MAX_COUNTER_MICROS}::bigint),
                coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
@@ -247,7 +247,7 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
       roll_team as (
         insert into usage_rollups_team as u (team_id, hour_start, model, requests, cost_micros, byok_cost_micros, input_tokens, output_tokens,
                                              cache_read_tokens, cache_write_tokens, reasoning_tokens)
-        select team_id, (${now}::bigint / 3600000) * 3600000, model,
+        select team_id, ${hourStartSql(now)}, model,
                count(*), least(coalesce(sum(cost_micros) filter (where not byok), 0), ${MAX_COUNTER_MICROS}::bigint),
                least(coalesce(sum(cost_micros) filter (where byok), 0), ${MAX_COUNTER_MICROS}::bigint),
                coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
@@ -339,24 +339,45 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
                 from t) as budgets`;
 }
 
+/** `now` as the statement's parameter; or (property tests) an expression, e.g. a column of generated instants. */
+const nowSql = (now: number | SQL) => (typeof now === "number" ? sql`${now}::bigint` : now);
+
+/**
+ * `now` floored to a multiple of `step` after `offset` (ms), as `floorTo` in period.ts: Postgres's
+ * `/` and `%` truncate toward zero, so `(now / step) * step` would round instants before
+ * `offset` up, into the next period.
+ */
+const floorSql = (now: SQL, step: number, offset = 0) => {
+  const s = sql.raw(String(step));
+  const shifted = offset === 0 ? now : sql`(${now} - ${sql.raw(String(offset))})`;
+  return sql`(${now} - (${shifted} % ${s} + ${s}) % ${s})`;
+};
+
+/** The start of the UTC hour holding `now`: the rollups' `hour_start`. */
+export function hourStartSql(now: number | SQL) {
+  return floorSql(nowSql(now), 3600000);
+}
+
 /**
  * `currentPeriod()` in SQL, over columns `refresh_period` and `period_anchor`: daily 00:00 UTC,
  * weekly Monday 00:00 UTC (1970-01-05 was a Monday), monthly the 1st 00:00 UTC, none from the
- * anchor. A property test holds the two to the same answers.
+ * anchor. test/quotas/period.property.test.ts holds the two to the same answers.
  */
-export function periodStartSql(now: number) {
+export function periodStartSql(now: number | SQL) {
+  const n = nowSql(now);
   return sql`case refresh_period
-    when 'daily' then (${now}::bigint / 86400000) * 86400000
-    when 'weekly' then ((${now}::bigint - 345600000) / 604800000) * 604800000 + 345600000
-    when 'monthly' then (extract(epoch from date_trunc('month', to_timestamp(${now}::bigint / 1000.0) at time zone 'UTC')) * 1000)::bigint
+    when 'daily' then ${floorSql(n, 86400000)}
+    when 'weekly' then ${floorSql(n, 604800000, 345600000)}
+    when 'monthly' then (extract(epoch from date_trunc('month', to_timestamp(${n} / 1000.0) at time zone 'UTC')) * 1000)::bigint
     else period_anchor end`;
 }
 
-export function periodEndSql(now: number) {
+export function periodEndSql(now: number | SQL) {
+  const n = nowSql(now);
   return sql`case refresh_period
-    when 'daily' then (${now}::bigint / 86400000) * 86400000 + 86400000
-    when 'weekly' then ((${now}::bigint - 345600000) / 604800000) * 604800000 + 345600000 + 604800000
-    when 'monthly' then (extract(epoch from date_trunc('month', to_timestamp(${now}::bigint / 1000.0) at time zone 'UTC') + interval '1 month') * 1000)::bigint
+    when 'daily' then ${floorSql(n, 86400000)} + 86400000
+    when 'weekly' then ${floorSql(n, 604800000, 345600000)} + 604800000
+    when 'monthly' then (extract(epoch from date_trunc('month', to_timestamp(${n} / 1000.0) at time zone 'UTC') + interval '1 month') * 1000)::bigint
     else null end`;
 }
 

@@ -83,16 +83,21 @@ export function stateOf(entity: Entity, budget: Budget, counter: Counter | undef
   };
 }
 
+/** Projects and users fall back to their team's default budget (`*`); keys and the team do not. */
+const hasDefault = (e: Entity) => e.scopeType === "project" || e.scopeType === "user";
+
 /**
  * For each entity, the budget that applies: its own (unless archived), else the team's default
  * for its kind (`*`, projects and users), else its own archived budget (spend keeps being
- * counted, so restoring an archived budget restores its spend; it is not enforced).
+ * counted, so restoring an archived budget restores its spend; it is not enforced). The same
+ * choice as the usage statement's `pick` and the gateway cache's `plan()`
+ * (test/quotas/budgets-in-scope.property.test.ts).
  */
 export function pickBudgets(entities: Entity[], rows: Budget[]): { entity: Entity; budget: Budget }[] {
   const out: { entity: Entity; budget: Budget }[] = [];
   for (const e of entities) {
     const own = rows.find((b) => b.scopeType === e.scopeType && b.scopeId === e.scopeId);
-    const dflt = rows.find((b) => b.scopeType === e.scopeType && b.scopeId === DEFAULT_SCOPE_ID && !b.archived);
+    const dflt = hasDefault(e) ? rows.find((b) => b.scopeType === e.scopeType && b.scopeId === DEFAULT_SCOPE_ID && !b.archived) : undefined;
     const budget = own && !own.archived ? own : (dflt ?? own);
     if (budget) out.push({ entity: e, budget });
   }
@@ -111,7 +116,7 @@ export async function loadBudgetsInScope(db: Db, s: Subject): Promise<{ entity: 
         eq(budgets.teamId, s.teamId),
         or(
           ...entities.map((e) =>
-            and(eq(budgets.scopeType, e.scopeType), inArray(budgets.scopeId, e.scopeType === "project" || e.scopeType === "user" ? [e.scopeId, DEFAULT_SCOPE_ID] : [e.scopeId])),
+            and(eq(budgets.scopeType, e.scopeType), inArray(budgets.scopeId, hasDefault(e) ? [e.scopeId, DEFAULT_SCOPE_ID] : [e.scopeId])),
           ),
         ),
       ),

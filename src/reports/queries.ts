@@ -31,13 +31,19 @@ const EVENT_COLUMN: Record<Dimension, SQL> = {
   tag: sql.raw("t.tag"),
 };
 
-/** The start (ms, UTC) of the hour, day or month holding `column` (ms). */
-function bucketSql(g: Granularity, column = "hour_start"): SQL {
+/** `column` floored to a multiple of `step` (Postgres's `/` and `%` truncate toward zero). */
+const floorTo = (column: string, step: number) => `(${column} - (${column} % ${step} + ${step}) % ${step})`;
+
+/**
+ * The start (ms, UTC) of the hour, day or month holding `column` (ms): for a day or a month, the
+ * start of the daily or monthly budget period holding it (test/quotas/period.property.test.ts).
+ */
+export function bucketSql(g: Granularity, column = "hour_start"): SQL {
   switch (g) {
     case "hour":
-      return sql.raw(column === "hour_start" ? column : `(${column} / 3600000) * 3600000`);
+      return sql.raw(column === "hour_start" ? column : floorTo(column, 3600000));
     case "day":
-      return sql.raw(`(${column} / 86400000) * 86400000`);
+      return sql.raw(floorTo(column, 86400000));
     case "month":
       return sql.raw(`(extract(epoch from date_trunc('month', to_timestamp(${column} / 1000.0) at time zone 'UTC')) * 1000)::bigint`);
   }
