@@ -5,7 +5,7 @@ import { principalResolver } from "./http/auth.js";
 import { bodyLimiter, requestHeaders } from "./http/body-limit.js";
 import { DataPlane } from "./http/data-plane.js";
 import type { App, AppEnv, Deps } from "./http/context.js";
-import { ApiError, apiErrorOf } from "./http/errors.js";
+import { ApiError, apiErrorOf, errorOfStatus } from "./http/errors.js";
 import { zodParams } from "./http/zod-params.js";
 import { idempotency } from "./http/idempotency.js";
 import { rejectUnstorableText } from "./http/text-guard.js";
@@ -52,23 +52,17 @@ export function createApp(deps: Deps): App {
   const render = (c: Context, err: ApiError) => {
     c.header("x-request-id", requestId(c));
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    // The client has gone: nobody reads this answer; its status is for the request log.
+    if (err.status === 499) return new Response(null, { status: err.status, headers: { "x-request-id": requestId(c) } });
     return c.json(err.toBody(), err.status);
   };
 
+  /** Any HTTPException (hono's, a middleware's) answers its own status, with that status's code. */
   const onError: ErrorHandler<AppEnv> = (err, c) => {
     if (err instanceof ApiError) return render(c, err);
     if (err instanceof HTTPException) {
-      if (err.status === 413) return render(c, new ApiError(413, "payload_too_large", "Request body too large."));
-      if (err.status === 400) {
-        const malformed = /json/i.test(err.message) || /content-type/i.test(err.message);
-        return render(
-          c,
-          new ApiError(400, "bad_request", malformed ? `Invalid request body: ${err.message}` : err.message || "Bad request."),
-        );
-      }
-      if (err.status === 415) return render(c, new ApiError(400, "bad_request", "Content-Type must be application/json."));
-      if (err.status === 401) return render(c, new ApiError(401, "unauthorized", err.message || "Unauthorized."));
-      return render(c, new ApiError(400, "bad_request", err.message || "Bad request."));
+      const malformed = err.status === 400 && (/json/i.test(err.message) || /content-type/i.test(err.message));
+      return render(c, errorOfStatus(err.status, malformed ? `Invalid request body: ${err.message}` : err.message));
     }
     return render(c, apiErrorOf(err, deps.log, c.req.path));
   };
@@ -76,7 +70,7 @@ export function createApp(deps: Deps): App {
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
-        const err = new ApiError(400, "bad_request", TARGET_TEXT[result.target] ?? "Invalid request.", {
+        const err = new ApiError("bad_request", TARGET_TEXT[result.target] ?? "Invalid request.", {
           params: zodParams(result.error.issues as never),
         });
         return render(c, err);
@@ -93,7 +87,7 @@ export function createApp(deps: Deps): App {
       status: res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
-  const tooLarge = (c: Context) => render(c, new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
+  const tooLarge = (c: Context) => render(c, new ApiError("payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`));
   const limit = bodyLimiter(MAX_BODY_BYTES, tooLarge);
   const oidc = createOidc(deps);
   const principal = principalResolver(deps, { external: oidc.external });
@@ -139,10 +133,10 @@ export function createApp(deps: Deps): App {
     if (allowed.length > 0) {
       return render(
         c,
-        new ApiError(405, "method_not_allowed", `${c.req.method} is not supported on ${c.req.path}.`, { allowed }, { allow: allowed.join(", ") }),
+        new ApiError("method_not_allowed", `${c.req.method} is not supported on ${c.req.path}.`, { allowed }, { allow: allowed.join(", ") }),
       );
     }
-    return render(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`));
+    return render(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`));
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerToken", {

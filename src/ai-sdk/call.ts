@@ -290,7 +290,6 @@ async function resolveTarget(deps: DataPlaneDeps, auth: Authorized, gateway: Gat
   if (provider.apiKey || provider.keyless) credentials.push({ apiKey: provider.apiKey, byok: false });
   if (credentials.length === 0) {
     throw new ApiError(
-      400,
       "provider_not_configured",
       `No credential for provider '${providerName}': pass one in providerOptions.gateway.byok, add one for the team (POST /v1/ai-gateway/byok), or set ${envPrefix(providerName)}_API_KEY on the Tollgate server.`,
     );
@@ -301,23 +300,23 @@ async function resolveTarget(deps: DataPlaneDeps, auth: Authorized, gateway: Gat
 /** A provider call's failure as the answer to give. */
 export function providerError(target: Pick<Target, "provider" | "model">, err: unknown, timedOut: boolean, clientGone: boolean): ApiError {
   const name = target.provider.name;
-  if (timedOut) return new ApiError(504, "upstream_timeout", `${name} did not answer within the upstream timeout.`);
-  if (clientGone) return new ApiError(499 as 400, "bad_request", "The client closed the request.");
+  if (timedOut) return new ApiError("upstream_timeout", `${name} did not answer within the upstream timeout.`);
+  if (clientGone) return new ApiError("client_closed_request", "The client closed the request.");
   if (err instanceof ApiError) return err;
   if (APICallError.isInstance(err)) {
     const s = err.statusCode;
     const detail = err.message.slice(0, 500);
-    if (s === undefined) return new ApiError(502, "upstream_unavailable", `Could not reach ${name} at ${target.provider.baseUrl}: ${detail}`);
-    if (s === 429) return new ApiError(429, "rate_limit_exceeded", `${name} rate-limited the request: ${detail}`, {}, retryAfter(err));
-    if (s === 401 || s === 403) return new ApiError(502, "upstream_unavailable", `${name} refused the provider credential (${s}): ${detail}`);
+    if (s === undefined) return new ApiError("upstream_unavailable", `Could not reach ${name} at ${target.provider.baseUrl}: ${detail}`);
+    if (s === 429) return new ApiError("rate_limit_exceeded", `${name} rate-limited the request: ${detail}`, {}, retryAfter(err));
+    if (s === 401 || s === 403) return new ApiError("upstream_unavailable", `${name} refused the provider credential (${s}): ${detail}`);
     if (s === 404) return modelNotFound(target.model, `${name} does not know the model '${target.model}': ${detail}`);
-    if (s >= 500) return new ApiError(502, "upstream_unavailable", `${name} failed (${s}): ${detail}`);
-    return new ApiError(400, "bad_request", `${name} refused the request (${s}): ${detail}`);
+    if (s >= 500) return new ApiError("upstream_unavailable", `${name} failed (${s}): ${detail}`);
+    return new ApiError("bad_request", `${name} refused the request (${s}): ${detail}`);
   }
   // The AI SDK's own errors (an invalid prompt, an unsupported feature, a malformed option) are the caller's.
-  if (err instanceof Error && /^AI_/.test(err.name)) return new ApiError(400, "bad_request", err.message.slice(0, 1000));
+  if (err instanceof Error && /^AI_/.test(err.name)) return new ApiError("bad_request", err.message.slice(0, 1000));
   if (err instanceof Error && (err.name === "AbortError" || (err as { code?: string }).code === "ECONNREFUSED")) {
-    return new ApiError(502, "upstream_unavailable", `Could not reach ${name} at ${target.provider.baseUrl}.`);
+    return new ApiError("upstream_unavailable", `Could not reach ${name} at ${target.provider.baseUrl}.`);
   }
   throw err;
 }

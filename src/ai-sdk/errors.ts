@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ApiError } from "../http/errors.js";
+import { ApiError, ErrorCodeSchema } from "../http/errors.js";
 
 /**
  * Errors in the AI SDK gateway protocol's shape, `{error:{message, type, param?, code?}, generationId?}`,
@@ -16,7 +16,7 @@ export const AiGatewayError = z
       message: z.string(),
       type: z.string().openapi({ example: "forbidden" }),
       param: z.unknown().optional(),
-      code: z.string().optional(),
+      code: ErrorCodeSchema.optional(),
     }),
     generationId: z.string().optional(),
   })
@@ -56,4 +56,4 @@ export function gatewayErrorResponse(err: ApiError, headers: Record<string, stri
 }
 
 /** 404 `model_not_found` with `param.modelId`. */
-export const modelNotFound = (modelId: string, message: string) => new ApiError(404, "not_found", message, { param: { modelId } });
+export const modelNotFound = (modelId: string, message: string) => new ApiError("not_found", message, { param: { modelId } });

@@ -23,7 +23,7 @@ export function registerAiSdk(app: App, dataPlane: DataPlane): Metering {
   const deps = dataPlane.deps;
   const metering = new Metering(deps);
   const limit = bodyLimiter(MAX_BODY_BYTES, () =>
-    gatewayErrorResponse(new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB.`)),
+    gatewayErrorResponse(new ApiError("payload_too_large", `Request body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB.`)),
   );
   const guard = (handle: (c: Context<AppEnv>) => Promise<Response>) => async (c: Context<AppEnv>) => {
     try {

@@ -57,7 +57,7 @@ export async function handleGeneration(c: Context<AppEnv>, deps: DataPlaneDeps):
     .where(and(eq(usageEvents.teamId, caller.teamId), eq(usageEvents.requestId, id)))
     .limit(1);
   const mine = row && (subject.keyId !== null ? row.keyId === subject.keyId : row.projectId === subject.projectId);
-  if (!row || !mine) throw new ApiError(404, "not_found", `No generation '${id.slice(0, 200)}' for this key (usage is recorded a moment after the answer).`);
+  if (!row || !mine) throw new ApiError("not_found", `No generation '${id.slice(0, 200)}' for this key (usage is recorded a moment after the answer).`);
   const cost = row.costMicros / 1e6;
   return c.json({
     data: {

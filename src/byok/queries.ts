@@ -30,7 +30,7 @@ export const ENCRYPTION_KEY_MISSING_TEXT =
 
 /** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
 export function requireKeyring(keyring: Keyring | null): Keyring {
-  if (!keyring) throw new ApiError(503, "encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
+  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
   return keyring;
 }
 

@@ -548,16 +548,13 @@ export interface components {
        */
       createdAt: number;
     };
+    /** @description Every error: `{"error": {"code", "message", ...}}`. Extra fields by code: `params` (a list of `{path, message}`) on a 400 `bad_request` for invalid input; `param` (one object) on the refusals the gateway contract shapes: 402 `quota_for_entity_exceeded` (`scope`, `quotaEntityId`, `limitAmount`, ...), 403 `forbidden` by a routing rule (`ruleId`, `reason`), 429 `rate_limit_exceeded` for a key's limit (`limit`, `remaining`, `resetAt`, `limitType`); `kind` and `chain` on 400 `rule_chain_invalid`; `allowed` on 405 `method_not_allowed`; `conflictingRuleId` on a rule's 409 `conflict`. */
     Error: {
       error: {
-        /**
-         * @description Stable snake_case error code.
-         * @example bad_request
-         */
-        code: string;
+        code: components["schemas"]["ErrorCode"];
         /** @example Invalid request body. */
         message: string;
-        /** @description Validation failures, one per offending field (400 bad_request only). */
+        /** @description Validation failures, one per offending field (400 `bad_request` only). */
         params?: {
             path: string;
             message: string;
@@ -565,6 +562,12 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    /**
+     * @description Stable snake_case error code; each has one HTTP status: `bad_request` (400), `rule_chain_invalid` (400), `provider_not_configured` (400), `unauthorized` (401), `quota_for_entity_exceeded` (402), `forbidden` (403), `not_found` (404), `method_not_allowed` (405), `conflict` (409), `idempotency_key_in_use` (409), `request_id_reused` (409), `payload_too_large` (413), `idempotency_key_reused` (422), `rate_limit_exceeded` (429), `client_closed_request` (499), `internal_error` (500), `upstream_unavailable` (502), `service_unavailable` (503), `encryption_key_missing` (503), `upstream_timeout` (504). `client_closed_request` is only logged: its client has gone.
+     * @example bad_request
+     * @enum {string}
+     */
+    ErrorCode: "bad_request" | "rule_chain_invalid" | "provider_not_configured" | "unauthorized" | "quota_for_entity_exceeded" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_in_use" | "request_id_reused" | "payload_too_large" | "idempotency_key_reused" | "rate_limit_exceeded" | "client_closed_request" | "internal_error" | "upstream_unavailable" | "service_unavailable" | "encryption_key_missing" | "upstream_timeout";
     CreateUserRequest: {
       /**
        * Format: email
@@ -1689,7 +1692,7 @@ export interface components {
         /** @example forbidden */
         type: string;
         param?: unknown;
-        code?: string;
+        code?: components["schemas"]["ErrorCode"];
       };
       generationId?: string;
     };
@@ -2855,7 +2858,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many reports from this client address (`rate_limited`); retry after `Retry-After` seconds. */
+      /** @description Too many reports from this client address (`rate_limit_exceeded`); retry after `Retry-After` seconds. */
       429: {
         headers: {
           /** @description Seconds until this address may report again. */

@@ -198,7 +198,7 @@ function answer(step: Step, caller: Caller, resolution: Resolution, quotas: Quot
   }
   const spent = quotas.exceeded;
   if (spent) {
-    throw new ApiError(402, "quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
+    throw new ApiError("quota_for_entity_exceeded", `The ${spent.entity.scopeType.replace("_", " ")} budget is spent for this period.`, {
       param: {
         scope: spent.entity.scopeType,
         quotaEntityId: quotaEntityId(spent.entity),
@@ -287,7 +287,7 @@ function resolveOrRefuse(rules: CompiledRules, model: string): Resolution {
   }
   if (resolution.denied) {
     throw modelRefused(
-      new ApiError(403, "forbidden", "Request denied by a routing rule.", {
+      new ApiError("forbidden", "Request denied by a routing rule.", {
         param: { ruleId: resolution.denied.ruleId, reason: resolution.denied.reason },
       }),
     );

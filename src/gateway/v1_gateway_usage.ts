@@ -102,7 +102,6 @@ export const gatewayUsage = dataPlaneRoute({
     }
     if (result.conflict) {
       throw new ApiError(
-        409,
         "request_id_reused",
         "This requestId was already reported with another key, cost or byok flag: give each gateway request its own requestId.",
       );

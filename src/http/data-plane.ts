@@ -66,7 +66,7 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T, acce
   if (unstorable.length > 0) throw badRequest(UNSTORABLE_MESSAGE, unstorable);
   if (accepted) return body as z.infer<T>;
   const result = schema.safeParse(body);
-  if (!result.success) throw new ApiError(400, "bad_request", "Invalid request body.", { params: zodParams(result.error.issues) });
+  if (!result.success) throw new ApiError("bad_request", "Invalid request body.", { params: zodParams(result.error.issues) });
   return result.data;
 }
 

@@ -87,12 +87,12 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)))
       .limit(1);
-    if (!prior) throw new ApiError(409, "idempotency_key_in_use", "Retry: a request with this Idempotency-Key just finished.");
+    if (!prior) throw new ApiError("idempotency_key_in_use", "Retry: a request with this Idempotency-Key just finished.");
     if (prior.requestHash !== requestHash) {
-      throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
+      throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
     }
     if (prior.status === null) {
-      throw new ApiError(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed.");
+      throw new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed.");
     }
     let body: string | null = null;
     if (prior.status !== 204 && prior.body !== null) {
@@ -100,7 +100,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
         body = replayKeyring(bearerCredential(c.req.header("authorization")), principal, key).open(prior.body, aad);
       } catch (err) {
         if (!(err instanceof KeyringError)) throw err;
-        throw new ApiError(409, "idempotency_key_in_use", "This Idempotency-Key was used with another credential of yours: use a new key.");
+        throw new ApiError("idempotency_key_in_use", "This Idempotency-Key was used with another credential of yours: use a new key.");
       }
     }
     return new Response(body, {

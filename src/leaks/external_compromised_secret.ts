@@ -52,7 +52,7 @@ export const route = createRoute({
   responses: {
     202: json(CompromisedSecretResponse, "Received (whether or not the key exists)."),
     ...errorResponses(400, 413),
-    429: errorResponse("Too many reports from this client address (`rate_limited`); retry after `Retry-After` seconds.", RETRY_AFTER),
+    429: errorResponse("Too many reports from this client address (`rate_limit_exceeded`); retry after `Retry-After` seconds.", RETRY_AFTER),
   },
 });
 
@@ -69,7 +69,7 @@ function rateLimit(config: Config): MiddlewareHandler<AppEnv> {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new ApiError(429, "rate_limited", `Too many reports from this address; retry in ${seconds} s.`, {}, { "retry-after": String(seconds) });
+      throw new ApiError("rate_limit_exceeded", `Too many reports from this address; retry in ${seconds} s.`, {}, { "retry-after": String(seconds) });
     }
     await next();
   };

@@ -80,7 +80,7 @@ export const route = createRoute({
 function verifySignature(config: Config): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const keys = config.githubSecretScanningKeys;
-    if (!keys) throw new ApiError(404, "not_found", "GitHub secret scanning is not configured on this instance.");
+    if (!keys) throw new ApiError("not_found", "GitHub secret scanning is not configured on this instance.");
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const ok = verifyGithubSignature(raw, c.req.header(GITHUB_KEY_IDENTIFIER_HEADER), c.req.header(GITHUB_KEY_SIGNATURE_HEADER), keys);
     if (!ok) throw unauthorized("Missing or invalid GitHub-Public-Key-Identifier / GitHub-Public-Key-Signature.");

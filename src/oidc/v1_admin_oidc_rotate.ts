@@ -65,7 +65,7 @@ export const registerRotateOidcKey = (app: App) =>
       });
       return c.json({ kid: rotated.kid, retiredKids: rotated.retired, revokedKids: rotated.revoked }, 200);
     } catch (err) {
-      if (err instanceof SigningUnavailableError) throw new ApiError(503, "encryption_key_missing", err.message);
+      if (err instanceof SigningUnavailableError) throw new ApiError("encryption_key_missing", err.message);
       throw err;
     }
   });

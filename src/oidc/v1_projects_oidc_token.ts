@@ -103,7 +103,7 @@ export const registerCreateOidcToken = (app: App) =>
         now,
       );
     } catch (err) {
-      if (err instanceof SigningUnavailableError) throw new ApiError(503, "encryption_key_missing", err.message);
+      if (err instanceof SigningUnavailableError) throw new ApiError("encryption_key_missing", err.message);
       throw err;
     }
     await writeAudit(db, {

@@ -56,7 +56,7 @@ export function registerOpsRoutes(app: App, deps: Deps, render: (c: Context, err
   app.get("/docs", (c) => c.html(DOCS_HTML));
   app.get("/docs/:file", (c) => {
     const asset = assets(c.req.param("file"));
-    if (!asset) return render(c, new ApiError(404, "not_found", `No route for GET ${c.req.path}.`));
+    if (!asset) return render(c, new ApiError("not_found", `No route for GET ${c.req.path}.`));
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=86400" });
   });
 }

@@ -79,7 +79,7 @@ export class GatewayProxy {
   constructor(private readonly deps: DataPlaneDeps) {
     this.metering = new Metering(deps);
     const tooLarge = (api: ProviderApi) => () =>
-      errorResponse(api, new ApiError(413, "payload_too_large", `Request body is over ${MAX_PROXY_BODY_BYTES / 1024 / 1024} MiB.`));
+      errorResponse(api, new ApiError("payload_too_large", `Request body is over ${MAX_PROXY_BODY_BYTES / 1024 / 1024} MiB.`));
     this.limits = { openai: bodyLimiter(MAX_PROXY_BODY_BYTES, tooLarge("openai")), anthropic: bodyLimiter(MAX_PROXY_BODY_BYTES, tooLarge("anthropic")) };
   }
 
@@ -152,7 +152,6 @@ export class GatewayProxy {
     const byok = typeof byokKey === "string" && byokKey.length > 0 ? byokKey : null;
     if (!byok && !provider.apiKey && !provider.keyless) {
       throw new ApiError(
-        400,
         "provider_not_configured",
         `No credential for provider '${providerName}': add one for the team (POST /v1/ai-gateway/byok) or set ${envPrefix(providerName)}_API_KEY on the Tollgate server.`,
       );
@@ -388,11 +387,11 @@ export class GatewayProxy {
 
   private upstreamError(call: Call, err: unknown, timedOut: boolean, clientGone: boolean): ApiError {
     if (timedOut) {
-      return new ApiError(504, "upstream_timeout", `${call.provider.name} did not answer within ${this.deps.config.upstreamTimeoutMs} ms.`);
+      return new ApiError("upstream_timeout", `${call.provider.name} did not answer within ${this.deps.config.upstreamTimeoutMs} ms.`);
     }
-    if (clientGone) return new ApiError(499 as 400, "bad_request", "The client closed the request.");
+    if (clientGone) return new ApiError("client_closed_request", "The client closed the request.");
     const e = err as { code?: string; message?: string };
-    return new ApiError(502, "upstream_unavailable", `Could not reach ${call.provider.name} at ${call.provider.baseUrl} (${e.code ?? e.message}).`);
+    return new ApiError("upstream_unavailable", `Could not reach ${call.provider.name} at ${call.provider.baseUrl} (${e.code ?? e.message}).`);
   }
 }
 

@@ -100,7 +100,6 @@ export type Reservation = {
 /** 402 for a request whose worst case does not fit in a hard budget. */
 export function worstCaseError(entity: Entity, budget: Budget, micros: number, spent: number | null): ApiError {
   return new ApiError(
-    402,
     "quota_for_entity_exceeded",
     `This request's worst case ($${microsToDollars(micros)}: its input and the most output it may produce) does not fit in what is left of the ${entity.scopeType.replace("_", " ")}'s hard budget.`,
     {

@@ -5,7 +5,6 @@ import type { Refusal } from "./limits.js";
 export function rateLimitError(r: Refusal): ApiError {
   const what = r.kind === "requestsPerMinute" ? "requests" : "tokens";
   return new ApiError(
-    429,
     "rate_limit_exceeded",
     `This API key is over its limit of ${r.limit} ${what} per minute. Retry after ${r.retryAfterS} s.`,
     { param: { limit: r.limit, remaining: r.remaining, resetAt: r.resetAt, limitType: r.kind } },

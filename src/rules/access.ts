@@ -27,12 +27,12 @@ function chainText(err: RuleChainInvalidError): string {
  */
 export function ruleChainError(err: RuleChainInvalidError): ApiError {
   const text = chainText(err);
-  return new ApiError(400, "rule_chain_invalid", text[0]!.toUpperCase() + text.slice(1), { kind: err.kind, chain: [...err.chain] });
+  return new ApiError("rule_chain_invalid", text[0]!.toUpperCase() + text.slice(1), { kind: err.kind, chain: [...err.chain] });
 }
 
 /** The same error for a write refused because it would break the team's rules. */
 export function ruleChainWriteError(err: RuleChainInvalidError): ApiError {
-  return new ApiError(400, "rule_chain_invalid", `This change would break the team's enabled rules: ${chainText(err)}`, {
+  return new ApiError("rule_chain_invalid", `This change would break the team's enabled rules: ${chainText(err)}`, {
     kind: err.kind,
     chain: [...err.chain],
   });
@@ -98,7 +98,6 @@ export async function rethrowEnabledConflict(db: Db, err: unknown, teamId: strin
     .where(and(eq(rules.teamId, teamId), eq(rules.matchModel, matchModel), eq(rules.enabled, true)))
     .limit(1);
   throw new ApiError(
-    409,
     "conflict",
     `An enabled rule${holder ? ` (${holder.id})` : ""} already matches '${matchModel}': disable or delete it first.`,
     holder ? { conflictingRuleId: holder.id } : {},

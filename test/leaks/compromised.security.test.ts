@@ -105,7 +105,7 @@ describe("POST /external/compromised_secret: no oracle", () => {
 });
 
 describe("POST /external/compromised_secret: rate limit per client address", () => {
-  it("past the limit: 429 rate_limited with Retry-After, and the key is not touched", async () => {
+  it("past the limit: 429 rate_limit_exceeded with Retry-After, and the key is not touched", async () => {
     const team = await createTeamFx();
     const key = await createKeyFx(team);
     const app = await leakApp({ compromisedRateLimitPerMinute: 3 });
@@ -114,7 +114,7 @@ describe("POST /external/compromised_secret: rate limit per client address", () 
 
     const r = await report(app, key.apiKeyString, ip);
     expect(r.status).toBe(429);
-    expect(r.body.error.code).toBe("rate_limited");
+    expect(r.body.error.code).toBe("rate_limit_exceeded");
     expect(r.body.error.message).toMatch(/retry/i);
     const retryAfter = Number(r.headers.get("retry-after"));
     expect(Number.isInteger(retryAfter)).toBe(true);
