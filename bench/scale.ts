@@ -14,7 +14,7 @@
  * The seed is resumable: a second run only adds what is missing. Machines here are noisy: the
  * ratios within one run are what counts.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
@@ -25,7 +25,8 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { encodeTime } from "ulidx";
 import { usageIdBound } from "../src/reports/retention.js";
-import { freePort, percentile } from "./lib.js";
+import { spawnServer, type SpawnedServer } from "../scripts/lib/spawn-server.js";
+import { percentile } from "./lib.js";
 
 export type ScaleArgs = {
   keys: number;
@@ -168,29 +169,12 @@ async function seed(sql: postgres.Sql, a: ScaleArgs, ownerId: string, now: numbe
   );
 }
 
-type Server = { url: string; child: ChildProcess; startMs: number };
-
-async function start(script: string, env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 3000; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child, startMs: performance.now() - t0 };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${script} did not start`);
-}
-
-async function stop(s: Server) {
-  s.child.kill("SIGTERM");
-  await new Promise((r) => s.child.once("exit", r));
+/** A server in its own process, once /healthz answers (scripts/lib/spawn-server.ts): Tollgate, or `script` (the bare-Hono ceiling). */
+async function start(env: Record<string, string>, script?: string): Promise<SpawnedServer> {
+  const command = script ? { command: () => [process.execPath, "--import", "tsx", script] } : {};
+  const server = await spawnServer({ ...env, NODE_ENV: "production" }, { ...command, echoStderr: true });
+  children.push(server.child);
+  return server;
 }
 
 const rssMb = (pid: number | undefined) => {
@@ -299,12 +283,12 @@ export async function runScale(a: ScaleArgs): Promise<void> {
   const lines: string[] = [];
   try {
     // Migrate (a first start), then seed what is missing.
-    await stop(await start("src/main.ts", env));
+    await (await start(env)).stop();
     const steps = [...new Set(a.steps.filter((s) => s <= a.keys).concat(a.keys))].sort((x, y) => x - y);
-    const bare = await start("bench/bare-server.ts", {});
+    const bare = await start({}, "bench/bare-server.ts");
     for (const keys of steps) {
       await seed(sql, { ...a, keys }, ownerId, now);
-      const server = await start("src/main.ts", env);
+      const server = await start(env);
       const authorizeUrl = `${server.url}/v1/gateway/authorize`;
       const body = (i: number) => JSON.stringify({ credential: credential(i), model: "openai/gpt-5-mini" });
 
@@ -376,7 +360,7 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       }
       reportMs.sort((x, y) => x - y);
 
-      await stop(server);
+      await server.stop();
       const f = (v: number) => v.toFixed(2);
       const line =
         `| ${keys.toLocaleString("en")} | ${(server.startMs / 1000).toFixed(2)} s | ${f(percentile(firstTouch, 50))} / ${f(percentile(firstTouch, 99))} ms | ` +
@@ -390,7 +374,7 @@ export async function runScale(a: ScaleArgs): Promise<void> {
           ` yearly report ${f(reportMs[0]!)}..${f(reportMs[6]!)} ms, median ${f(reportMs[3]!)} ms`,
       );
     }
-    await stop(bare);
+    await bare.stop();
 
     // Retention over the seeded rows: the reports older than 30 days, in batches of 5,000.
     const { deleteUsageBatch } = await import("../src/reports/queries.js");

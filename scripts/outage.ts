@@ -15,7 +15,8 @@ import { execSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startTcpProxy, throughProxy, type TcpProxy } from "../test/helpers/tcp-proxy.js";
-import { ADMIN, GATEWAY, keyOn, startServer } from "../test/ops/server-process.js";
+import { ADMIN, GATEWAY, keyOn } from "../test/ops/server-process.js";
+import { spawnServer } from "./lib/spawn-server.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,7 +36,7 @@ async function main() {
   let proxy: TcpProxy | undefined;
   if (!args.restart) proxy = await startTcpProxy(hostPort(DATABASE_URL!));
   const url = proxy ? throughProxy(DATABASE_URL!, proxy) : DATABASE_URL!;
-  const server = await startServer({ DATABASE_URL: url, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_GATEWAY_TOKEN: GATEWAY });
+  const server = await spawnServer({ DATABASE_URL: url, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_GATEWAY_TOKEN: GATEWAY });
   const direct = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 1, backoff: () => 0.02 });
   try {
     const { keyId, credential } = await keyOn(server.url);

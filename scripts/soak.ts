@@ -12,7 +12,8 @@
  * (heap used after a GC-independent floor, so the sawtooth of garbage collection does not count).
  */
 import { parseArgs } from "node:util";
-import { ADMIN, GATEWAY, api, freshDataDir, keyOn, startServer } from "../test/ops/server-process.js";
+import { ADMIN, GATEWAY, api, freshDataDir, keyOn } from "../test/ops/server-process.js";
+import { spawnServer } from "./lib/spawn-server.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,7 +30,7 @@ async function main() {
   const env: Record<string, string> = { TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_GATEWAY_TOKEN: GATEWAY };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   else env.TOLLGATE_DATA_DIR = freshDataDir();
-  const server = await startServer(env);
+  const server = await spawnServer(env);
   const pid = server.child.pid!;
   let died = false;
   void server.exited.then((code) => {

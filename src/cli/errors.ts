@@ -25,3 +25,13 @@ export class ApiRefusal extends Error {
 export class CliFailure extends Error {
   readonly exitCode = EXIT_API;
 }
+
+/**
+ * A server-side verb that has already said why on stderr, in the same words as its npm script
+ * (`npm start`, `npm run db:migrate`, …): exit with `exitCode`, printing nothing more.
+ */
+export class AlreadySaid extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

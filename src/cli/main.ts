@@ -3,7 +3,7 @@
  * by the API (its envelope's message, no stack trace) or server unreachable, 2 bad usage.
  */
 import { CommanderError } from "commander";
-import { ApiRefusal, CliFailure, EXIT_API, EXIT_USAGE, UsageError } from "./errors.js";
+import { AlreadySaid, ApiRefusal, CliFailure, EXIT_API, EXIT_USAGE, UsageError } from "./errors.js";
 import { errColours } from "./output.js";
 import { buildProgram } from "./program.js";
 import { cliState } from "./state.js";
@@ -23,6 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof UsageError) return fail(err.message, EXIT_USAGE);
     if (err instanceof ApiRefusal) return fail(`${err.message} ${errColours.dim(`(${err.code}, HTTP ${err.status})`)}`, EXIT_API);
     if (err instanceof CliFailure) return fail(err.message, EXIT_API);
+    if (err instanceof AlreadySaid) return err.exitCode;
     if (err instanceof Error && err.name === "ExitPromptError") return fail("Cancelled.", 130);
     return fail(err instanceof Error ? err.message : String(err), EXIT_API);
   }

@@ -1,29 +1,31 @@
-import { loadConfigOrExit } from "../config.js";
+import type { Config } from "../config.js";
 import { DatabaseUnreachable, openDatabase } from "./client.js";
 import { DataDirLocked } from "./data-dir-lock.js";
 
 /**
- * `npm run db:migrate` and `tollgate migrate`: applies drizzle's migrations to the configured
- * database and exits. A data dir held by a running server, or a Postgres that cannot be reached,
- * is one line on stderr and exit 1.
+ * `tollgate migrate` (`npm run db:migrate` runs it): applies drizzle's migrations to the configured
+ * database. Returns the exit code: 0 applied; 1 for a data dir held by a running server, or a
+ * Postgres that cannot be reached, said in one line on stderr. Runs only when called (src/cli).
  */
-const config = loadConfigOrExit();
-try {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: "tollgate migrate" });
+export async function applyMigrations(config: Config): Promise<number> {
   try {
-    await database.migrate();
-  } finally {
-    await database.close();
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: "tollgate migrate" });
+    try {
+      await database.migrate();
+    } finally {
+      await database.close();
+    }
+    console.log(`Migrations applied (${database.kind}).`);
+    return 0;
+  } catch (err) {
+    if (err instanceof DataDirLocked) {
+      console.error(err.describe("it applied the migrations when it started. To apply newer ones, restart it (or stop it, then run this again)."));
+      return 1;
+    }
+    if (err instanceof DatabaseUnreachable) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
   }
-  console.log(`Migrations applied (${database.kind}).`);
-} catch (err) {
-  if (err instanceof DataDirLocked) {
-    console.error(err.describe("it applied the migrations when it started. To apply newer ones, restart it (or stop it, then run this again)."));
-    process.exit(1);
-  }
-  if (err instanceof DatabaseUnreachable) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
 }

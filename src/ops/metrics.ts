@@ -122,8 +122,12 @@ export function countUsageBatchFailure(): void {
  */
 let instance: { gateway: GatewayState; database?: Database } | undefined;
 
-export function bindInstance(i: { gateway: GatewayState; database?: Database }): void {
+/** Binds `i`; the function returned unbinds it, unless another instance was bound since (a server stopped in-process). */
+export function bindInstance(i: { gateway: GatewayState; database?: Database }): () => void {
   instance = i;
+  return () => {
+    if (instance === i) instance = undefined;
+  };
 }
 
 new Gauge({

@@ -55,8 +55,10 @@ export type ShutdownParts = {
  * SIGTERM/SIGINT: stop accepting connections, answer every request in flight (each answer with
  * `Connection: close`, idle keep-alive connections closed after a short grace), then run `steps`
  * and exit 0; exit 1 if it all takes longer than `timeoutMs`. A second signal exits at once.
+ * `stop` is what a signal runs (default: `drain(parts, signal)`); src/server.ts gives the one its
+ * `close()` shares, so that the server is stopped once whichever comes first.
  */
-export function installShutdown(parts: ShutdownParts): void {
+export function installShutdown(parts: ShutdownParts, stop: (signal: NodeJS.Signals) => Promise<void> = (signal) => drain(parts, signal)): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -64,7 +66,7 @@ export function installShutdown(parts: ShutdownParts): void {
       process.exit(1);
     }
     stopping = true;
-    void drain(parts, signal).then(
+    void stop(signal).then(
       () => process.exit(0),
       (err) => {
         parts.log.error("shutdown failed", { error: String(err) });
@@ -76,14 +78,19 @@ export function installShutdown(parts: ShutdownParts): void {
   process.on("SIGINT", shutdown);
 }
 
-export async function drain({ server, log, timeoutMs, steps }: ShutdownParts, signal = "SIGTERM"): Promise<void> {
+/**
+ * The shutdown sequence. `exitOnTimeout` (a signal's shutdown): past `timeoutMs` the process exits
+ * 1. Without it (`close()` of a server started in-process, src/server.ts), the connections left
+ * are closed and the steps still run: the caller's process goes on.
+ */
+export async function drain({ server, log, timeoutMs, steps }: ShutdownParts, signal = "SIGTERM", { exitOnTimeout = true }: { exitOnTimeout?: boolean } = {}): Promise<void> {
   const started = performance.now();
   lifecycle.draining = true;
   log.info("shutting down: draining", { signal, timeoutMs });
   const timer = setTimeout(() => {
     log.error("shutdown timed out: closing what is left", { timeoutMs });
     server.closeAllConnections();
-    process.exit(1);
+    if (exitOnTimeout) process.exit(1);
   }, timeoutMs);
   timer.unref();
   // Stop accepting, without Node's immediate close of idle keep-alive connections: a client may be

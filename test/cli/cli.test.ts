@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyFx, createRuleFx, createTeamFx, createUserFx, freshModel, type TeamFx } from "../helpers/fixtures.js";
 import { call, uniq } from "../helpers/harness.js";
-import { cli, removeTempDirs, type Run, startServer, tempDir, Terminal } from "./helpers.js";
+import { cli, removeTempDirs, type Run, serveHarness, tempDir, Terminal } from "./helpers.js";
 
 let server: { url: string; close: () => Promise<void> };
 let team: TeamFx;
@@ -16,7 +16,7 @@ let team: TeamFx;
 const runs: Run[] = [];
 
 beforeAll(async () => {
-  [server, team] = await Promise.all([startServer(), createTeamFx()]);
+  [server, team] = await Promise.all([serveHarness(), createTeamFx()]);
 });
 afterAll(async () => {
   await server?.close();

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_SCHEMA_PATH, generateClientSchema } from "../../scripts/client.js";
 import { createTollgateClient, type ApiKey } from "tollgate/client";
 import { createTeamFx, type TeamFx } from "../helpers/fixtures.js";
-import { startServer } from "./helpers.js";
+import { serveHarness } from "./helpers.js";
 
 let server: { url: string; close: () => Promise<void> };
 let team: TeamFx;
 beforeAll(async () => {
-  [server, team] = await Promise.all([startServer(), createTeamFx()]);
+  [server, team] = await Promise.all([serveHarness(), createTeamFx()]);
 });
 afterAll(() => server?.close());
 

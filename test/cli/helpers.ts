@@ -26,10 +26,18 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** Variables of ours that would steer a child CLI: never passed on unless a test gives them. */
+const STEERING = ["TOLLGATE_TOKEN", "TOLLGATE_API_URL", "NO_COLOR", "FORCE_COLOR", "XDG_CONFIG_HOME"];
+
+/** `extra`, with every steering variable it does not give set to undefined (removed): for spawnServer's `env`. */
+export function unsteered(extra: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...Object.fromEntries(STEERING.map((k) => [k, undefined])), ...extra };
+}
+
 /** The environment a child CLI gets: ours minus anything that would steer it, plus `extra`. */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ["TOLLGATE_TOKEN", "TOLLGATE_API_URL", "NO_COLOR", "FORCE_COLOR", "XDG_CONFIG_HOME"]) delete env[k];
+  for (const k of STEERING) delete env[k];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -71,8 +79,11 @@ function spawnCli(args: string[], env: Record<string, string | undefined>): Prom
   });
 }
 
-/** The harness app served over real HTTP on 127.0.0.1, port 0. */
-export async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * The harness app (the worker's shared database) served over real HTTP on 127.0.0.1, port 0, for
+ * the CLI to call. Not a server start (src/server.ts `startServer`): no database of its own.
+ */
+export async function serveHarness(): Promise<{ url: string; close: () => Promise<void> }> {
   const h = await getHarness();
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));

@@ -1,41 +1,33 @@
 /**
  * The server-side verbs as an operator runs them, each a child process on its own database
  * (a fresh embedded data dir, or DATABASE_URL when the suite runs on Postgres):
- * `tollgate migrate`, `tollgate admin create-user`, then `tollgate serve` used by the CLI itself.
+ * `tollgate migrate`, `tollgate admin create-user`, `tollgate keys reencrypt` (and their npm
+ * scripts), then `tollgate serve` used by the CLI itself.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { spawnServer } from "../../scripts/lib/spawn-server.js";
 import { uniq } from "../helpers/harness.js";
-import { BIN, childEnv, cli, removeTempDirs, tempDir, waitFor } from "./helpers.js";
+import { BIN, childEnv, cli, removeTempDirs, tempDir, unsteered, waitFor } from "./helpers.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL;
 const ADMIN = "cli-test-admin-token-0123456789";
 
-/** `tollgate serve` (or `command`) on `env`; resolves once it listens, with its URL and exit. */
+/** `tollgate serve --port N --host 127.0.0.1` (or `command` with those flags) on `env`; resolves once /healthz answers. */
 async function serve(env: Record<string, string>, command = [process.execPath, BIN, "serve"]) {
-  const child = spawn(command[0]!, [...command.slice(1), "--port", "0", "--host", "127.0.0.1"], { cwd: REPO, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const port = await waitFor("the server to listen", () => {
-    if (gone) throw new Error(`the server exited before listening:\n${out}`);
-    return /"url":"http:\/\/localhost:(\d+)"/.exec(out)?.[1];
-  }, 60_000);
-  return { child, url: `http://127.0.0.1:${port}`, exited, output: () => out };
+  const server = await spawnServer(unsteered(env), { command: (port) => [...command, "--port", String(port), "--host", "127.0.0.1"] });
+  children.push(server.child);
+  return server;
 }
 
-/** Runs a script of this repository (`node --import tsx <path>`) to its end. */
-function script(path: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `npm run --silent <name>` in this repository, to its end. */
+function npmRun(name: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path], { cwd: REPO, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", name], { cwd: REPO, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -89,26 +81,19 @@ describe("tollgate serve | migrate | admin create-user", () => {
     const missing = await cli(["admin", "create-user"], serverEnv);
     expect(missing.code).toBe(2);
 
-    const server = spawn(process.execPath, [BIN, "serve", "--port", "0", "--host", "127.0.0.1"], { env: childEnv(serverEnv), stdio: ["ignore", "pipe", "pipe"] });
-    children.push(server);
-    let out = "";
-    server.stdout.on("data", (d) => (out += d));
-    server.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => server.on("exit", (code) => r(code)));
-    const port = await waitFor("the server to listen", () => /"url":"http:\/\/localhost:(\d+)"/.exec(out)?.[1], 30_000);
-    const url = `http://127.0.0.1:${port}`;
+    const server = await serve(serverEnv);
+    const url = server.url;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
     const whoami = await cli(["whoami", "--json"], { TOLLGATE_API_URL: url, TOLLGATE_TOKEN: body.bearerToken, XDG_CONFIG_HOME: tempDir("whoami") });
     expect(whoami.code).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ user: { email }, teams: [] });
 
-    server.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await server.stop("SIGTERM")).toBe(0);
   }, 120_000); // four cold starts of a database in child processes
 
   it.skipIf(DATABASE_URL)(
-    "a running server's data dir: admin create-user, migrate and keys:reencrypt refuse in one line saying what to do instead, and change nothing",
+    "a running server's data dir: admin create-user, migrate and keys reencrypt (and their npm scripts) refuse in one line saying what to do instead, and change nothing",
     async () => {
       const dir = tempDir("held");
       const env = { ...serverEnv, TOLLGATE_DATA_DIR: dir };
@@ -129,11 +114,14 @@ describe("tollgate serve | migrate | admin create-user", () => {
         `The data dir ${dir} is in use by a running Tollgate server (pid ${pid}): it applied the migrations when it started. To apply newer ones, restart it (or stop it, then run this again).`,
       );
 
-      const reencrypt = await script("src/lib/reencrypt-cli.ts", env);
-      expect(reencrypt.code).toBe(1);
-      expect(reencrypt.stdout).toBe("");
-      expect(reencrypt.stderr.trim().split("\n")).toHaveLength(1);
-      expect(reencrypt.stderr).toContain(`The data dir ${dir} is in use by a running Tollgate server (pid ${pid}): stop it first, run this again`);
+      for (const reencrypt of [await cli(["keys", "reencrypt"], env), await npmRun("keys:reencrypt", env)]) {
+        expect(reencrypt.code).toBe(1);
+        expect(reencrypt.stdout).toBe("");
+        expect(reencrypt.stderr.trim().split("\n")).toHaveLength(1);
+        expect(reencrypt.stderr).toContain(`The data dir ${dir} is in use by a running Tollgate server (pid ${pid}): stop it first, run this again`);
+      }
+      const npmMigrate = await npmRun("db:migrate", env);
+      expect([npmMigrate.code, npmMigrate.stdout, npmMigrate.stderr.trim()]).toEqual([1, "", migrate.stderr.trim()]);
 
       // What the message says to do instead works, on the server that holds the data dir.
       const viaApi = await fetch(`${server.url}/v1/admin/users`, {
@@ -151,6 +139,13 @@ describe("tollgate serve | migrate | admin create-user", () => {
       const again = await cli(["admin", "create-user", "--email", email], env);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain("already exists");
+      // And re-encrypts with the key the server generated into it (nothing is sealed yet).
+      const reencrypt = await cli(["keys", "reencrypt"], env);
+      expect(reencrypt.stderr).toBe("");
+      expect(reencrypt.code).toBe(0);
+      expect(reencrypt.stdout).toMatch(/^Re-encrypting with key "\w+" \(keys held: \w+\)\.\n/);
+      expect(reencrypt.stdout).toContain("Done. Every sealed value uses key");
+      expect(existsSync(join(dir, "tollgate.lock"))).toBe(false);
     },
     120_000,
   );

@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { ADMIN, GATEWAY, api, freshDataDir, startServer, type ServerProcess } from "../ops/server-process.js";
+import { spawnServer, type SpawnedServer } from "../../scripts/lib/spawn-server.js";
+import { ADMIN, GATEWAY, api, freshDataDir } from "../ops/server-process.js";
 
 /**
  * The dashboard in a real browser (Debian's `chromium`, driven by playwright-core) against a real
@@ -16,7 +17,7 @@ function chromiumPath(): string {
   return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
 }
 
-let server: ServerProcess;
+let server: SpawnedServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   };
   if (DATABASE_URL) env.DATABASE_URL = DATABASE_URL;
   else env.TOLLGATE_DATA_DIR = freshDataDir();
-  server = await startServer(env);
+  server = await spawnServer(env);
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 
   const tag = Math.random().toString(36).slice(2, 10);

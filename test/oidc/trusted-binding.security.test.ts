@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bindTrustedIssuers } from "../../src/oidc/external.js";
 import { createTeamFx, type TeamFx } from "../helpers/fixtures.js";
 import { call, getHarness, uniq } from "../helpers/harness.js";
-import { freshDataDir, runToExit } from "../ops/server-process.js";
+import { runServerToExit } from "../../scripts/lib/spawn-server.js";
+import { freshDataDir } from "../ops/server-process.js";
 import { appTrusting, localIssuer, mapping } from "./helpers.js";
 
 /**
@@ -22,7 +23,7 @@ describe("trusted-issuer mappings are bound to team ids at start", () => {
   it("a mapping naming a team that does not exist: the server does not start, and says so in one line", async () => {
     const ghost = uniq("ghostteam");
     const entry = { issuer: "https://token.actions.githubusercontent.com", audience: "tollgate", subject: "repo:acme/*", team: ghost, role: "MEMBER" };
-    const r = await runToExit({
+    const r = await runServerToExit({
       // A first start on an embedded data dir of its own (whatever DATABASE_URL the tests run with): it creates the team `default`.
       DATABASE_URL: "",
       TOLLGATE_LISTEN_DATABASE_URL: "",

@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { ADMIN, GATEWAY, freshDataDir, keyOn, recordedIds, runToExit, startServer, usageLoad } from "./server-process.js";
+import { runServerToExit, spawnServer } from "../../scripts/lib/spawn-server.js";
+import { ADMIN, GATEWAY, freshDataDir, keyOn, recordedIds, usageLoad } from "./server-process.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,7 +26,7 @@ async function freePort(): Promise<number> {
 describe("the server process (spawned as `npm start` runs it)", () => {
   it("SIGTERM under usage load: answers what is in flight, no connection reset, exits 0, every 202 durable", async () => {
     const { env, where } = storage();
-    const server = await startServer({ ...env, TOLLGATE_SHUTDOWN_TIMEOUT_MS: "8000" });
+    const server = await spawnServer({ ...env, TOLLGATE_SHUTDOWN_TIMEOUT_MS: "8000" });
     const { keyId } = await keyOn(server.url);
     let signalled = false;
     const load = usageLoad(server.url, keyId, 16, () => false);
@@ -46,7 +47,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
 
   it("kill -9 under usage load: every 202 is durable", async () => {
     const { env, where } = storage();
-    const server = await startServer(env);
+    const server = await spawnServer(env);
     const { keyId } = await keyOn(server.url);
     let killed = false;
     const load = usageLoad(server.url, keyId, 16, () => killed);
@@ -63,9 +64,9 @@ describe("the server process (spawned as `npm start` runs it)", () => {
   it.skipIf(DATABASE_URL)("a second server on the same PGlite data dir refuses to start, naming the first; the folder starts again once the first stopped", async () => {
     const dataDir = freshDataDir();
     const env = { TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_GATEWAY_TOKEN: GATEWAY, TOLLGATE_DATA_DIR: dataDir };
-    const first = await startServer(env);
+    const first = await spawnServer(env);
     try {
-      const second = await runToExit({ ...env, PORT: "0" });
+      const second = await runServerToExit({ ...env, PORT: "0" });
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(`The data dir ${dataDir} is in use by a running Tollgate server (pid ${first.child.pid}): stop it first`);
       expect(second.stderr.trim().split("\n")).toHaveLength(1);
@@ -74,7 +75,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
       expect(await first.exited).toBe(0);
     }
     // The lock is released on exit: the next start on the folder works.
-    const again = await startServer(env);
+    const again = await spawnServer(env);
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
   }, 60_000);
@@ -85,7 +86,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const dataDir = freshDataDir();
-      const r = await runToExit({ PORT: String(port), TOLLGATE_DATA_DIR: dataDir });
+      const r = await runServerToExit({ PORT: String(port), TOLLGATE_DATA_DIR: dataDir });
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(`Port ${port} on 127.0.0.1 is already in use (another Tollgate?). Stop it or set PORT to a free port.`);
       expect(r.stdout).not.toContain("token");
@@ -96,7 +97,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
 
   it("a DATABASE_URL to a port nothing listens on is one line naming DATABASE_URL, exit 1", async () => {
     const port = await freePort();
-    const r = await runToExit({ PORT: "0", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
+    const r = await runServerToExit({ PORT: "0", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
       `DATABASE_URL (postgres://postgres@127.0.0.1:${port}/test): connection refused at 127.0.0.1:${port} (no Postgres listening on that host and port). Fix DATABASE_URL and try again.`,
@@ -105,14 +106,15 @@ describe("the server process (spawned as `npm start` runs it)", () => {
 
   it("a DATABASE_URL naming a database that does not exist is one line naming DATABASE_URL (password hidden), exit 1", async () => {
     const name = `tollgate_missing_${Math.random().toString(36).slice(2, 10)}`;
-    const r = await runToExit({ PORT: "0", DATABASE_URL: `postgres://postgres:not-shown@127.0.0.1:5432/${name}` });
+    const r = await runServerToExit({ PORT: "0", DATABASE_URL: `postgres://postgres:not-shown@127.0.0.1:5432/${name}` });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`DATABASE_URL (postgres://postgres:***@127.0.0.1:5432/${name}): database "${name}" does not exist. Fix DATABASE_URL and try again.`);
   }, 60_000);
 
-  it.skipIf(!DATABASE_URL)("a TOLLGATE_LISTEN_DATABASE_URL to a port nothing listens on is one line naming it, exit 1", async () => {
+  it("a TOLLGATE_LISTEN_DATABASE_URL to a port nothing listens on is one line naming it, exit 1", async () => {
     const port = await freePort();
-    const r = await runToExit({ PORT: "0", DATABASE_URL: DATABASE_URL!, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_LISTEN_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
+    const pg = DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"; // the tests' Postgres (README: Services), on either run
+    const r = await runServerToExit({ PORT: "0", DATABASE_URL: pg, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_LISTEN_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n").at(-1)).toBe(
       `TOLLGATE_LISTEN_DATABASE_URL (postgres://postgres@127.0.0.1:${port}/test): connection refused at 127.0.0.1:${port} (no Postgres listening on that host and port). Fix TOLLGATE_LISTEN_DATABASE_URL and try again.`,
@@ -122,7 +124,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
 
   it("`npm start` stopped with SIGTERM stops the server itself (no child left serving)", async () => {
     const dataDir = freshDataDir();
-    const server = await startServer({ TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_TOKEN: ADMIN }, ["npm", "start", "--silent"]);
+    const server = await spawnServer({ TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_TOKEN: ADMIN }, { command: () => ["npm", "start", "--silent"] });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     server.child.kill("SIGTERM");
     await server.exited;

@@ -1,4 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+/**
+ * What the tests and scripts that run Tollgate in its own process (scripts/lib/spawn-server.ts)
+ * do with it: the service tokens they start it with, a key made through its API, usage load, and
+ * the rows it wrote read straight from its database.
+ */
 import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -9,61 +13,7 @@ import postgres from "postgres";
 export const ADMIN = "ops-test-admin-token-0123456789";
 export const GATEWAY = "ops-test-gateway-token-0123456789";
 
-export type ServerProcess = {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-};
-
 export const freshDataDir = () => mkdtempSync(join(tmpdir(), "tollgate-ops-"));
-
-/**
- * Starts Tollgate as `npm start` runs it (src/main.ts, through test/ops/serve.ts; or `command` given) on a
- * random port; resolves once it logs "listening" (or rejects with its output if it exits first).
- */
-export function startServer(env: Record<string, string>, command: string[] = [process.execPath, "--import", "tsx", "test/ops/serve.ts"]): Promise<ServerProcess> {
-  const child = spawn(command[0]!, command.slice(1), {
-    cwd: new URL("../..", import.meta.url).pathname,
-    // Tests' servers share the tests' Postgres: they send no webhooks of other tests' teams unless asked.
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", TOLLGATE_WEBHOOKS_DELIVER: "false", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const m = /"msg":"listening","url":"(http:\/\/localhost:\d+)"/.exec(out);
-      if (m) {
-        child.stdout!.off("data", onData);
-        resolve({ child, url: m[1]!.replace("localhost", "127.0.0.1"), stdout: () => out, stderr: () => err, exited });
-      }
-    };
-    child.stdout!.on("data", onData);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${out}\n${err}`)));
-  });
-}
-
-/** Runs Tollgate expecting it to exit (refusing to start): its exit code and output. */
-export async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/ops/serve.ts"], {
-    cwd: new URL("../..", import.meta.url).pathname,
-    env: { ...process.env, HOST: "127.0.0.1", TOLLGATE_LOG_LEVEL: "info", TOLLGATE_WEBHOOKS_DELIVER: "false", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
 
 export async function api(url: string, method: string, path: string, token: string, body?: unknown): Promise<any> {
   const res = await fetch(url + path, {

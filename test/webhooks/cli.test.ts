@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTeamFx, type TeamFx } from "../helpers/fixtures.js";
 import { call, getHarness } from "../helpers/harness.js";
-import { cli, removeTempDirs, type Run, startServer, tempDir } from "../cli/helpers.js";
+import { cli, removeTempDirs, type Run, serveHarness, tempDir } from "../cli/helpers.js";
 import { PUBLIC_URL, WEBHOOKS } from "./helpers.js";
 
 let server: { url: string; close: () => Promise<void> };
@@ -13,7 +13,7 @@ let team: TeamFx;
 
 beforeAll(async () => {
   await getHarness();
-  [server, team] = await Promise.all([startServer(), createTeamFx()]);
+  [server, team] = await Promise.all([serveHarness(), createTeamFx()]);
 });
 afterAll(async () => {
   await server?.close();

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type GlobalOpts } from "../api.js";
-import { CliFailure } from "../errors.js";
+import { AlreadySaid, CliFailure } from "../errors.js";
 import { colours, details, print, printJson } from "../output.js";
 import { cliState } from "../state.js";
 import { systemClock } from "../../lib/clock.js";
@@ -15,16 +15,39 @@ export function registerServer(program: Command): void {
     .action(async (o: { port?: string; host?: string }) => {
       if (o.port !== undefined) process.env.PORT = o.port;
       if (o.host !== undefined) process.env.HOST = o.host;
+      const [{ loadConfigOrExit }, { ServerRefused, startServer }] = await Promise.all([import("../../config.js"), import("../../server.js")]);
+      const config = loadConfigOrExit();
       cliState.serving = true;
       stopWithNpmParent();
-      await import("../../main.js");
+      try {
+        // In this process, as src/main.ts: SIGTERM/SIGINT drain it and exit.
+        await startServer(config, { handleSignals: true });
+      } catch (err) {
+        if (!(err instanceof ServerRefused)) throw err;
+        console.error(err.message); // the line `npm start` prints
+        throw new AlreadySaid(1);
+      }
     });
 
   program
     .command("migrate")
     .description("Apply the database migrations (as `npm run db:migrate`) and exit.")
     .action(async () => {
-      await import("../../db/migrate-cli.js");
+      const [{ loadConfigOrExit }, { applyMigrations }] = await Promise.all([import("../../config.js"), import("../../db/migrate-cli.js")]);
+      const code = await applyMigrations(loadConfigOrExit());
+      if (code !== 0) throw new AlreadySaid(code);
+    });
+
+  const keys = program.command("keys").description("The keys that encrypt secrets at rest (TOLLGATE_ENCRYPTION_KEY).");
+  keys
+    .command("reencrypt")
+    .description(
+      "Re-encrypt every stored secret with the newest key of TOLLGATE_ENCRYPTION_KEY (as `npm run keys:reencrypt`), so that an older key can be removed. Stop a server on the same embedded data dir first.",
+    )
+    .action(async () => {
+      const [{ loadConfigOrExit }, { reencryptSecrets }] = await Promise.all([import("../../config.js"), import("../../lib/reencrypt-cli.js")]);
+      const code = await reencryptSecrets(loadConfigOrExit());
+      if (code !== 0) throw new AlreadySaid(code);
     });
 
   const admin = program.command("admin").description("Instance administration, straight on the database.");
