@@ -63,4 +63,38 @@ describe("BatchLoader", () => {
     calls[0]!.answer({});
     await expect(a).rejects.toThrow(/missing/);
   });
+
+  it("with inFlight: the ids asked for while the reads are under way wait, then go together in the next", async () => {
+    const { calls, fetch } = manualFetch();
+    const loader = new BatchLoader<string, number>(fetch, () => 0, { inFlight: 1 });
+    const a = loader.load("a");
+    await turn();
+    const b = loader.load("b");
+    await turn();
+    const c = loader.load("c");
+    await turn();
+    expect(calls.map((x) => x.ids)).toEqual([["a"]]); // b and c wait for a's read
+    calls[0]!.answer({ a: 1 });
+    expect(await a).toBe(1);
+    await turn();
+    expect(calls.map((x) => x.ids)).toEqual([["a"], ["b", "c"]]);
+    calls[1]!.answer({ b: 2, c: 3 });
+    expect([await b, await c]).toEqual([2, 3]);
+  });
+
+  it("with slotMs: a read that takes longer gives up its place, and its callers still get its answer", async () => {
+    const { calls, fetch } = manualFetch();
+    const loader = new BatchLoader<string, number>(fetch, () => 0, { inFlight: 1, slotMs: 20 });
+    const a = loader.load("a");
+    await turn();
+    const b = loader.load("b");
+    await turn();
+    expect(calls.map((x) => x.ids)).toEqual([["a"]]);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(calls.map((x) => x.ids)).toEqual([["a"], ["b"]]); // a's slot given up: b did not wait for it
+    calls[1]!.answer({ b: 2 });
+    expect(await b).toBe(2);
+    calls[0]!.answer({ a: 1 });
+    expect(await a).toBe(1);
+  });
 });
