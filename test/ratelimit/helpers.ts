@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { RateLimits } from "../../src/ratelimit/limits.js";
 
-/** The tests' Redis (database index from REDIS_TEST_URL, default db 5); tests skip when it is down. */
+/** The tests' Redis (database index from REDIS_TEST_URL, default db 5): the Redis tests fail when it is down (`requireRedis`). */
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL || process.env.REDIS_URL || "redis://127.0.0.1:6379/5";
 
 export async function redisAvailable(): Promise<boolean> {
@@ -16,6 +16,11 @@ export async function redisAvailable(): Promise<boolean> {
   } finally {
     r.disconnect();
   }
+}
+
+/** Fails, saying why, when the tests' Redis is not there: Redis tests never skip (CI provides it; README: Services). */
+export async function requireRedis(): Promise<void> {
+  if (!(await redisAvailable())) throw new Error(`The Redis tests need Redis at ${REDIS_TEST_URL}: start it (README: Services) or set REDIS_TEST_URL.`);
 }
 
 /** A unique key prefix per test, so runs (and parallel workers) never share counters. */

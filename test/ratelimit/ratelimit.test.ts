@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/http/context.js";
 import { RateLimits } from "../../src/ratelimit/limits.js";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
 import { authorize } from "../helpers/gateway.js";
 import { call, GATEWAY_TOKEN, getHarness, uniq } from "../helpers/harness.js";
-import { redisAvailable, redisLimits, testPrefix } from "./helpers.js";
+import { redisLimits, requireRedis, testPrefix } from "./helpers.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,9 +69,8 @@ describe("per-key rate limits, in memory", () => {
   });
 });
 
-const redisUp = await redisAvailable();
-
-describe.skipIf(!redisUp)("per-key rate limits in Redis: counters shared by two instances", () => {
+describe("per-key rate limits in Redis: counters shared by two instances", () => {
+  beforeAll(requireRedis); // fails, never skips, without Redis
   const opened: RateLimits[] = [];
   afterAll(async () => {
     await Promise.all(opened.map((l) => l.close()));

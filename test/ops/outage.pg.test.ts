@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * An app whose database connections (pool and listener) go through a TCP proxy the test cuts and
  * restores: Postgres "restarts" for this app only. Postgres only (PGlite is in-process).
  */
-describe.skipIf(!DATABASE_URL)("database outage (Postgres through a TCP proxy)", () => {
+describe("database outage (Postgres through a TCP proxy)", () => {
   let h: Harness;
   let proxy: TcpProxy;
   let database: Database;

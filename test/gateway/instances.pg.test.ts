@@ -83,7 +83,7 @@ async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<n
   return Infinity;
 }
 
-describe.skipIf(!url)("two instances on one Postgres", () => {
+describe("two instances on one Postgres", () => {
   let A: Instance;
   let B: Instance;
   beforeAll(async () => {
