@@ -4,6 +4,9 @@
  * statement. This is the part of PGlite's interface drizzle's pglite driver and this codebase
  * use (`query`, `exec`, `transaction`, `listen`, `close`), each call a message to that thread.
  */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Reply, Request, RowMode, WireError } from "./pglite-protocol.js";
 
@@ -20,10 +23,28 @@ class RemoteDatabaseError extends Error {
   }
 }
 
+/**
+ * PGlite's WebAssembly, compiled once per process and handed to each database thread (a compiled
+ * module crosses threads without being compiled again): each thread compiling its own 9 MB cost
+ * seconds of CPU per database opened.
+ */
+let compiled: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module }> | undefined;
+function wasmModules() {
+  compiled ??= (async () => {
+    // Beside the package's entry (its exports do not name the .wasm files).
+    const dist = (file: string) => join(dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite")), file);
+    const [pglite, initdb] = await Promise.all([readFile(dist("pglite.wasm")), readFile(dist("initdb.wasm"))]);
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(pglite), WebAssembly.compile(initdb)]);
+    return { pgliteWasmModule, initdbWasmModule };
+  })();
+  compiled.catch(() => (compiled = undefined));
+  return compiled;
+}
+
 /** How the worker's entry is loaded: built (`.js`) directly, from source through tsx. */
-function spawn(dataDir: string): Worker {
+async function spawn(dataDir: string): Promise<Worker> {
   const entry = new URL(import.meta.url.endsWith(".ts") ? "./pglite-worker.ts" : "./pglite-worker.js", import.meta.url);
-  const workerData = { dataDir };
+  const workerData = { dataDir, ...(await wasmModules()) };
   if (entry.pathname.endsWith(".js")) return new Worker(entry, { workerData });
   // Worker threads do not inherit the parent's module hooks: register tsx's, then load the entry.
   const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
@@ -43,7 +64,7 @@ export class RemotePGlite {
 
   /** Opens the database in `dataDir` (`memory://` for one in memory) on a new thread. */
   static async create(dataDir: string): Promise<RemotePGlite> {
-    const worker = spawn(dataDir);
+    const worker = await spawn(dataDir);
     const remote = new RemotePGlite(worker);
     await new Promise<void>((ready, failed) => {
       const first = (m: Reply) => {

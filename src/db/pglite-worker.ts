@@ -9,7 +9,7 @@ import { PGlite, types, type Transaction } from "@electric-sql/pglite";
 import type { Reply, Request, RowMode, WireError } from "./pglite-protocol.js";
 
 const port = parentPort!;
-const { dataDir } = workerData as { dataDir: string };
+const { dataDir, pgliteWasmModule, initdbWasmModule } = workerData as { dataDir: string; pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module };
 
 // drizzle reads dates, times and intervals as the text Postgres sends (its pglite driver passes
 // these parsers): the same here, by OID, since functions cannot cross threads.
@@ -97,7 +97,7 @@ function settle(id: number, err: unknown): void {
 }
 
 try {
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, { pgliteWasmModule, initdbWasmModule });
   port.on("message", (req: Request) => {
     handle(req, db).then(
       (result) => port.postMessage({ ok: true, id: req.id, result } satisfies Reply),
