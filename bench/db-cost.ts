@@ -8,12 +8,12 @@
  * same instance does idle (its heartbeat) over as long. Other clients of the same database count
  * too: run it on a quiet one. Needs Postgres: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer, connect, type Server as NetServer } from "node:net";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { freePort } from "./lib.js";
+import { spawnServer } from "../scripts/lib/spawn-server.js";
 
 const { values: args } = parseArgs({ options: { requests: { type: "string", default: "4000" }, concurrency: { type: "string", default: "16" } } });
 const N = Number(args.requests);
@@ -41,21 +41,14 @@ function relay(target: URL): Promise<{ server: NetServer; port: number; bytes: {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as { port: number }).port, bytes })));
 }
 
+/** A server in its own process (scripts/lib/spawn-server.ts): its URL. */
 async function start(script: string, env: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", TOLLGATE_LOG_LEVEL: "error" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return url;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${script} did not start`);
+  const s = await spawnServer(
+    { NODE_ENV: "production", TOLLGATE_LOG_LEVEL: "error", ...env },
+    { command: () => [process.execPath, "--import", "tsx", script], echoStderr: true },
+  );
+  children.push(s.child);
+  return s.url;
 }
 
 async function api(base: string, method: string, path: string, token: string, body?: unknown) {

@@ -22,7 +22,7 @@
  * the 10 s. Machines here are noisy: only the ratio within one run means anything.
  * Needs Postgres: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +31,8 @@ import { Agent, request as httpRequest } from "node:http";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { freePort, percentile } from "./lib.js";
+import { spawnServer } from "../scripts/lib/spawn-server.js";
+import { percentile } from "./lib.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -93,27 +94,17 @@ function rssMb(pid: number | undefined): number | null {
 
 type StartOpts = { cwd?: string; ready?: string; args?: (port: number) => string[] };
 
+/** A server in its own process (scripts/lib/spawn-server.ts), `script` relative to `cwd` (default: this checkout). */
 async function start(script: string, env: Record<string, string>, opts: StartOpts = {}): Promise<Server> {
-  const port = await freePort();
   // BENCH_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" };
-  for (const [k, v] of Object.entries(childEnv)) if (v === "") delete childEnv[k]; // "": unset
-  const child = spawn(process.execPath, [...extra, ...loader, script, ...(opts.args?.(port) ?? [])], {
-    cwd: opts.cwd,
-    env: childEnv,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}${opts.ready ?? "/healthz"}`)).ok) return { url, pid: child.pid, child };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${script} did not start`);
+  const path = resolve(opts.cwd ?? ".", script);
+  const serverEnv: Record<string, string | undefined> = { NODE_ENV: "production", TOLLGATE_LOG_LEVEL: "error", ...env };
+  for (const [k, v] of Object.entries(serverEnv)) if (v === "") serverEnv[k] = undefined; // "": unset
+  const s = await spawnServer(serverEnv, { command: (port) => [process.execPath, ...extra, ...loader, path, ...(opts.args?.(port) ?? [])], ready: opts.ready, echoStderr: true });
+  children.push(s.child);
+  return { url: s.url, pid: s.child.pid, child: s.child };
 }
 
 /** A worktree of `rev` under /tmp sharing this checkout's node_modules: the baseline's code. */

@@ -47,6 +47,8 @@ export type SpawnOptions = {
   timeoutMs?: number;
   /** Also write its stderr to ours as it comes (a benchmark's server: errors seen live). */
   echoStderr?: boolean;
+  /** The path polled until it answers 2xx. Default `/healthz` (another product's server: its own). */
+  ready?: string;
 };
 
 /** The environment a server gets: ours, the defaults, then `env` (a key set to undefined is removed). */
@@ -108,7 +110,7 @@ export async function spawnServer(env: Record<string, string | undefined> = {}, 
     const url = `http://127.0.0.1:${port}`;
     const until = Date.now() + timeoutMs;
     while (code === undefined) {
-      const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+      const ok = await fetch(`${url}${opts.ready ?? "/healthz"}`, { signal: AbortSignal.timeout(2000) }).then(
         (r) => (void r.body?.cancel(), r.ok),
         () => false,
       );
