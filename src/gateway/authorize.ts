@@ -86,7 +86,6 @@ export function authorizeCredential(
     free = false,
     requestId,
     estimate,
-    external = false,
   }: {
     credential: string;
     model: string;
@@ -94,9 +93,9 @@ export function authorizeCredential(
     requestId?: string | undefined;
     /** The request's worst case, or how to compute it (called only when a hard budget or a token limit needs it). */
     estimate?: EstimateInput | (() => EstimateInput) | undefined;
-    /** POST /v1/gateway/authorize: a reservation must be named by `requestId`. */
-    external?: boolean;
   },
+  /** POST /v1/gateway/authorize: a reservation must be named by `requestId` (its body is passed as it is, not copied). */
+  external = false,
 ): Authorized | Promise<Authorized> {
   const step: Step = { deps, model, now: deps.clock.now(), free, requestId, estimate, external };
   if (looksLikeJwt(credential)) return withToken(step, credential);

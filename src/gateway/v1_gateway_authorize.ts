@@ -105,7 +105,7 @@ export const gatewayAuthorize = dataPlaneRoute({
   body: AuthorizeRequest,
   accept: isPlainAuthorizeRequest,
   handle(c, input, deps) {
-    const a = authorizeCredential(deps, { ...input, external: true });
+    const a = authorizeCredential(deps, input, true);
     return a instanceof Promise ? a.then((x) => render(c, deps, x)) : render(c, deps, a);
   },
 });

@@ -89,6 +89,8 @@ export type Hold = { lease: Lease; micros: number };
 export type Reservation = {
   teamId: string;
   requestId: string | null;
+  /** Its key in `byRequest` (team and requestId), worked out once; null without a requestId. */
+  key: string | null;
   micros: number;
   holds: Hold[];
   createdAt: number;
@@ -188,19 +190,20 @@ export class BudgetLeases {
   }
 
   private take(teamId: string, leases: Lease[], micros: number, requestId: string | null, now: number): Reservation {
-    const holds: Hold[] = [];
-    for (const l of leases) {
+    const holds: Hold[] = new Array(leases.length);
+    for (let i = 0; i < leases.length; i++) {
+      const l = leases[i]!;
       if (!l.open) l.reserved += micros;
       l.lastUsed = now;
-      holds.push({ lease: l, micros: l.open ? 0 : micros });
+      holds[i] = { lease: l, micros: l.open ? 0 : micros };
     }
-    const r: Reservation = { teamId, requestId, micros, holds, createdAt: now, done: false, tokens: null };
+    const key = requestId === null ? null : requestKey(teamId, requestId);
+    const r: Reservation = { teamId, requestId, key, micros, holds, createdAt: now, done: false, tokens: null };
     this.open.add(r);
-    if (requestId !== null) {
-      const k = requestKey(teamId, requestId);
-      const prior = this.byRequest.get(k);
+    if (key !== null) {
+      const prior = this.byRequest.get(key);
       if (prior) this.release(prior); // the same requestId authorized again: its older reservation goes
-      this.byRequest.set(k, r);
+      this.byRequest.set(key, r);
     }
     this.startSweeper();
     return r;
@@ -247,10 +250,7 @@ export class BudgetLeases {
     r.done = true;
     for (const h of r.holds) h.lease.reserved -= h.micros;
     this.open.delete(r);
-    if (r.requestId !== null) {
-      const k = requestKey(r.teamId, r.requestId);
-      if (this.byRequest.get(k) === r) this.byRequest.delete(k);
-    }
+    if (r.key !== null && this.byRequest.get(r.key) === r) this.byRequest.delete(r.key);
   }
 
   private leaseFor(teamId: string, entity: Entity, budget: Budget, now: number): Lease {
