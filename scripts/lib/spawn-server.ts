@@ -6,8 +6,8 @@
  * `tollgate serve` or `npm start` as an operator runs them, a benchmark's or a soak's server.
  * In the same process, call `startServer(config)` (src/server.ts) instead.
  *
- * Used by test/ops, test/cli, test/dashboard, test/oidc, scripts/soak.ts, scripts/outage.ts and
- * bench/scale.ts.
+ * Used by test/ops, test/cli, test/dashboard, test/oidc, test/upgrade, scripts/soak.ts,
+ * scripts/outage.ts and bench/ (run.ts, scale.ts, db-cost.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";

@@ -39,25 +39,26 @@ export const envPrefix = (provider: string) => provider.toUpperCase().replace(/[
 
 /**
  * Every known provider with its `<PROVIDER>_API_KEY` and `<PROVIDER>_BASE_URL` from the
- * environment. Returns the problems found (a base URL that is not an http(s) URL) instead of
- * throwing, for the config's one list of bad variables.
+ * environment (non-string values count as unset). Returns the problems found (a base URL that is
+ * not an http(s) URL) instead of throwing, for the config's one list of bad variables.
  */
-export function providersFromEnv(env: Record<string, string | undefined>): { providers: Providers; problems: string[] } {
+export function providersFromEnv(env: Record<string, unknown>): { providers: Providers; problems: { variable: string; message: string }[] } {
+  const str = (name: string) => (typeof env[name] === "string" ? (env[name] as string) : undefined);
   const providers: Providers = {};
-  const problems: string[] = [];
+  const problems: { variable: string; message: string }[] = [];
   for (const [name, known] of Object.entries(KNOWN_PROVIDERS)) {
     const prefix = envPrefix(name);
     let baseUrl = known.baseUrl;
-    const configured = env[`${prefix}_BASE_URL`];
+    const configured = str(`${prefix}_BASE_URL`);
     if (configured) {
-      if (!/^https?:\/\/[^/]/.test(configured) || !URL.canParse(configured)) problems.push(`  ${prefix}_BASE_URL: must be an http:// or https:// URL`);
+      if (!/^https?:\/\/[^/]/.test(configured) || !URL.canParse(configured)) problems.push({ variable: `${prefix}_BASE_URL`, message: "must be an http:// or https:// URL" });
       else baseUrl = configured;
     }
     providers[name] = {
       name,
       api: known.api,
       baseUrl: baseUrl.replace(/\/+$/, ""),
-      apiKey: env[`${prefix}_API_KEY`] || null,
+      apiKey: str(`${prefix}_API_KEY`) || null,
       keyless: known.keyless === true,
     };
   }
