@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Reply, Request, RowMode, WireError } from "./pglite-protocol.js";
 
@@ -47,7 +48,10 @@ async function spawn(dataDir: string): Promise<Worker> {
   const workerData = { dataDir, ...(await wasmModules()) };
   if (entry.pathname.endsWith(".js")) return new Worker(entry, { workerData });
   // Worker threads do not inherit the parent's module hooks: register tsx's, then load the entry.
-  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  // tsx is found from this file, not from the working directory (`npx tollgate serve` runs anywhere).
+  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const tsx = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href; // its `import` export of tsx/esm/api
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData });
 }
 
