@@ -54,6 +54,11 @@ export class CountersCache extends CacheUnit<string, Counter | null, ChangeOf<"b
     return epoch < this.floor || (this.changed.get(teamId) ?? 0) > epoch;
   }
 
+  /** A counter changed with its team's budgets (a budgets change empties all of them). */
+  protected override changedSince(key: string, gen: number): boolean {
+    return gen !== this.gen && this.emptiedSince(key.slice(0, key.indexOf("\u0000")), gen);
+  }
+
   /** Drops a counter's entry (the next read goes to the database). */
   remove(teamId: string, scopeType: string, scopeId: string): void {
     this.map.delete(counterKey(teamId, scopeType, scopeId));

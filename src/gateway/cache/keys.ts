@@ -58,10 +58,12 @@ export class KeysCache extends CacheUnit<string, ApiKeyRow | undefined, ChangeOf
     return new Map(digests.map((d) => [d, byDigest.get(d)]));
   }
 
+  /** Keeps what a read found, but not a key a change named since (by the digest looked up, its current or its previous). */
   protected override keep(found: Map<string, ApiKeyRow | undefined>, gen: number): void {
-    if (!this.trust.trusted || gen !== this.gen) return;
+    if (!this.trust.trusted) return;
     for (const [digest, row] of found) {
       if (row === undefined) continue;
+      if (this.changedSince(digest, gen) || this.changedSince(row.digest, gen) || (row.previousDigest !== null && this.changedSince(row.previousDigest, gen))) continue;
       this.map.set(digest, row);
       if (row.digest !== digest) this.previousOf.set(row.digest, digest);
     }
