@@ -154,7 +154,7 @@ export function createApp(deps: Deps): App {
     const replayed = await idempotency(c, next);
     if (replayed instanceof Response) c.res = replayed;
   });
-  registerRoutes(app, dataPlane, deps);
+  registerRoutes(app, dataPlane);
   dataPlane.mount();
   dataPlanes.set(app, dataPlane);
 

@@ -3,12 +3,12 @@ import { actorOf, writeAudit, type Actor } from "../audit/write.js";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { requireAdmin } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
 import { EmailSchema, toUser, UserSchema } from "../users/schemas.js";
 import { createToken, createUser } from "../users/queries.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateUserRequest = z
   .strictObject({
@@ -41,13 +41,12 @@ export const route = createRoute({
 
 export type CreateUserResponse = z.infer<typeof CreateUserResponse>;
 
-export const registerAdminCreateUser = (app: App) =>
-  app.openapi(route, async (c) => {
-    requireAdmin(c);
-    const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
-    return c.json(await createUserWithToken(db, { email: body.email, name: body.name ?? null, actor: actorOf(c.get("principal")), now: clock.now() }), 201);
-  });
+export const adminCreateUserRoute = apiRoute(route, async (c) => {
+  requireAdmin(c);
+  const body = c.req.valid("json");
+  const { db, clock } = c.get("deps");
+  return c.json(await createUserWithToken(db, { email: body.email, name: body.name ?? null, actor: actorOf(c.get("principal")), now: clock.now() }), 201);
+});
 
 /**
  * Creates a user and its first personal access token in one transaction, with the audit event.

@@ -3,7 +3,6 @@ import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys, projects } from "../db/schema.js";
 import { creatorId, resolveTeamScope, roleAllows, roleError } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -15,6 +14,7 @@ import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budg
 import { dollarsToMicros } from "../quotas/money.js";
 import { modelIdSchema } from "../rules/model-id.js";
 import { ApiKeySchema, MetadataSchema, RateLimitSchema, toApiKey } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateApiKeyRequest = z
   .strictObject({
@@ -57,79 +57,78 @@ export const route = createRoute({
   responses: { 200: json(CreateApiKeyResponse, "The key and its secret."), ...errorResponses(400, 401, 403, 413, 422) },
 });
 
-export const registerCreateApiKey = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
-    const body = c.req.valid("json");
-    const deps = c.get("deps");
-    const { db, clock } = deps;
-    const now = clock.now();
-    if (body.expiresAt !== undefined && body.expiresAt <= now) {
-      throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
+export const createApiKeyRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
+  const body = c.req.valid("json");
+  const deps = c.get("deps");
+  const { db, clock } = deps;
+  const now = clock.now();
+  if (body.expiresAt !== undefined && body.expiresAt <= now) {
+    throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
+  }
+  if (body.projectId) {
+    const [p] = await db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(and(eq(projects.id, body.projectId), eq(projects.teamId, scope.team.id)));
+    if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
+  }
+  const apiKeyString = generateSecret("tgk");
+  const row = await transact(deps, async (tx, publish) => {
+    // Serializes with the creator's removal (which deactivates their keys): once removed, no key.
+    // (A trusted external issuer's identity has no membership: its role comes from configuration.)
+    if (scope.principal.kind === "user") {
+      const membership = await lockOwnMembership(tx, scope.team.id, scope.principal.user.id);
+      if (!membership) throw forbidden("You are not a member of this team, or this token is scoped to another team.");
+      if (!roleAllows(membership.role, "write")) throw roleError(membership.role, "write");
     }
-    if (body.projectId) {
-      const [p] = await db
-        .select({ id: projects.id })
-        .from(projects)
-        .where(and(eq(projects.id, body.projectId), eq(projects.teamId, scope.team.id)));
-      if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
-    }
-    const apiKeyString = generateSecret("tgk");
-    const row = await transact(deps, async (tx, publish) => {
-      // Serializes with the creator's removal (which deactivates their keys): once removed, no key.
-      // (A trusted external issuer's identity has no membership: its role comes from configuration.)
-      if (scope.principal.kind === "user") {
-        const membership = await lockOwnMembership(tx, scope.team.id, scope.principal.user.id);
-        if (!membership) throw forbidden("You are not a member of this team, or this token is scoped to another team.");
-        if (!roleAllows(membership.role, "write")) throw roleError(membership.role, "write");
-      }
-      const [row] = await tx
-        .insert(apiKeys)
-        .values({
-          id: newId("apiKey"),
-          teamId: scope.team.id,
-          projectId: body.projectId ?? null,
-          name: body.name ?? "default",
-          purpose: body.purpose,
-          digest: sha256Hex(apiKeyString),
-          partialKey: apiKeyString.slice(-4),
-          createdBy: creatorId(scope.principal),
-          createdAt: now,
-          expiresAt: body.expiresAt ?? null,
-          activeAt: now,
-          models: [...new Set(body.models ?? [])],
-          metadata: body.metadata ?? {},
-          rateLimitRpm: body.rateLimit?.requestsPerMinute ?? null,
-          rateLimitTpm: body.rateLimit?.tokensPerMinute ?? null,
-        })
-        .returning();
-      const q = body.aiGatewayQuota;
-      if (q) {
-        await upsertBudget(
-          tx,
-          scope.team.id,
-          { scopeType: "api_key", scopeId: row!.id },
-          {
-            limitMicros: dollarsToMicros(q.limitAmount),
-            refreshPeriod: q.refreshPeriod,
-            includeByok: q.includeByokInQuota,
-            alertThresholds: q.alertThresholds,
-            enforcement: q.enforcement,
-          },
-          now,
-        );
-        await publish({ t: "budgets", teamId: scope.team.id });
-      }
-      await writeAudit(tx, {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        id: newId("apiKey"),
         teamId: scope.team.id,
-        actor: actorOf(scope.principal),
-        action: "api_key.create",
-        target: { type: "api_key", id: row!.id },
-        data: { name: row!.name, projectId: row!.projectId, quota: q ?? null, rateLimit: body.rateLimit ?? null },
-        at: now,
-      });
-      return row!;
+        projectId: body.projectId ?? null,
+        name: body.name ?? "default",
+        purpose: body.purpose,
+        digest: sha256Hex(apiKeyString),
+        partialKey: apiKeyString.slice(-4),
+        createdBy: creatorId(scope.principal),
+        createdAt: now,
+        expiresAt: body.expiresAt ?? null,
+        activeAt: now,
+        models: [...new Set(body.models ?? [])],
+        metadata: body.metadata ?? {},
+        rateLimitRpm: body.rateLimit?.requestsPerMinute ?? null,
+        rateLimitTpm: body.rateLimit?.tokensPerMinute ?? null,
+      })
+      .returning();
+    const q = body.aiGatewayQuota;
+    if (q) {
+      await upsertBudget(
+        tx,
+        scope.team.id,
+        { scopeType: "api_key", scopeId: row!.id },
+        {
+          limitMicros: dollarsToMicros(q.limitAmount),
+          refreshPeriod: q.refreshPeriod,
+          includeByok: q.includeByokInQuota,
+          alertThresholds: q.alertThresholds,
+          enforcement: q.enforcement,
+        },
+        now,
+      );
+      await publish({ t: "budgets", teamId: scope.team.id });
+    }
+    await writeAudit(tx, {
+      teamId: scope.team.id,
+      actor: actorOf(scope.principal),
+      action: "api_key.create",
+      target: { type: "api_key", id: row!.id },
+      data: { name: row!.name, projectId: row!.projectId, quota: q ?? null, rateLimit: body.rateLimit ?? null },
+      at: now,
     });
-    const quotas = await loadKeyQuotas(db, scope.team.id, [row.id], now);
-    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
+    return row!;
   });
+  const quotas = await loadKeyQuotas(db, scope.team.id, [row.id], now);
+  return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
+});

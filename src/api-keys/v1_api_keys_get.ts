@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
 import { loadKeyForCaller } from "./access.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const GetApiKeyResponse = z.object({ apiKey: ApiKeySchema }).openapi("GetApiKeyResponse");
 export type GetApiKeyResponse = z.infer<typeof GetApiKeyResponse>;
@@ -24,11 +24,10 @@ export const route = createRoute({
   responses: { 200: json(GetApiKeyResponse, "The key (never its secret)."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerGetApiKey = (app: App) =>
-  app.openapi(route, async (c) => {
-    const key = await loadKeyForCaller(c, c.req.valid("param").id, c.req.valid("query"), "read");
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
-    const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);
-    return c.json({ apiKey: toApiKey(key, now, quotas.get(key.id) ?? null) }, 200);
-  });
+export const getApiKeyRoute = apiRoute(route, async (c) => {
+  const key = await loadKeyForCaller(c, c.req.valid("param").id, c.req.valid("query"), "read");
+  const { db, clock } = c.get("deps");
+  const now = clock.now();
+  const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);
+  return c.json({ apiKey: toApiKey(key, now, quotas.get(key.id) ?? null) }, 200);
+});

@@ -2,13 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import { apiKeys } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const ListApiKeysQuery = TeamQuerySchema.extend(PageQuerySchema.shape).extend({
   purpose: z.literal("ai-gateway").optional().openapi({ description: "Only `ai-gateway` exists; accepted for Vercel compatibility." }),
@@ -29,20 +29,19 @@ export const route = createRoute({
   responses: { 200: json(ListApiKeysResponse, "A page of keys."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListApiKeys = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "read");
-    const cursor = decodeCursor(q.until);
-    const { db, clock } = c.get("deps");
-    const rows = await db
-      .select()
-      .from(apiKeys)
-      .where(and(eq(apiKeys.teamId, scope.team.id), isNull(apiKeys.deletedAt), cursor ? lt(apiKeys.id, cursor) : undefined))
-      .orderBy(desc(apiKeys.id))
-      .limit(q.limit + 1);
-    const { page, pagination } = paginate(rows, q.limit);
-    const now = clock.now();
-    const quotas = await loadKeyQuotas(db, scope.team.id, page.map((k) => k.id), now);
-    return c.json({ apiKeys: page.map((k) => toApiKey(k, now, quotas.get(k.id) ?? null)), pagination }, 200);
-  });
+export const listApiKeysRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "read");
+  const cursor = decodeCursor(q.until);
+  const { db, clock } = c.get("deps");
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.teamId, scope.team.id), isNull(apiKeys.deletedAt), cursor ? lt(apiKeys.id, cursor) : undefined))
+    .orderBy(desc(apiKeys.id))
+    .limit(q.limit + 1);
+  const { page, pagination } = paginate(rows, q.limit);
+  const now = clock.now();
+  const quotas = await loadKeyQuotas(db, scope.team.id, page.map((k) => k.id), now);
+  return c.json({ apiKeys: page.map((k) => toApiKey(k, now, quotas.get(k.id) ?? null)), pagination }, 200);
+});

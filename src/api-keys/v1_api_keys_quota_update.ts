@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, writeAudit } from "../audit/write.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -11,6 +10,7 @@ import { withReserved } from "../quotas/leases.js";
 import { writeLockedKey } from "./access.js";
 import { ApiKeyQuotaSchema, ApiKeySchema, toApiKey } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
+import { apiRoute } from "../http/route.js";
 
 export const UpdateQuotaRequest = z
   .strictObject({
@@ -47,50 +47,49 @@ export const route = createRoute({
   responses: { 200: json(UpdateQuotaResponse, "The key and its budget."), ...errorResponses(400, 401, 403, 404, 413, 422) },
 });
 
-export const registerUpdateApiKeyQuota = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const deps = c.get("deps");
-    const { db, clock } = deps;
-    const now = clock.now();
-    // On the locked key and membership: a removed member's in-flight edit lands before the removal or is 404.
-    const { key, quota } = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
-      const entity = { scopeType: "api_key" as const, scopeId: key.id };
-      const existing = await findBudget(tx, key.teamId, "api_key", key.id);
-      if (!existing && body.limitAmount === undefined) {
-        throw badRequest("This key has no budget yet: limitAmount is required.", [{ path: "limitAmount", message: "required when the key has no budget" }]);
-      }
-      const { before, after } = await upsertBudget(
-        tx,
-        key.teamId,
-        entity,
-        {
-          limitMicros: body.limitAmount === undefined ? undefined : dollarsToMicros(body.limitAmount),
-          refreshPeriod: body.refreshPeriod,
-          includeByok: body.includeByokInQuota,
-          alertThresholds: body.alertThresholds,
-          enforcement: body.enforcement,
-          active: body.active,
-          archived: body.archived,
-        },
-        now,
-      );
-      await publish({ t: "budgets", teamId: key.teamId });
-      await writeAudit(tx, {
-        teamId: key.teamId,
-        actor: actorOf(principal),
-        action: before ? (after.archived && !before.archived ? "quota.archive" : "quota.update") : "quota.create",
-        target: { type: "api_key", id: key.id },
-        data: { changes: body },
-        at: now,
-      });
-      const [state] = (await loadQuotaStates(tx, { teamId: key.teamId, keyId: key.id, projectId: null, userId: null }, now)).filter(
-        (s) => s.entity.scopeType === "api_key",
-      );
-      await withReserved(tx, key.teamId, [state!], now);
-      return { key, quota: toApiKeyQuota(state!) };
+export const updateApiKeyQuotaRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const deps = c.get("deps");
+  const { db, clock } = deps;
+  const now = clock.now();
+  // On the locked key and membership: a removed member's in-flight edit lands before the removal or is 404.
+  const { key, quota } = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
+    const entity = { scopeType: "api_key" as const, scopeId: key.id };
+    const existing = await findBudget(tx, key.teamId, "api_key", key.id);
+    if (!existing && body.limitAmount === undefined) {
+      throw badRequest("This key has no budget yet: limitAmount is required.", [{ path: "limitAmount", message: "required when the key has no budget" }]);
+    }
+    const { before, after } = await upsertBudget(
+      tx,
+      key.teamId,
+      entity,
+      {
+        limitMicros: body.limitAmount === undefined ? undefined : dollarsToMicros(body.limitAmount),
+        refreshPeriod: body.refreshPeriod,
+        includeByok: body.includeByokInQuota,
+        alertThresholds: body.alertThresholds,
+        enforcement: body.enforcement,
+        active: body.active,
+        archived: body.archived,
+      },
+      now,
+    );
+    await publish({ t: "budgets", teamId: key.teamId });
+    await writeAudit(tx, {
+      teamId: key.teamId,
+      actor: actorOf(principal),
+      action: before ? (after.archived && !before.archived ? "quota.archive" : "quota.update") : "quota.create",
+      target: { type: "api_key", id: key.id },
+      data: { changes: body },
+      at: now,
     });
-    const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);
-    return c.json({ apiKey: toApiKey(key, now, quotas.get(key.id) ?? null), quota }, 200);
+    const [state] = (await loadQuotaStates(tx, { teamId: key.teamId, keyId: key.id, projectId: null, userId: null }, now)).filter(
+      (s) => s.entity.scopeType === "api_key",
+    );
+    await withReserved(tx, key.teamId, [state!], now);
+    return { key, quota: toApiKeyQuota(state!) };
   });
+  const quotas = await loadKeyQuotas(db, key.teamId, [key.id], now);
+  return c.json({ apiKey: toApiKey(key, now, quotas.get(key.id) ?? null), quota }, 200);
+});

@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys } from "../db/schema.js";
-import type { App } from "../http/context.js";
 import { badRequest, conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -13,6 +12,7 @@ import { keyChanges } from "./queries.js";
 import { toApiKey } from "./schemas.js";
 import { CreateApiKeyResponse } from "./v1_api_keys_create.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
+import { apiRoute } from "../http/route.js";
 
 export const MAX_GRACE_PERIOD_MS = 7 * 24 * 3600 * 1000;
 
@@ -50,44 +50,43 @@ export const route = createRoute({
   responses: { 200: json(CreateApiKeyResponse, "The new secret (shown only here) and the key."), ...errorResponses(400, 401, 403, 404, 409, 413, 422) },
 });
 
-export const registerRollApiKey = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    // The body is optional: none means no grace period. A body that is not declared JSON is a 400.
-    if (!/json/i.test(c.req.header("content-type") ?? "") && (await c.req.text()).trim() !== "") {
-      throw badRequest("Content-Type must be application/json.");
-    }
-    const body = (c.req.valid("json") as z.infer<typeof RollApiKeyRequest> | undefined) ?? {};
-    const deps = c.get("deps");
-    const now = deps.clock.now();
-    const grace = body.gracePeriodMs ?? 0;
-    const apiKeyString = generateSecret("tgk");
-    // Decided on the key as locked in the transaction: a roll racing the caller's removal, a leak
-    // report or another roll either lands wholly before it or sees what it left.
-    const row = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
-      if (key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be rolled. Create a new key.");
-      const [row] = await tx
-        .update(apiKeys)
-        .set({
-          digest: sha256Hex(apiKeyString),
-          partialKey: apiKeyString.slice(-4),
-          previousDigest: grace > 0 ? key.digest : null,
-          previousDigestExpiresAt: grace > 0 ? now + grace : null,
-        })
-        .where(eq(apiKeys.id, key.id))
-        .returning();
-      // The old secret (and one kept from an earlier roll) must be looked up again everywhere.
-      for (const change of keyChanges(key)) await publish(change);
-      await writeAudit(tx, {
-        teamId: key.teamId,
-        actor: actorOf(principal),
-        action: "api_key.roll",
-        target: { type: "api_key", id: key.id },
-        data: { gracePeriodMs: grace, previousSecretExpiresAt: row!.previousDigestExpiresAt, partialKey: row!.partialKey },
-        at: now,
-      });
-      return row!;
+export const rollApiKeyRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  // The body is optional: none means no grace period. A body that is not declared JSON is a 400.
+  if (!/json/i.test(c.req.header("content-type") ?? "") && (await c.req.text()).trim() !== "") {
+    throw badRequest("Content-Type must be application/json.");
+  }
+  const body = (c.req.valid("json") as z.infer<typeof RollApiKeyRequest> | undefined) ?? {};
+  const deps = c.get("deps");
+  const now = deps.clock.now();
+  const grace = body.gracePeriodMs ?? 0;
+  const apiKeyString = generateSecret("tgk");
+  // Decided on the key as locked in the transaction: a roll racing the caller's removal, a leak
+  // report or another roll either lands wholly before it or sees what it left.
+  const row = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
+    if (key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be rolled. Create a new key.");
+    const [row] = await tx
+      .update(apiKeys)
+      .set({
+        digest: sha256Hex(apiKeyString),
+        partialKey: apiKeyString.slice(-4),
+        previousDigest: grace > 0 ? key.digest : null,
+        previousDigestExpiresAt: grace > 0 ? now + grace : null,
+      })
+      .where(eq(apiKeys.id, key.id))
+      .returning();
+    // The old secret (and one kept from an earlier roll) must be looked up again everywhere.
+    for (const change of keyChanges(key)) await publish(change);
+    await writeAudit(tx, {
+      teamId: key.teamId,
+      actor: actorOf(principal),
+      action: "api_key.roll",
+      target: { type: "api_key", id: key.id },
+      data: { gracePeriodMs: grace, previousSecretExpiresAt: row!.previousDigestExpiresAt, partialKey: row!.partialKey },
+      at: now,
     });
-    const quotas = await loadKeyQuotas(deps.db, row.teamId, [row.id], now);
-    return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
+    return row!;
   });
+  const quotas = await loadKeyQuotas(deps.db, row.teamId, [row.id], now);
+  return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
+});

@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys } from "../db/schema.js";
-import type { App } from "../http/context.js";
 import { badRequest, conflict, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -12,6 +11,7 @@ import { writeLockedKey } from "./access.js";
 import { keyChanges } from "./queries.js";
 import { ApiKeySchema, MetadataSchema, RateLimitSchema, toApiKey, type ApiKeyRow } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
+import { apiRoute } from "../http/route.js";
 
 export const UpdateApiKeyRequest = z
   .strictObject({
@@ -46,56 +46,55 @@ export const route = createRoute({
   responses: { 200: json(UpdateApiKeyResponse, "The key as updated."), ...errorResponses(400, 401, 403, 404, 409, 413, 422) },
 });
 
-export const registerUpdateApiKey = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const deps = c.get("deps");
-    const now = deps.clock.now();
-    // Every check on the key's state, and the audit action, are made on the rows locked in the
-    // transaction: a concurrent removal of the caller (or of the key's creator) is either wholly
-    // before this write or wholly after it.
-    const row = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: true }, async (tx, publish, { key, role, principal }) => {
-      if (key.deletedAt !== null) throw conflict("This API key was deleted: it cannot be changed or re-enabled.");
-      if (body.enabled === true && key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be re-enabled. Create a new key.");
-      if (body.enabled === true && key.deactivatedAt !== null && role !== "OWNER") {
-        throw forbidden("This key was deactivated when its creator left the team: only an OWNER can re-enable it.");
-      }
-      if (body.expiresAt != null && body.expiresAt <= now) {
-        throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
-      }
+export const updateApiKeyRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const deps = c.get("deps");
+  const now = deps.clock.now();
+  // Every check on the key's state, and the audit action, are made on the rows locked in the
+  // transaction: a concurrent removal of the caller (or of the key's creator) is either wholly
+  // before this write or wholly after it.
+  const row = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: true }, async (tx, publish, { key, role, principal }) => {
+    if (key.deletedAt !== null) throw conflict("This API key was deleted: it cannot be changed or re-enabled.");
+    if (body.enabled === true && key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be re-enabled. Create a new key.");
+    if (body.enabled === true && key.deactivatedAt !== null && role !== "OWNER") {
+      throw forbidden("This key was deactivated when its creator left the team: only an OWNER can re-enable it.");
+    }
+    if (body.expiresAt != null && body.expiresAt <= now) {
+      throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
+    }
 
-      const set: Partial<ApiKeyRow> = {};
-      if (body.name !== undefined) set.name = body.name;
-      if (body.models !== undefined) set.models = [...new Set(body.models)];
-      if (body.expiresAt !== undefined) set.expiresAt = body.expiresAt;
-      if (body.metadata !== undefined) set.metadata = body.metadata;
-      if (body.rateLimit !== undefined) {
-        set.rateLimitRpm = body.rateLimit?.requestsPerMinute ?? null;
-        set.rateLimitTpm = body.rateLimit?.tokensPerMinute ?? null;
-      }
-      if (body.enabled === false && key.disabledAt === null) set.disabledAt = now;
-      if (body.enabled === true) {
-        set.disabledAt = null;
-        set.deactivatedAt = null;
-      }
-      if (Object.keys(set).length === 0) return key;
+    const set: Partial<ApiKeyRow> = {};
+    if (body.name !== undefined) set.name = body.name;
+    if (body.models !== undefined) set.models = [...new Set(body.models)];
+    if (body.expiresAt !== undefined) set.expiresAt = body.expiresAt;
+    if (body.metadata !== undefined) set.metadata = body.metadata;
+    if (body.rateLimit !== undefined) {
+      set.rateLimitRpm = body.rateLimit?.requestsPerMinute ?? null;
+      set.rateLimitTpm = body.rateLimit?.tokensPerMinute ?? null;
+    }
+    if (body.enabled === false && key.disabledAt === null) set.disabledAt = now;
+    if (body.enabled === true) {
+      set.disabledAt = null;
+      set.deactivatedAt = null;
+    }
+    if (Object.keys(set).length === 0) return key;
 
-      const [row] = await tx.update(apiKeys).set(set).where(eq(apiKeys.id, key.id)).returning();
-      for (const change of keyChanges(row!)) await publish(change);
-      const wasEnabled = key.disabledAt === null && key.deactivatedAt === null;
-      const enabled = row!.disabledAt === null && row!.deactivatedAt === null;
-      await writeAudit(tx, {
-        teamId: key.teamId,
-        actor: actorOf(principal),
-        action: wasEnabled && !enabled ? "api_key.disable" : !wasEnabled && enabled ? "api_key.enable" : "api_key.update",
-        target: { type: "api_key", id: key.id },
-        // Metadata is the user's free-form data: the audit says it changed, not what it holds.
-        data: { changes: { ...body, metadata: body.metadata === undefined ? undefined : "(replaced)" } },
-        at: now,
-      });
-      return row!;
+    const [row] = await tx.update(apiKeys).set(set).where(eq(apiKeys.id, key.id)).returning();
+    for (const change of keyChanges(row!)) await publish(change);
+    const wasEnabled = key.disabledAt === null && key.deactivatedAt === null;
+    const enabled = row!.disabledAt === null && row!.deactivatedAt === null;
+    await writeAudit(tx, {
+      teamId: key.teamId,
+      actor: actorOf(principal),
+      action: wasEnabled && !enabled ? "api_key.disable" : !wasEnabled && enabled ? "api_key.enable" : "api_key.update",
+      target: { type: "api_key", id: key.id },
+      // Metadata is the user's free-form data: the audit says it changed, not what it holds.
+      data: { changes: { ...body, metadata: body.metadata === undefined ? undefined : "(replaced)" } },
+      at: now,
     });
-    const quotas = await loadKeyQuotas(deps.db, row.teamId, [row.id], now);
-    return c.json({ apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
+    return row!;
   });
+  const quotas = await loadKeyQuotas(deps.db, row.teamId, [row.id], now);
+  return c.json({ apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);
+});

@@ -2,11 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { auditEvents } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { Millis, PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const AuditEventSchema = z
   .object({
@@ -40,34 +40,33 @@ export const route = createRoute({
   responses: { 200: json(ListAuditResponse, "A page of events."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListAudit = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "read");
-    const cursor = decodeCursor(q.until);
-    const rows = await c
-      .get("deps")
-      .db.select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.teamId, scope.team.id), cursor ? lt(auditEvents.id, cursor) : undefined))
-      .orderBy(desc(auditEvents.id))
-      .limit(q.limit + 1);
-    const { page, pagination } = paginate(rows, q.limit);
-    return c.json(
-      {
-        events: page.map((e) => ({
-          id: e.id,
-          actor: actorView(e.actorType, e.actorId),
-          action: e.action,
-          target: { type: e.targetType, id: e.targetId },
-          data: e.data,
-          createdAt: e.createdAt,
-        })),
-        pagination,
-      },
-      200,
-    );
-  });
+export const listAuditRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "read");
+  const cursor = decodeCursor(q.until);
+  const rows = await c
+    .get("deps")
+    .db.select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.teamId, scope.team.id), cursor ? lt(auditEvents.id, cursor) : undefined))
+    .orderBy(desc(auditEvents.id))
+    .limit(q.limit + 1);
+  const { page, pagination } = paginate(rows, q.limit);
+  return c.json(
+    {
+      events: page.map((e) => ({
+        id: e.id,
+        actor: actorView(e.actorType, e.actorId),
+        action: e.action,
+        target: { type: e.targetType, id: e.targetId },
+        data: e.data,
+        createdAt: e.createdAt,
+      })),
+      pagination,
+    },
+    200,
+  );
+});
 
 /** An `external` actor's id is `<issuer>#<subject>` (an issuer URL has no fragment): both are shown. */
 function actorView(type: string, id: string) {

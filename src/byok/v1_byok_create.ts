@@ -4,7 +4,6 @@ import { writeAudit } from "../audit/write.js";
 import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -20,6 +19,7 @@ import {
   PositionSchema,
   toCredential,
 } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateCredentialRequest = z
   .strictObject({
@@ -55,53 +55,52 @@ export const route = createRoute({
   },
 });
 
-export const registerCreateCredential = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
-    const body = c.req.valid("json");
-    const checked = checkCredentials(body.provider, body.credentials);
-    if (!checked.ok) throw badRequest(`Invalid credentials for provider '${body.provider}'.`, checked.params);
-    const deps = c.get("deps");
-    const keyring = requireKeyring(deps.keyring);
-    const now = deps.clock.now();
-    const teamId = scope.team.id;
-    const userId = creatorId(scope.principal);
-    const id = newId("credential");
-    const hint = hintOf(body.provider, checked.value);
-    const row = await transact(deps, async (tx, publish) => {
-      await lockTeam(tx, teamId);
-      const [held] = await tx.select({ n: count() }).from(byokCredentials).where(eq(byokCredentials.teamId, teamId));
-      if (Number(held?.n ?? 0) >= MAX_CREDENTIALS_PER_TEAM) {
-        throw conflict(`A team holds at most ${MAX_CREDENTIALS_PER_TEAM} BYOK credentials: delete one first.`);
-      }
-      const apiKeyIds = await checkApiKeyIds(tx, teamId, body.apiKeyIds ?? []);
-      await tx.insert(byokCredentials).values({
-        id,
-        teamId,
-        provider: body.provider,
-        name: body.name,
-        position: MAX_CREDENTIALS_PER_TEAM,
-        enabled: body.enabled ?? true,
-        apiKeyIds,
-        hint,
-        sealed: keyring.seal(JSON.stringify(checked.value), aadOf(teamId, id)),
-        createdBy: userId,
-        updatedBy: userId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await placeAt(tx, teamId, body.provider, id, body.position);
-      const [row] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
-      await writeAudit(tx, {
-        teamId,
-        actor: { type: "user", id: userId },
-        action: "byok.create",
-        target: { type: "byok_credential", id },
-        data: { provider: row!.provider, name: row!.name, hint, enabled: row!.enabled, apiKeyIds, position: row!.position },
-        at: now,
-      });
-      await publish({ t: "byok", teamId });
-      return row!;
+export const createCredentialRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
+  const body = c.req.valid("json");
+  const checked = checkCredentials(body.provider, body.credentials);
+  if (!checked.ok) throw badRequest(`Invalid credentials for provider '${body.provider}'.`, checked.params);
+  const deps = c.get("deps");
+  const keyring = requireKeyring(deps.keyring);
+  const now = deps.clock.now();
+  const teamId = scope.team.id;
+  const userId = creatorId(scope.principal);
+  const id = newId("credential");
+  const hint = hintOf(body.provider, checked.value);
+  const row = await transact(deps, async (tx, publish) => {
+    await lockTeam(tx, teamId);
+    const [held] = await tx.select({ n: count() }).from(byokCredentials).where(eq(byokCredentials.teamId, teamId));
+    if (Number(held?.n ?? 0) >= MAX_CREDENTIALS_PER_TEAM) {
+      throw conflict(`A team holds at most ${MAX_CREDENTIALS_PER_TEAM} BYOK credentials: delete one first.`);
+    }
+    const apiKeyIds = await checkApiKeyIds(tx, teamId, body.apiKeyIds ?? []);
+    await tx.insert(byokCredentials).values({
+      id,
+      teamId,
+      provider: body.provider,
+      name: body.name,
+      position: MAX_CREDENTIALS_PER_TEAM,
+      enabled: body.enabled ?? true,
+      apiKeyIds,
+      hint,
+      sealed: keyring.seal(JSON.stringify(checked.value), aadOf(teamId, id)),
+      createdBy: userId,
+      updatedBy: userId,
+      createdAt: now,
+      updatedAt: now,
     });
-    return c.json({ credential: toCredential(row) }, 201);
+    await placeAt(tx, teamId, body.provider, id, body.position);
+    const [row] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+    await writeAudit(tx, {
+      teamId,
+      actor: { type: "user", id: userId },
+      action: "byok.create",
+      target: { type: "byok_credential", id },
+      data: { provider: row!.provider, name: row!.name, hint, enabled: row!.enabled, apiKeyIds, position: row!.position },
+      at: now,
+    });
+    await publish({ t: "byok", teamId });
+    return row!;
   });
+  return c.json({ credential: toCredential(row) }, 201);
+});

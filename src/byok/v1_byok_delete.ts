@@ -4,13 +4,13 @@ import { writeAudit } from "../audit/write.js";
 import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { requireUser } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { loadCredentialForCaller } from "./access.js";
 import { lockTeam, placeAt } from "./queries.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "deleteByokCredential",
@@ -26,30 +26,29 @@ export const route = createRoute({
   responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerDeleteCredential = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const found = await loadCredentialForCaller(c, id, c.req.valid("query"), "write");
-    const userId = requireUser(c).user.id;
-    const deps = c.get("deps");
-    const now = deps.clock.now();
-    await transact(deps, async (tx, publish) => {
-      await lockTeam(tx, found.teamId);
-      const [deleted] = await tx
-        .delete(byokCredentials)
-        .where(and(eq(byokCredentials.id, id), eq(byokCredentials.teamId, found.teamId)))
-        .returning();
-      if (!deleted) throw notFound("Credential");
-      await placeAt(tx, deleted.teamId, deleted.provider, id, undefined);
-      await writeAudit(tx, {
-        teamId: deleted.teamId,
-        actor: { type: "user", id: userId },
-        action: "byok.delete",
-        target: { type: "byok_credential", id },
-        data: { provider: deleted.provider, name: deleted.name, hint: deleted.hint, enabled: deleted.enabled },
-        at: now,
-      });
-      await publish({ t: "byok", teamId: deleted.teamId });
+export const deleteCredentialRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const found = await loadCredentialForCaller(c, id, c.req.valid("query"), "write");
+  const userId = requireUser(c).user.id;
+  const deps = c.get("deps");
+  const now = deps.clock.now();
+  await transact(deps, async (tx, publish) => {
+    await lockTeam(tx, found.teamId);
+    const [deleted] = await tx
+      .delete(byokCredentials)
+      .where(and(eq(byokCredentials.id, id), eq(byokCredentials.teamId, found.teamId)))
+      .returning();
+    if (!deleted) throw notFound("Credential");
+    await placeAt(tx, deleted.teamId, deleted.provider, id, undefined);
+    await writeAudit(tx, {
+      teamId: deleted.teamId,
+      actor: { type: "user", id: userId },
+      action: "byok.delete",
+      target: { type: "byok_credential", id },
+      data: { provider: deleted.provider, name: deleted.name, hint: deleted.hint, enabled: deleted.enabled },
+      at: now,
     });
-    return c.body(null, 204);
+    await publish({ t: "byok", teamId: deleted.teamId });
   });
+  return c.body(null, 204);
+});

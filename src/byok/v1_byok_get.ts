@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
 import { loadCredentialForCaller } from "./access.js";
 import { CredentialResponse, toCredential } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const CredentialIdParam = IdParamSchema("cred", "cred_01jd7y2m3n4p5q6r7s8t9v0w1x");
 
@@ -20,8 +20,7 @@ export const route = createRoute({
   responses: { 200: json(CredentialResponse, "The credential, without secrets."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerGetCredential = (app: App) =>
-  app.openapi(route, async (c) => {
-    const row = await loadCredentialForCaller(c, c.req.valid("param").id, c.req.valid("query"), "read");
-    return c.json({ credential: toCredential(row) }, 200);
-  });
+export const getCredentialRoute = apiRoute(route, async (c) => {
+  const row = await loadCredentialForCaller(c, c.req.valid("param").id, c.req.valid("query"), "read");
+  return c.json({ credential: toCredential(row) }, 200);
+});

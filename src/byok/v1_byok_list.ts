@@ -2,12 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { byokCredentials } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { PROVIDERS } from "./providers.js";
 import { ListCredentialsResponse, MAX_CREDENTIALS_PER_TEAM, ORDER_TEXT, toCredential } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const ListCredentialsQuery = TeamQuerySchema.extend({
   provider: z.enum(PROVIDERS).optional().openapi({ description: "Only this provider's credentials." }),
@@ -29,15 +29,14 @@ export const route = createRoute({
   responses: { 200: json(ListCredentialsResponse, "The team's credentials, without secrets."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListCredentials = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "read");
-    const rows = await c
-      .get("deps")
-      .db.select()
-      .from(byokCredentials)
-      .where(and(eq(byokCredentials.teamId, scope.team.id), q.provider ? eq(byokCredentials.provider, q.provider) : undefined))
-      .orderBy(asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id));
-    return c.json({ credentials: rows.map(toCredential), pagination: { count: rows.length, next: null, prev: null } }, 200);
-  });
+export const listCredentialsRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "read");
+  const rows = await c
+    .get("deps")
+    .db.select()
+    .from(byokCredentials)
+    .where(and(eq(byokCredentials.teamId, scope.team.id), q.provider ? eq(byokCredentials.provider, q.provider) : undefined))
+    .orderBy(asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id));
+  return c.json({ credentials: rows.map(toCredential), pagination: { count: rows.length, next: null, prev: null } }, 200);
+});

@@ -4,7 +4,6 @@ import { writeAudit } from "../audit/write.js";
 import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { requireUser } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -13,6 +12,7 @@ import { loadCredentialForCaller } from "./access.js";
 import { aadOf, checkApiKeyIds, encryptionMissing503, lockTeam, placeAt, requireKeyring } from "./queries.js";
 import { ApiKeyIdsSchema, CredentialResponse, NameSchema, ORDER_TEXT, PositionSchema, toCredential, type CredentialRow } from "./schemas.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
+import { apiRoute } from "../http/route.js";
 
 export const UpdateCredentialRequest = z
   .strictObject({
@@ -47,68 +47,67 @@ export const route = createRoute({
   },
 });
 
-export const registerUpdateCredential = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const patch = c.req.valid("json");
-    if (Object.values(patch).every((v) => v === undefined)) {
-      throw badRequest("Nothing to update: pass name, enabled, apiKeyIds, credentials or position.", [
-        { path: "", message: "pass at least one of name, enabled, apiKeyIds, credentials, position" },
-      ]);
+export const updateCredentialRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  if (Object.values(patch).every((v) => v === undefined)) {
+    throw badRequest("Nothing to update: pass name, enabled, apiKeyIds, credentials or position.", [
+      { path: "", message: "pass at least one of name, enabled, apiKeyIds, credentials, position" },
+    ]);
+  }
+  const found = await loadCredentialForCaller(c, id, c.req.valid("query"), "write");
+  const provider = found.provider as Provider;
+  let secret: { value: Record<string, unknown>; hint: string } | undefined;
+  if (patch.credentials !== undefined) {
+    const checked = checkCredentials(provider, patch.credentials);
+    if (!checked.ok) throw badRequest(`Invalid credentials for provider '${provider}'.`, checked.params);
+    secret = { value: checked.value, hint: hintOf(provider, checked.value) };
+  }
+  const deps = c.get("deps");
+  const keyring = secret ? requireKeyring(deps.keyring) : null;
+  const userId = requireUser(c).user.id;
+  const now = deps.clock.now();
+  const teamId = found.teamId;
+  const row = await transact(deps, async (tx, publish) => {
+    await lockTeam(tx, teamId);
+    const [current] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+    if (!current) throw notFound("Credential");
+    const set: Partial<CredentialRow> = { updatedBy: userId, updatedAt: now };
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    if (patch.name !== undefined) {
+      set.name = patch.name;
+      changes.name = { from: current.name, to: patch.name };
     }
-    const found = await loadCredentialForCaller(c, id, c.req.valid("query"), "write");
-    const provider = found.provider as Provider;
-    let secret: { value: Record<string, unknown>; hint: string } | undefined;
-    if (patch.credentials !== undefined) {
-      const checked = checkCredentials(provider, patch.credentials);
-      if (!checked.ok) throw badRequest(`Invalid credentials for provider '${provider}'.`, checked.params);
-      secret = { value: checked.value, hint: hintOf(provider, checked.value) };
+    if (patch.enabled !== undefined) {
+      set.enabled = patch.enabled;
+      changes.enabled = { from: current.enabled, to: patch.enabled };
     }
-    const deps = c.get("deps");
-    const keyring = secret ? requireKeyring(deps.keyring) : null;
-    const userId = requireUser(c).user.id;
-    const now = deps.clock.now();
-    const teamId = found.teamId;
-    const row = await transact(deps, async (tx, publish) => {
-      await lockTeam(tx, teamId);
-      const [current] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
-      if (!current) throw notFound("Credential");
-      const set: Partial<CredentialRow> = { updatedBy: userId, updatedAt: now };
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      if (patch.name !== undefined) {
-        set.name = patch.name;
-        changes.name = { from: current.name, to: patch.name };
-      }
-      if (patch.enabled !== undefined) {
-        set.enabled = patch.enabled;
-        changes.enabled = { from: current.enabled, to: patch.enabled };
-      }
-      if (patch.apiKeyIds !== undefined) {
-        set.apiKeyIds = await checkApiKeyIds(tx, teamId, patch.apiKeyIds);
-        changes.apiKeyIds = { from: current.apiKeyIds, to: set.apiKeyIds };
-      }
-      if (secret && keyring) {
-        set.sealed = keyring.seal(JSON.stringify(secret.value), aadOf(teamId, id));
-        set.hint = secret.hint;
-        changes.credentials = { from: { hint: current.hint }, to: { hint: secret.hint } };
-      }
-      await tx.update(byokCredentials).set(set).where(eq(byokCredentials.id, id));
-      if (patch.position !== undefined) {
-        await placeAt(tx, teamId, current.provider, id, patch.position);
-        changes.position = { from: current.position, to: patch.position };
-      }
-      const [row] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
-      if (changes.position) changes.position.to = row!.position;
-      await writeAudit(tx, {
-        teamId,
-        actor: { type: "user", id: userId },
-        action: "byok.update",
-        target: { type: "byok_credential", id },
-        data: { provider: current.provider, name: row!.name, changes },
-        at: now,
-      });
-      await publish({ t: "byok", teamId });
-      return row!;
+    if (patch.apiKeyIds !== undefined) {
+      set.apiKeyIds = await checkApiKeyIds(tx, teamId, patch.apiKeyIds);
+      changes.apiKeyIds = { from: current.apiKeyIds, to: set.apiKeyIds };
+    }
+    if (secret && keyring) {
+      set.sealed = keyring.seal(JSON.stringify(secret.value), aadOf(teamId, id));
+      set.hint = secret.hint;
+      changes.credentials = { from: { hint: current.hint }, to: { hint: secret.hint } };
+    }
+    await tx.update(byokCredentials).set(set).where(eq(byokCredentials.id, id));
+    if (patch.position !== undefined) {
+      await placeAt(tx, teamId, current.provider, id, patch.position);
+      changes.position = { from: current.position, to: patch.position };
+    }
+    const [row] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+    if (changes.position) changes.position.to = row!.position;
+    await writeAudit(tx, {
+      teamId,
+      actor: { type: "user", id: userId },
+      action: "byok.update",
+      target: { type: "byok_credential", id },
+      data: { provider: current.provider, name: row!.name, changes },
+      at: now,
     });
-    return c.json({ credential: toCredential(row) }, 200);
+    await publish({ t: "byok", teamId });
+    return row!;
   });
+  return c.json({ credential: toCredential(row) }, 200);
+});

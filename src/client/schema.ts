@@ -200,20 +200,6 @@ export interface paths {
      */
     get: operations["getUsageReport"];
   };
-  "/v1/gateway/authorize": {
-    /**
-     * May this credential call this model?
-     * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent; for a `hard` budget, also when the request's worst case does not fit in what is left: the message says so); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`; with an `estimate`, `tokensPerMinute` reserves its tokens). Soft budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. Hard budgets reserve the request's worst case under `requestId` (400 without one), settled by the usage report with the same `requestId`. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist, its signing key must not be revoked, and the member who minted it must still be a member whose role was not lowered since (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
-     */
-    post: operations["gatewayAuthorize"];
-  };
-  "/v1/gateway/usage": {
-    /**
-     * Report what a request cost
-     * @description For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId` within the team: a retry (the same key, cost and byok flag) adds nothing and answers 202 `recorded: false`, so a report can be retried safely after a timeout or a 503; the same `requestId` with another key, cost or byok flag is 409 `request_id_reused` and adds nothing. Another team's request ids never affect this team's. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.
-     */
-    post: operations["gatewayUsage"];
-  };
   "/v1/ai-gateway/rules": {
     /**
      * List routing rules
@@ -420,6 +406,20 @@ export interface paths {
      * @description No authentication. `issuer` is `TOLLGATE_PUBLIC_URL`; `jwks_uri` points at `/.well-known/jwks.json`. `Cache-Control: public, max-age=3600`.
      */
     get: operations["getOpenIdConfiguration"];
+  };
+  "/v1/gateway/authorize": {
+    /**
+     * May this credential call this model?
+     * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent; for a `hard` budget, also when the request's worst case does not fit in what is left: the message says so); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`; with an `estimate`, `tokensPerMinute` reserves its tokens). Soft budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. Hard budgets reserve the request's worst case under `requestId` (400 without one), settled by the usage report with the same `requestId`. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist, its signing key must not be revoked, and the member who minted it must still be a member whose role was not lowered since (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
+     */
+    post: operations["gatewayAuthorize"];
+  };
+  "/v1/gateway/usage": {
+    /**
+     * Report what a request cost
+     * @description For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId` within the team: a retry (the same key, cost and byok flag) adds nothing and answers 202 `recorded: false`, so a report can be retried safely after a timeout or a 503; the same `requestId` with another key, cost or byok flag is 409 `request_id_reused` and adds nothing. Another team's request ids never affect this team's. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.
+     */
+    post: operations["gatewayUsage"];
   };
   "/v1/chat/completions": {
     /**
@@ -1154,112 +1154,6 @@ export interface components {
       /** @description Of `outputTokens`: reasoning tokens (OpenAI `reasoning_tokens`). */
       reasoningTokens: number;
     };
-    AuthorizeResponse: {
-      teamId: string;
-      projectId: string | null;
-      keyId: string | null;
-      requestedModel: string;
-      /** @description The model to call, after routing rules. */
-      model: string;
-      appliedRuleIds: string[];
-      /** @description Every budget in scope: the key's, the team's, the project's, the key creator's. */
-      quotas: components["schemas"]["QuotaSummary"][];
-      /** @description The team's enabled BYOK credentials for the resolved model's provider (after routing rules) that this key may use (`apiKeyIds` empty, or naming the key), decrypted, in the team's order: try them first, then the system credentials. */
-      credentials: components["schemas"]["GatewayByokCredential"][];
-      /** @enum {boolean} */
-      fallbackToSystem: true;
-    };
-    QuotaSummary: {
-      /** @enum {string} */
-      scope: "api_key" | "team" | "project" | "user";
-      /** @description The key, team, project or user id the budget counts. */
-      scopeId: string;
-      /** @example api_key_id_key_01jd7y2m3n4p5q6r7s8t9v0w1x */
-      quotaEntityId: string;
-      /** @description US dollars. */
-      limitAmount: number;
-      /** @description Spend counted against the limit this period (BYOK included only when the budget says so). */
-      currentSpend: number;
-      /** @description max(0, limitAmount - currentSpend). */
-      remaining: number;
-      /** @description False for a paused (`active: false`) or archived key budget. */
-      enforced: boolean;
-      /**
-       * @description `hard`: requests reserve their worst case and the limit is a cap.
-       * @enum {string}
-       */
-      enforcement: "soft" | "hard";
-      /** @description US dollars gateway instances hold of this hard budget (their leases: requests in flight and the unused rest), as of the last lease change this instance learned of; 0 for soft budgets. */
-      reserved: number;
-      /**
-       * @description Milliseconds since the Unix epoch.
-       * @example 1767225600000
-       */
-      periodEnd: number | null;
-    };
-    GatewayByokCredential: {
-      /** @example cred_01jd7y2m3n4p5q6r7s8t9v0w1x */
-      id: string;
-      /** @example openai */
-      provider: string;
-      name: string;
-      /**
-       * @description The provider's fields, decrypted, e.g. `{"apiKey": "sk-…"}`.
-       * @example {
-       *   "apiKey": "sk-proj-…"
-       * }
-       */
-      credentials: {
-        [key: string]: unknown;
-      };
-    };
-    AuthorizeRequest: {
-      /** @description The gateway API key (`tgk_…`) or the project OIDC token (a JWT from `POST /v1/projects/{id}/oidc-token`) the end user presented. */
-      credential: string;
-      /**
-       * @description The model requested, `provider/model`.
-       * @example openai/gpt-5
-       */
-      model: string;
-      /** @description The gateway's id for this request: required when a hard budget is in scope. The request's worst case is reserved under it until `POST /v1/gateway/usage` reports the same `requestId` (or the reservation expires). */
-      requestId?: string;
-      /** @description The request's worst case in tokens: reserved on hard budgets (× the price table) and on the key's `tokensPerMinute`. */
-      estimate?: {
-        /** @description The request's input tokens, as the gateway counted them (default 0). */
-        inputTokens?: number;
-        /** @description The most output tokens the request may produce (its `max_tokens`); default: the model's context window, else 32,768. */
-        maxOutputTokens?: number;
-      };
-    };
-    UsageResponse: {
-      /** @description False when this `requestId` was already recorded (nothing was added again). */
-      recorded: boolean;
-      quotas: components["schemas"]["QuotaSummary"][];
-    };
-    UsageRequest: {
-      /** @description The key authorize returned (`keyId`). Give this or `credential`. */
-      keyId?: string;
-      /** @description The presented `tgk_…` key or project OIDC token, instead of `keyId` (a token that expired less than an hour ago still counts). */
-      credential?: string;
-      /** @description The gateway's id for the request: reports are idempotent on it. */
-      requestId: string;
-      /** @description The model actually called. */
-      model: string;
-      /** @description What the request cost, in US dollars; rounded to the nearest micro-dollar (1e-6). */
-      costUsd: number;
-      /** @description True when the request used the team's own provider credentials (default false). */
-      byok?: boolean;
-      /** @description Every input token, cache reads and writes included. */
-      inputTokens?: number;
-      /** @description Every output token, reasoning tokens included. */
-      outputTokens?: number;
-      /** @description Of the input tokens: read from the provider's prompt cache (kept with the usage and in reports). */
-      cacheReadTokens?: number;
-      /** @description Of the input tokens: written to the provider's prompt cache. */
-      cacheWriteTokens?: number;
-      /** @description Of the output tokens: reasoning tokens. */
-      reasoningTokens?: number;
-    };
     Rule: {
       /** @example rule_01jd7y2m3n4p5q6r7s8t9v0w1x */
       ruleId: string;
@@ -1657,6 +1551,112 @@ export interface components {
       subject_types_supported: string[];
       id_token_signing_alg_values_supported: string[];
       claims_supported: string[];
+    };
+    AuthorizeResponse: {
+      teamId: string;
+      projectId: string | null;
+      keyId: string | null;
+      requestedModel: string;
+      /** @description The model to call, after routing rules. */
+      model: string;
+      appliedRuleIds: string[];
+      /** @description Every budget in scope: the key's, the team's, the project's, the key creator's. */
+      quotas: components["schemas"]["QuotaSummary"][];
+      /** @description The team's enabled BYOK credentials for the resolved model's provider (after routing rules) that this key may use (`apiKeyIds` empty, or naming the key), decrypted, in the team's order: try them first, then the system credentials. */
+      credentials: components["schemas"]["GatewayByokCredential"][];
+      /** @enum {boolean} */
+      fallbackToSystem: true;
+    };
+    QuotaSummary: {
+      /** @enum {string} */
+      scope: "api_key" | "team" | "project" | "user";
+      /** @description The key, team, project or user id the budget counts. */
+      scopeId: string;
+      /** @example api_key_id_key_01jd7y2m3n4p5q6r7s8t9v0w1x */
+      quotaEntityId: string;
+      /** @description US dollars. */
+      limitAmount: number;
+      /** @description Spend counted against the limit this period (BYOK included only when the budget says so). */
+      currentSpend: number;
+      /** @description max(0, limitAmount - currentSpend). */
+      remaining: number;
+      /** @description False for a paused (`active: false`) or archived key budget. */
+      enforced: boolean;
+      /**
+       * @description `hard`: requests reserve their worst case and the limit is a cap.
+       * @enum {string}
+       */
+      enforcement: "soft" | "hard";
+      /** @description US dollars gateway instances hold of this hard budget (their leases: requests in flight and the unused rest), as of the last lease change this instance learned of; 0 for soft budgets. */
+      reserved: number;
+      /**
+       * @description Milliseconds since the Unix epoch.
+       * @example 1767225600000
+       */
+      periodEnd: number | null;
+    };
+    GatewayByokCredential: {
+      /** @example cred_01jd7y2m3n4p5q6r7s8t9v0w1x */
+      id: string;
+      /** @example openai */
+      provider: string;
+      name: string;
+      /**
+       * @description The provider's fields, decrypted, e.g. `{"apiKey": "sk-…"}`.
+       * @example {
+       *   "apiKey": "sk-proj-…"
+       * }
+       */
+      credentials: {
+        [key: string]: unknown;
+      };
+    };
+    AuthorizeRequest: {
+      /** @description The gateway API key (`tgk_…`) or the project OIDC token (a JWT from `POST /v1/projects/{id}/oidc-token`) the end user presented. */
+      credential: string;
+      /**
+       * @description The model requested, `provider/model`.
+       * @example openai/gpt-5
+       */
+      model: string;
+      /** @description The gateway's id for this request: required when a hard budget is in scope. The request's worst case is reserved under it until `POST /v1/gateway/usage` reports the same `requestId` (or the reservation expires). */
+      requestId?: string;
+      /** @description The request's worst case in tokens: reserved on hard budgets (× the price table) and on the key's `tokensPerMinute`. */
+      estimate?: {
+        /** @description The request's input tokens, as the gateway counted them (default 0). */
+        inputTokens?: number;
+        /** @description The most output tokens the request may produce (its `max_tokens`); default: the model's context window, else 32,768. */
+        maxOutputTokens?: number;
+      };
+    };
+    UsageResponse: {
+      /** @description False when this `requestId` was already recorded (nothing was added again). */
+      recorded: boolean;
+      quotas: components["schemas"]["QuotaSummary"][];
+    };
+    UsageRequest: {
+      /** @description The key authorize returned (`keyId`). Give this or `credential`. */
+      keyId?: string;
+      /** @description The presented `tgk_…` key or project OIDC token, instead of `keyId` (a token that expired less than an hour ago still counts). */
+      credential?: string;
+      /** @description The gateway's id for the request: reports are idempotent on it. */
+      requestId: string;
+      /** @description The model actually called. */
+      model: string;
+      /** @description What the request cost, in US dollars; rounded to the nearest micro-dollar (1e-6). */
+      costUsd: number;
+      /** @description True when the request used the team's own provider credentials (default false). */
+      byok?: boolean;
+      /** @description Every input token, cache reads and writes included. */
+      inputTokens?: number;
+      /** @description Every output token, reasoning tokens included. */
+      outputTokens?: number;
+      /** @description Of the input tokens: read from the provider's prompt cache (kept with the usage and in reports). */
+      cacheReadTokens?: number;
+      /** @description Of the input tokens: written to the provider's prompt cache. */
+      cacheWriteTokens?: number;
+      /** @description Of the output tokens: reasoning tokens. */
+      reasoningTokens?: number;
     };
     OpenAIError: {
       error: {
@@ -3267,122 +3267,6 @@ export interface operations {
     };
   };
   /**
-   * May this credential call this model?
-   * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent; for a `hard` budget, also when the request's worst case does not fit in what is left: the message says so); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`; with an `estimate`, `tokensPerMinute` reserves its tokens). Soft budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. Hard budgets reserve the request's worst case under `requestId` (400 without one), settled by the usage report with the same `requestId`. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist, its signing key must not be revoked, and the member who minted it must still be a member whose role was not lowered since (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
-   */
-  gatewayAuthorize: {
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["AuthorizeRequest"];
-      };
-    };
-    responses: {
-      /** @description Allowed: which model to call and with which credentials. */
-      200: {
-        content: {
-          "application/json": components["schemas"]["AuthorizeResponse"];
-        };
-      };
-      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Missing or invalid bearer token (`unauthorized`). */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A budget in scope is spent (`quota_for_entity_exceeded`). */
-      402: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Request body over 64 KiB (`payload_too_large`). */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The key is over its `requestsPerMinute` or `tokensPerMinute` (`rate_limit_exceeded`, `param: {limit, remaining, resetAt, limitType}`; `resetAt` in ms). */
-      429: {
-        headers: {
-          /** @description Seconds until the key's current one-minute window ends. */
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      503: components["responses"]["ServiceUnavailable"];
-    };
-  };
-  /**
-   * Report what a request cost
-   * @description For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId` within the team: a retry (the same key, cost and byok flag) adds nothing and answers 202 `recorded: false`, so a report can be retried safely after a timeout or a 503; the same `requestId` with another key, cost or byok flag is 409 `request_id_reused` and adds nothing. Another team's request ids never affect this team's. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.
-   */
-  gatewayUsage: {
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["UsageRequest"];
-      };
-    };
-    responses: {
-      /** @description Recorded (or already recorded). */
-      202: {
-        content: {
-          "application/json": components["schemas"]["UsageResponse"];
-        };
-      };
-      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Missing or invalid bearer token (`unauthorized`). */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Not found, or it belongs to a team the caller cannot see (`not_found`). */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Conflicts with the current state (`conflict`; `idempotency_key_in_use` while the first request with that key is still running; `request_id_reused` for a usage `requestId` reported before with another key or cost). */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description Request body over 64 KiB (`payload_too_large`). */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      503: components["responses"]["ServiceUnavailable"];
-    };
-  };
-  /**
    * List routing rules
    * @description Any member. Oldest first. Vercel's shape `{rules}`: every rule of the team in one answer, not paginated (a team holds at most 1000 rules). Enabled rules only, unless `includeDisabled=true`.
    */
@@ -4743,6 +4627,122 @@ export interface operations {
       };
       /** @description Only GET (`method_not_allowed`). */
       405: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * May this credential call this model?
+   * @description For the gateway service token only. Checks, in order: the key (401 `unauthorized` for an unknown, malformed, deleted or leaked key); its status (403 `API key is inactive` / `API key has expired`); the key's model allow-list, applied to the requested model (403 `Model '<m>' is not allowed for this API key`); the team's routing rules (403 `Request denied by a routing rule.` with `param.ruleId` and `param.reason`; 400 `rule_chain_invalid`); then every budget in scope (402 `quota_for_entity_exceeded` when any is spent; for a `hard` budget, also when the request's worst case does not fit in what is left: the message says so); then the key's rate limits (429 `rate_limit_exceeded` with `Retry-After` and `param {limit, remaining, resetAt}`; with an `estimate`, `tokensPerMinute` reserves its tokens). Soft budgets are soft caps: a request admitted here is always recorded by usage, even if it crosses the limit. Hard budgets reserve the request's worst case under `requestId` (400 without one), settled by the usage report with the same `requestId`. A project OIDC token is accepted as `credential` too: verified (ES256 signature, `iss`, `aud`, `nbf`, `exp`), its project must still exist, its signing key must not be revoked, and the member who minted it must still be a member whose role was not lowered since (else 401, as for any bad token, with no detail); the team's rules and the team's and project's budgets apply; `keyId` is null, and only BYOK credentials not restricted to particular keys are returned.
+   */
+  gatewayAuthorize: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AuthorizeRequest"];
+      };
+    };
+    responses: {
+      /** @description Allowed: which model to call and with which credentials. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AuthorizeResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A budget in scope is spent (`quota_for_entity_exceeded`). */
+      402: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body over 64 KiB (`payload_too_large`). */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The key is over its `requestsPerMinute` or `tokensPerMinute` (`rate_limit_exceeded`, `param: {limit, remaining, resetAt, limitType}`; `resetAt` in ms). */
+      429: {
+        headers: {
+          /** @description Seconds until the key's current one-minute window ends. */
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /**
+   * Report what a request cost
+   * @description For the gateway service token only. Adds the cost to every budget in the key's scope, exactly, in one transaction; a 202 means the spend is durable. Idempotent on `requestId` within the team: a retry (the same key, cost and byok flag) adds nothing and answers 202 `recorded: false`, so a report can be retried safely after a timeout or a 503; the same `requestId` with another key, cost or byok flag is 409 `request_id_reused` and adds nothing. Another team's request ids never affect this team's. Budgets are soft caps: spend is recorded even past the limit (the request was already admitted), and the next authorize is refused. Usage of a key deleted or revoked since its request was admitted is still recorded.
+   */
+  gatewayUsage: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UsageRequest"];
+      };
+    };
+    responses: {
+      /** @description Recorded (or already recorded). */
+      202: {
+        content: {
+          "application/json": components["schemas"]["UsageResponse"];
+        };
+      };
+      /** @description Invalid input (`bad_request`, with `params` naming each offending field). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid bearer token (`unauthorized`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Authenticated but not allowed: the token's role or team scope does not permit this (`forbidden`). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found, or it belongs to a team the caller cannot see (`not_found`). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflicts with the current state (`conflict`; `idempotency_key_in_use` while the first request with that key is still running; `request_id_reused` for a usage `requestId` reported before with another key or cost). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body over 64 KiB (`payload_too_large`). */
+      413: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

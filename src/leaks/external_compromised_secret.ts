@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { Config } from "../config.js";
 import { clientAddress } from "../http/client-address.js";
-import type { App, AppEnv } from "../http/context.js";
+import type { AppEnv, Deps } from "../http/context.js";
 import { ApiError, errorResponse, errorResponses } from "../http/errors.js";
 import { json, jsonBody } from "../http/openapi.js";
 import { GATEWAY_KEY_PATTERN, hasValidChecksum, sha256Hex } from "../lib/secrets.js";
 import { keyChange, markLeaked } from "./queries.js";
+import { apiRoute } from "../http/route.js";
 
 export const CompromisedSecretRequest = z
   .strictObject({
@@ -56,38 +56,44 @@ export const route = createRoute({
   },
 });
 
-/** Per-client limit on reports, from `rate-limiter-flexible`; one limiter per app instance. */
-function rateLimit(config: Config): MiddlewareHandler<AppEnv> {
-  const limiter = new RateLimiterMemory({
-    keyPrefix: "compromised_secret",
-    points: config.compromisedRateLimitPerMinute,
-    duration: 60,
-  });
-  return async (c, next) => {
-    try {
-      await limiter.consume(clientAddress(c, config.trustProxy));
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new ApiError("rate_limit_exceeded", `Too many reports from this address; retry in ${seconds} s.`, {}, { "retry-after": String(seconds) });
-    }
-    await next();
-  };
-}
+/** One limiter per app instance (by its deps). */
+const limiters = new WeakMap<Deps, RateLimiterMemory>();
+const limiterFor = (deps: Deps): RateLimiterMemory => {
+  let limiter = limiters.get(deps);
+  if (limiter === undefined) {
+    limiter = new RateLimiterMemory({ keyPrefix: "compromised_secret", points: deps.config.compromisedRateLimitPerMinute, duration: 60 });
+    limiters.set(deps, limiter);
+  }
+  return limiter;
+};
 
-export const registerCompromisedSecret = (app: App, config: Config) =>
-  app.openapi({ ...route, middleware: [rateLimit(config)] }, async (c) => {
-    const candidate = c.req.valid("json").secret.api_key.trim();
-    if (hasValidChecksum(candidate, "tgk")) {
-      const { db, clock, gateway } = c.get("deps");
-      const digest = sha256Hex(candidate);
-      const marked = await markLeaked(db, [{ digest, url: null }], { now: clock.now(), source: "compromised_secret" });
-      // Refused by this instance's very next authorize (others hear it from the notification).
-      // Dropped whether or not it matched: the same work for a real and an unknown key. A rolled
-      // key's previous secret marks the key: its current secret is dropped too, not left to the
-      // notification (which arrives a moment later).
-      gateway.apply(keyChange(digest));
-      for (const k of marked) if (k.digest !== digest) gateway.apply(keyChange(k.digest));
-    }
-    return c.json({ status: "received" as const }, 202);
-  });
+/** Per-client limit on reports, from `rate-limiter-flexible`; one limiter per app instance. */
+const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const deps = c.get("deps");
+  const limiter = limiterFor(deps);
+  const { config } = deps;
+  try {
+    await limiter.consume(clientAddress(c, config.trustProxy));
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    throw new ApiError("rate_limit_exceeded", `Too many reports from this address; retry in ${seconds} s.`, {}, { "retry-after": String(seconds) });
+  }
+  await next();
+};
+
+export const compromisedSecretRoute = apiRoute({ ...route, middleware: [rateLimit] }, async (c) => {
+  const candidate = c.req.valid("json").secret.api_key.trim();
+  if (hasValidChecksum(candidate, "tgk")) {
+    const { db, clock, gateway } = c.get("deps");
+    const digest = sha256Hex(candidate);
+    const marked = await markLeaked(db, [{ digest, url: null }], { now: clock.now(), source: "compromised_secret" });
+    // Refused by this instance's very next authorize (others hear it from the notification).
+    // Dropped whether or not it matched: the same work for a real and an unknown key. A rolled
+    // key's previous secret marks the key: its current secret is dropped too, not left to the
+    // notification (which arrives a moment later).
+    gateway.apply(keyChange(digest));
+    for (const k of marked) if (k.digest !== digest) gateway.apply(keyChange(k.digest));
+  }
+  return c.json({ status: "received" as const }, 202);
+});

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { Config } from "../config.js";
-import type { App, AppEnv } from "../http/context.js";
+import type { AppEnv } from "../http/context.js";
 import { ApiError, errorResponse, errorResponses, unauthorized } from "../http/errors.js";
 import { json, jsonBody } from "../http/openapi.js";
 import { GATEWAY_KEY_PATTERN, hasValidChecksum, sha256Hex } from "../lib/secrets.js";
 import { GITHUB_KEY_IDENTIFIER_HEADER, GITHUB_KEY_SIGNATURE_HEADER, verifyGithubSignature } from "./github-signature.js";
 import { keyChange, knownDigests, markLeaked, type LeakReport } from "./queries.js";
+import { apiRoute } from "../http/route.js";
 
 /** Most tokens GitHub may send in one request. */
 export const GITHUB_MAX_TOKENS = 100;
@@ -77,46 +77,43 @@ export const route = createRoute({
 });
 
 /** Verifies GitHub's signature over the raw bytes, before any JSON parsing (the body validator runs after). */
-function verifySignature(config: Config): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const keys = config.githubSecretScanningKeys;
-    if (!keys) throw new ApiError("not_found", "GitHub secret scanning is not configured on this instance.");
-    const raw = new Uint8Array(await c.req.arrayBuffer());
-    const ok = verifyGithubSignature(raw, c.req.header(GITHUB_KEY_IDENTIFIER_HEADER), c.req.header(GITHUB_KEY_SIGNATURE_HEADER), keys);
-    if (!ok) throw unauthorized("Missing or invalid GitHub-Public-Key-Identifier / GitHub-Public-Key-Signature.");
-    await next();
-  };
-}
+const verifySignature: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const keys = c.get("deps").config.githubSecretScanningKeys;
+  if (!keys) throw new ApiError("not_found", "GitHub secret scanning is not configured on this instance.");
+  const raw = new Uint8Array(await c.req.arrayBuffer());
+  const ok = verifyGithubSignature(raw, c.req.header(GITHUB_KEY_IDENTIFIER_HEADER), c.req.header(GITHUB_KEY_SIGNATURE_HEADER), keys);
+  if (!ok) throw unauthorized("Missing or invalid GitHub-Public-Key-Identifier / GitHub-Public-Key-Signature.");
+  await next();
+};
 
-export const registerGithubSecretScanning = (app: App, config: Config) =>
-  app.openapi({ ...route, middleware: [verifySignature(config)] }, async (c) => {
-    const matches = c.req.valid("json");
-    const { db, clock, gateway } = c.get("deps");
-    const now = clock.now();
-    // Only strings with a valid `tgk_` checksum are ever looked up.
-    const digests = matches.map((m) => {
-      const token = m.token.trim();
-      return hasValidChecksum(token, "tgk") ? sha256Hex(token) : null;
-    });
-    const reports: LeakReport[] = [];
-    matches.forEach((m, i) => {
-      const digest = digests[i];
-      if (digest) reports.push({ digest, url: m.url ?? null, detail: { type: m.type, githubSource: m.source ?? null } });
-    });
-    const { known, marked } = await db.transaction(async (tx) => {
-      const known = await knownDigests(tx, reports.map((r) => r.digest));
-      const marked = await markLeaked(tx, reports.filter((r) => known.has(r.digest)), { now, source: "github_secret_scanning" });
-      return { known, marked };
-    });
-    // After the commit, as `transact` does: this instance refuses them from its very next request.
-    for (const k of marked) gateway.apply(keyChange(k.digest));
-    const body: GithubSecretScanningResponse = matches.map((m, i) => {
-      const digest = digests[i];
-      return {
-        token_raw: m.token,
-        token_type: m.type,
-        label: digest && known.has(digest) ? "true_positive" : "false_positive",
-      };
-    });
-    return c.json(body, 200);
+export const githubSecretScanningRoute = apiRoute({ ...route, middleware: [verifySignature] }, async (c) => {
+  const matches = c.req.valid("json");
+  const { db, clock, gateway } = c.get("deps");
+  const now = clock.now();
+  // Only strings with a valid `tgk_` checksum are ever looked up.
+  const digests = matches.map((m) => {
+    const token = m.token.trim();
+    return hasValidChecksum(token, "tgk") ? sha256Hex(token) : null;
   });
+  const reports: LeakReport[] = [];
+  matches.forEach((m, i) => {
+    const digest = digests[i];
+    if (digest) reports.push({ digest, url: m.url ?? null, detail: { type: m.type, githubSource: m.source ?? null } });
+  });
+  const { known, marked } = await db.transaction(async (tx) => {
+    const known = await knownDigests(tx, reports.map((r) => r.digest));
+    const marked = await markLeaked(tx, reports.filter((r) => known.has(r.digest)), { now, source: "github_secret_scanning" });
+    return { known, marked };
+  });
+  // After the commit, as `transact` does: this instance refuses them from its very next request.
+  for (const k of marked) gateway.apply(keyChange(k.digest));
+  const body: GithubSecretScanningResponse = matches.map((m, i) => {
+    const digest = digests[i];
+    return {
+      token_raw: m.token,
+      token_type: m.type,
+      label: digest && known.has(digest) ? "true_positive" : "false_positive",
+    };
+  });
+  return c.json(body, 200);
+});

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { requireAdmin } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { ApiError, errorResponse, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { transact } from "../events/transact.js";
 import { rotateSigningKey, SigningUnavailableError } from "./keys.js";
+import { apiRoute } from "../http/route.js";
 
 export const RotateOidcKeyRequest = z
   .strictObject({
@@ -42,30 +42,29 @@ export const route = createRoute({
   },
 });
 
-export const registerRotateOidcKey = (app: App) =>
-  app.openapi(route, async (c) => {
-    requireAdmin(c);
-    const { reason, revokePrevious } = c.req.valid("json");
-    const deps = c.get("deps");
-    const { keyring, clock } = deps;
-    const now = clock.now();
-    try {
-      const rotated = await transact(deps, async (tx, publish) => {
-        const r = await rotateSigningKey(tx, keyring, now, { revokePrevious });
-        if (r.revoked.length > 0) await publish({ t: "oidc_keys" }); // every instance's gateway cache refuses their tokens
-        await writeAudit(tx, {
-          teamId: null,
-          actor: actorOf(c.get("principal")),
-          action: "oidc_key.rotate",
-          target: { type: "oidc_key", id: r.kid },
-          data: { retiredKids: r.retired, ...(revokePrevious ? { revokedKids: r.revoked } : {}), ...(reason ? { reason } : {}) },
-          at: now,
-        });
-        return r;
+export const rotateOidcKeyRoute = apiRoute(route, async (c) => {
+  requireAdmin(c);
+  const { reason, revokePrevious } = c.req.valid("json");
+  const deps = c.get("deps");
+  const { keyring, clock } = deps;
+  const now = clock.now();
+  try {
+    const rotated = await transact(deps, async (tx, publish) => {
+      const r = await rotateSigningKey(tx, keyring, now, { revokePrevious });
+      if (r.revoked.length > 0) await publish({ t: "oidc_keys" }); // every instance's gateway cache refuses their tokens
+      await writeAudit(tx, {
+        teamId: null,
+        actor: actorOf(c.get("principal")),
+        action: "oidc_key.rotate",
+        target: { type: "oidc_key", id: r.kid },
+        data: { retiredKids: r.retired, ...(revokePrevious ? { revokedKids: r.revoked } : {}), ...(reason ? { reason } : {}) },
+        at: now,
       });
-      return c.json({ kid: rotated.kid, retiredKids: rotated.retired, revokedKids: rotated.revoked }, 200);
-    } catch (err) {
-      if (err instanceof SigningUnavailableError) throw new ApiError("encryption_key_missing", err.message);
-      throw err;
-    }
-  });
+      return r;
+    });
+    return c.json({ kid: rotated.kid, retiredKids: rotated.retired, revokedKids: rotated.revoked }, 200);
+  } catch (err) {
+    if (err instanceof SigningUnavailableError) throw new ApiError("encryption_key_missing", err.message);
+    throw err;
+  }
+});

@@ -3,12 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships, projects, teams, type Role } from "../db/schema.js";
 import { requireMember, roleInTeam } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { ApiError, errorResponse, errorResponses, forbidden, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdParamSchema, Millis, TeamQuerySchema } from "../http/schemas.js";
 import { SigningUnavailableError } from "./keys.js";
 import { ENVIRONMENTS, mintProjectToken, type Environment } from "./tokens.js";
+import { apiRoute } from "../http/route.js";
 
 /** Who may mint a token for which environment. */
 export const MINT_ROLES: Record<Environment, readonly Role[]> = {
@@ -63,56 +63,55 @@ export const route = createRoute({
   },
 });
 
-export const registerCreateOidcToken = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const q = c.req.valid("query");
-    const environment = c.req.valid("json").environment ?? "development";
-    const principal = requireMember(c);
-    const { db, clock, keyring, config } = c.get("deps");
-    const [row] = await db
-      .select({ project: projects, team: { id: teams.id, slug: teams.slug } })
-      .from(projects)
-      .innerJoin(teams, eq(teams.id, projects.teamId))
-      .where(eq(projects.id, id))
+export const createOidcTokenRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const q = c.req.valid("query");
+  const environment = c.req.valid("json").environment ?? "development";
+  const principal = requireMember(c);
+  const { db, clock, keyring, config } = c.get("deps");
+  const [row] = await db
+    .select({ project: projects, team: { id: teams.id, slug: teams.slug } })
+    .from(projects)
+    .innerJoin(teams, eq(teams.id, projects.teamId))
+    .where(eq(projects.id, id))
+    .limit(1);
+  const named = row && (!q.teamId || q.teamId === row.team.id) && (!q.slug || q.slug === row.team.slug);
+  let role = named ? await roleInTeam(c, row.team.id) : null;
+  // A member's token carries their membership's epoch, read with the role in one statement: a
+  // removal or demotion committed after this read changes it, and authorize refuses the token.
+  let minter: { minted_by: string; minted_by_epoch: string } | undefined;
+  if (row && role && principal.kind === "user") {
+    const [m] = await db
+      .select({ role: memberships.role, epoch: memberships.tokenEpoch })
+      .from(memberships)
+      .where(and(eq(memberships.teamId, row.team.id), eq(memberships.userId, principal.user.id)))
       .limit(1);
-    const named = row && (!q.teamId || q.teamId === row.team.id) && (!q.slug || q.slug === row.team.slug);
-    let role = named ? await roleInTeam(c, row.team.id) : null;
-    // A member's token carries their membership's epoch, read with the role in one statement: a
-    // removal or demotion committed after this read changes it, and authorize refuses the token.
-    let minter: { minted_by: string; minted_by_epoch: string } | undefined;
-    if (row && role && principal.kind === "user") {
-      const [m] = await db
-        .select({ role: memberships.role, epoch: memberships.tokenEpoch })
-        .from(memberships)
-        .where(and(eq(memberships.teamId, row.team.id), eq(memberships.userId, principal.user.id)))
-        .limit(1);
-      role = m?.role ?? null;
-      if (m) minter = { minted_by: principal.user.id, minted_by_epoch: m.epoch };
-    }
-    if (!row || !role) throw notFound("Project");
-    if (!MINT_ROLES[environment].includes(role)) {
-      throw forbidden(`Your role ${role} may not issue ${environment} tokens (allowed: ${MINT_ROLES[environment].join(", ")}).`);
-    }
-    const now = clock.now();
-    let minted;
-    try {
-      minted = await mintProjectToken(
-        { db, keyring, issuer: config.publicUrl, keyMaxAgeMs: config.oidcKeyMaxAgeMs },
-        { owner: row.team.slug, owner_id: row.team.id, project: row.project.name, project_id: row.project.id, environment, ...minter },
-        now,
-      );
-    } catch (err) {
-      if (err instanceof SigningUnavailableError) throw new ApiError("encryption_key_missing", err.message);
-      throw err;
-    }
-    await writeAudit(db, {
-      teamId: row.team.id,
-      actor: actorOf(principal),
-      action: "oidc_token.create",
-      target: { type: "project", id: row.project.id },
-      data: { environment, jti: minted.jti, kid: minted.kid, expiresAt: minted.expiresAt },
-      at: now,
-    });
-    return c.json({ token: minted.token, expiresAt: minted.expiresAt }, 201);
+    role = m?.role ?? null;
+    if (m) minter = { minted_by: principal.user.id, minted_by_epoch: m.epoch };
+  }
+  if (!row || !role) throw notFound("Project");
+  if (!MINT_ROLES[environment].includes(role)) {
+    throw forbidden(`Your role ${role} may not issue ${environment} tokens (allowed: ${MINT_ROLES[environment].join(", ")}).`);
+  }
+  const now = clock.now();
+  let minted;
+  try {
+    minted = await mintProjectToken(
+      { db, keyring, issuer: config.publicUrl, keyMaxAgeMs: config.oidcKeyMaxAgeMs },
+      { owner: row.team.slug, owner_id: row.team.id, project: row.project.name, project_id: row.project.id, environment, ...minter },
+      now,
+    );
+  } catch (err) {
+    if (err instanceof SigningUnavailableError) throw new ApiError("encryption_key_missing", err.message);
+    throw err;
+  }
+  await writeAudit(db, {
+    teamId: row.team.id,
+    actor: actorOf(principal),
+    action: "oidc_token.create",
+    target: { type: "project", id: row.project.id },
+    data: { environment, jti: minted.jti, kid: minted.kid, expiresAt: minted.expiresAt },
+    at: now,
   });
+  return c.json({ token: minted.token, expiresAt: minted.expiresAt }, 201);
+});

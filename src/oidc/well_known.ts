@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponse } from "../http/errors.js";
 import { json } from "../http/openapi.js";
 import { ensureSigningKey, OIDC_ALG, publishedJwks } from "./keys.js";
+import { apiRoute } from "../http/route.js";
 
 export const JwksSchema = z
   .object({ keys: z.array(z.record(z.string(), z.unknown())).openapi({ description: "Public JWKs (`kty`, `crv`, `x`, `y`, `kid`, `alg`, `use`), newest first." }) })
@@ -46,28 +46,27 @@ export const discoveryRoute = createRoute({
   responses: { 200: json(OpenIdConfigurationSchema, "The discovery document."), 405: errorResponse("Only GET (`method_not_allowed`).") },
 });
 
-export const registerWellKnown = (app: App) => {
-  app.openapi(jwksRoute, async (c) => {
-    const { db, keyring, clock, config } = c.get("deps");
-    const now = clock.now();
-    // The first request on a fresh database (before any token) still publishes the key that will sign.
-    await ensureSigningKey(db, keyring, now, config.oidcKeyMaxAgeMs);
-    c.header("cache-control", JWKS_CACHE);
-    return c.json({ keys: (await publishedJwks(db, now)) as Record<string, unknown>[] }, 200);
-  });
-  app.openapi(discoveryRoute, (c) => {
-    const issuer = c.get("deps").config.publicUrl;
-    c.header("cache-control", DISCOVERY_CACHE);
-    return c.json(
-      {
-        issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
-        response_types_supported: ["id_token"],
-        subject_types_supported: ["public"],
-        id_token_signing_alg_values_supported: [OIDC_ALG],
-        claims_supported: ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "owner", "owner_id", "project", "project_id", "environment", "minted_by", "minted_by_epoch"],
-      },
-      200,
-    );
-  });
-};
+export const jwksGetRoute = apiRoute(jwksRoute, async (c) => {
+  const { db, keyring, clock, config } = c.get("deps");
+  const now = clock.now();
+  // The first request on a fresh database (before any token) still publishes the key that will sign.
+  await ensureSigningKey(db, keyring, now, config.oidcKeyMaxAgeMs);
+  c.header("cache-control", JWKS_CACHE);
+  return c.json({ keys: (await publishedJwks(db, now)) as Record<string, unknown>[] }, 200);
+});
+
+export const discoveryGetRoute = apiRoute(discoveryRoute, (c) => {
+  const issuer = c.get("deps").config.publicUrl;
+  c.header("cache-control", DISCOVERY_CACHE);
+  return c.json(
+    {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      response_types_supported: ["id_token"],
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: [OIDC_ALG],
+      claims_supported: ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "owner", "owner_id", "project", "project_id", "environment", "minted_by", "minted_by_epoch"],
+    },
+    200,
+  );
+});

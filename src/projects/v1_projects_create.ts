@@ -3,12 +3,12 @@ import { actorOf, writeAudit } from "../audit/write.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { projects } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { ProjectSchema, toProject } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateProjectRequest = z
   .strictObject({
@@ -32,31 +32,30 @@ export const route = createRoute({
   responses: { 201: json(CreateProjectResponse, "The new project."), ...errorResponses(400, 401, 403, 409, 413, 422) },
 });
 
-export const registerCreateProject = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
-    const { name } = c.req.valid("json");
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
-    try {
-      const project = await db.transaction(async (tx) => {
-        const [project] = await tx
-          .insert(projects)
-          .values({ id: newId("project"), teamId: scope.team.id, name, createdAt: now, createdBy: creatorId(scope.principal) })
-          .returning();
-        await writeAudit(tx, {
-          teamId: scope.team.id,
-          actor: actorOf(scope.principal),
-          action: "project.create",
-          target: { type: "project", id: project!.id },
-          data: { name },
-          at: now,
-        });
-        return project!;
+export const createProjectRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
+  const { name } = c.req.valid("json");
+  const { db, clock } = c.get("deps");
+  const now = clock.now();
+  try {
+    const project = await db.transaction(async (tx) => {
+      const [project] = await tx
+        .insert(projects)
+        .values({ id: newId("project"), teamId: scope.team.id, name, createdAt: now, createdBy: creatorId(scope.principal) })
+        .returning();
+      await writeAudit(tx, {
+        teamId: scope.team.id,
+        actor: actorOf(scope.principal),
+        action: "project.create",
+        target: { type: "project", id: project!.id },
+        data: { name },
+        at: now,
       });
-      return c.json({ project: toProject(project) }, 201);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`A project named '${name}' already exists in this team.`);
-      throw err;
-    }
-  });
+      return project!;
+    });
+    return c.json({ project: toProject(project) }, 201);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A project named '${name}' already exists in this team.`);
+    throw err;
+  }
+});

@@ -4,10 +4,10 @@ import { actorOf, writeAudit } from "../audit/write.js";
 import { apiKeys, projects } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { requireMember, roleAllows, roleError, roleInTeam } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "deleteProject",
@@ -22,34 +22,33 @@ export const route = createRoute({
   responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerDeleteProject = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const q = c.req.valid("query");
-    const deps = c.get("deps");
-    const { db, clock } = deps;
-    const [project] = await db.select().from(projects).where(eq(projects.id, id));
-    const role = project ? await roleInTeam(c, project.teamId, q) : null;
-    if (!project || !role) throw notFound("Project");
-    if (!roleAllows(role, "write")) throw roleError(role, "write");
-    const deleted = await transact(deps, async (tx, publish) => {
-      // Its keys keep working without a project: every instance forgets their cached rows and
-      // budget subjects, so the project's budget is no longer charged or enforced.
-      const keys = await tx.update(apiKeys).set({ projectId: null }).where(eq(apiKeys.projectId, id)).returning({ id: apiKeys.id, digest: apiKeys.digest });
-      const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
-      if (rows.length === 0) return false;
-      for (const k of keys) await publish({ t: "key", digest: k.digest, keyId: k.id });
-      await publish({ t: "project", projectId: id }); // its OIDC tokens stop authorizing
-      await writeAudit(tx, {
-        teamId: project.teamId,
-        actor: actorOf(requireMember(c)),
-        action: "project.delete",
-        target: { type: "project", id },
-        data: { name: project.name },
-        at: clock.now(),
-      });
-      return true;
+export const deleteProjectRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const q = c.req.valid("query");
+  const deps = c.get("deps");
+  const { db, clock } = deps;
+  const [project] = await db.select().from(projects).where(eq(projects.id, id));
+  const role = project ? await roleInTeam(c, project.teamId, q) : null;
+  if (!project || !role) throw notFound("Project");
+  if (!roleAllows(role, "write")) throw roleError(role, "write");
+  const deleted = await transact(deps, async (tx, publish) => {
+    // Its keys keep working without a project: every instance forgets their cached rows and
+    // budget subjects, so the project's budget is no longer charged or enforced.
+    const keys = await tx.update(apiKeys).set({ projectId: null }).where(eq(apiKeys.projectId, id)).returning({ id: apiKeys.id, digest: apiKeys.digest });
+    const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
+    if (rows.length === 0) return false;
+    for (const k of keys) await publish({ t: "key", digest: k.digest, keyId: k.id });
+    await publish({ t: "project", projectId: id }); // its OIDC tokens stop authorizing
+    await writeAudit(tx, {
+      teamId: project.teamId,
+      actor: actorOf(requireMember(c)),
+      action: "project.delete",
+      target: { type: "project", id },
+      data: { name: project.name },
+      at: clock.now(),
     });
-    if (!deleted) throw notFound("Project");
-    return c.body(null, 204);
+    return true;
   });
+  if (!deleted) throw notFound("Project");
+  return c.body(null, 204);
+});

@@ -3,7 +3,6 @@ import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { budgets } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
@@ -11,6 +10,7 @@ import { transact } from "../events/transact.js";
 import { BudgetScopeTypeSchema } from "./budget-schemas.js";
 import { changeBudgets } from "./budgets.js";
 import { budgetEntity } from "./v1_budgets_put.js";
+import { apiRoute } from "../http/route.js";
 
 export const DeleteBudgetQuery = TeamQuerySchema.extend({
   scopeType: BudgetScopeTypeSchema,
@@ -30,33 +30,32 @@ export const route = createRoute({
   responses: { 204: noContent("Removed."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerDeleteBudget = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "write");
-    const deps = c.get("deps");
-    const { db, clock } = deps;
-    const entity = await budgetEntity(db, scope.team.id, q);
-    const now = clock.now();
-    const deleted = await transact(deps, async (tx, publish) => {
-      const rows = await changeBudgets(tx, scope.team.id, entity, now, () =>
-        tx
-          .delete(budgets)
-          .where(and(eq(budgets.teamId, scope.team.id), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
-          .returning({ id: budgets.id }),
-      );
-      if (rows.length === 0) return false;
-      await publish({ t: "budgets", teamId: scope.team.id });
-      await writeAudit(tx, {
-        teamId: scope.team.id,
-        actor: actorOf(scope.principal),
-        action: "budget.delete",
-        target: { type: "budget", id: rows[0]!.id },
-        data: { scopeType: q.scopeType, projectId: q.projectId ?? null, userId: q.userId ?? null },
-        at: now,
-      });
-      return true;
+export const deleteBudgetRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "write");
+  const deps = c.get("deps");
+  const { db, clock } = deps;
+  const entity = await budgetEntity(db, scope.team.id, q);
+  const now = clock.now();
+  const deleted = await transact(deps, async (tx, publish) => {
+    const rows = await changeBudgets(tx, scope.team.id, entity, now, () =>
+      tx
+        .delete(budgets)
+        .where(and(eq(budgets.teamId, scope.team.id), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
+        .returning({ id: budgets.id }),
+    );
+    if (rows.length === 0) return false;
+    await publish({ t: "budgets", teamId: scope.team.id });
+    await writeAudit(tx, {
+      teamId: scope.team.id,
+      actor: actorOf(scope.principal),
+      action: "budget.delete",
+      target: { type: "budget", id: rows[0]!.id },
+      data: { scopeType: q.scopeType, projectId: q.projectId ?? null, userId: q.userId ?? null },
+      at: now,
     });
-    if (!deleted) throw notFound("Budget");
-    return c.body(null, 204);
+    return true;
   });
+  if (!deleted) throw notFound("Budget");
+  return c.body(null, 204);
+});

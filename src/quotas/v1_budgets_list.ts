@@ -3,13 +3,13 @@ import { withReserved } from "./leases.js";
 import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { budgets, spendCounters } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { BudgetSchema, toBudget } from "./budget-schemas.js";
 import { DEFAULT_SCOPE_ID, stateOf } from "./state.js";
+import { apiRoute } from "../http/route.js";
 
 export const ListBudgetsResponse = z.object({ budgets: z.array(BudgetSchema), pagination: PaginationSchema }).openapi("ListBudgetsResponse");
 export type ListBudgetsResponse = z.infer<typeof ListBudgetsResponse>;
@@ -27,36 +27,35 @@ export const route = createRoute({
   responses: { 200: json(ListBudgetsResponse, "The team's budgets."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListBudgets = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "read");
-    const cursor = decodeCursor(q.until);
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
-    const teamId = scope.team.id;
-    const rows = await db
-      .select()
-      .from(budgets)
-      .where(and(eq(budgets.teamId, teamId), ne(budgets.scopeType, "api_key"), eq(budgets.archived, false), cursor ? gt(budgets.id, cursor) : undefined))
-      .orderBy(asc(budgets.id))
-      .limit(q.limit + 1);
-    const { page, pagination } = paginate(rows, q.limit);
-    const ids = page.filter((b) => b.scopeId !== DEFAULT_SCOPE_ID).map((b) => b.scopeId);
-    const counters =
-      ids.length === 0
-        ? []
-        : await db
-            .select()
-            .from(spendCounters)
-            .where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key"), inArray(spendCounters.scopeId, ids)));
-    const states = page.map((b) => {
-      if (b.scopeId === DEFAULT_SCOPE_ID) return null;
-      const entity = { scopeType: b.scopeType, scopeId: b.scopeId };
-      const counter = counters.find((x) => x.scopeType === b.scopeType && x.scopeId === b.scopeId);
-      return stateOf(entity, b, counter, now);
-    });
-    await withReserved(db, teamId, states.filter((s) => s !== null), now);
-    const out = page.map((b, i) => toBudget(b, states[i] ?? null));
-    return c.json({ budgets: out, pagination }, 200);
+export const listBudgetsRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "read");
+  const cursor = decodeCursor(q.until);
+  const { db, clock } = c.get("deps");
+  const now = clock.now();
+  const teamId = scope.team.id;
+  const rows = await db
+    .select()
+    .from(budgets)
+    .where(and(eq(budgets.teamId, teamId), ne(budgets.scopeType, "api_key"), eq(budgets.archived, false), cursor ? gt(budgets.id, cursor) : undefined))
+    .orderBy(asc(budgets.id))
+    .limit(q.limit + 1);
+  const { page, pagination } = paginate(rows, q.limit);
+  const ids = page.filter((b) => b.scopeId !== DEFAULT_SCOPE_ID).map((b) => b.scopeId);
+  const counters =
+    ids.length === 0
+      ? []
+      : await db
+          .select()
+          .from(spendCounters)
+          .where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key"), inArray(spendCounters.scopeId, ids)));
+  const states = page.map((b) => {
+    if (b.scopeId === DEFAULT_SCOPE_ID) return null;
+    const entity = { scopeType: b.scopeType, scopeId: b.scopeId };
+    const counter = counters.find((x) => x.scopeType === b.scopeType && x.scopeId === b.scopeId);
+    return stateOf(entity, b, counter, now);
   });
+  await withReserved(db, teamId, states.filter((s) => s !== null), now);
+  const out = page.map((b, i) => toBudget(b, states[i] ?? null));
+  return c.json({ budgets: out, pagination }, 200);
+});

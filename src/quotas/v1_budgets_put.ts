@@ -3,7 +3,6 @@ import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships, projects, spendCounters } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -13,6 +12,7 @@ import { BudgetSchema, BudgetScopeTypeSchema, toBudget } from "./budget-schemas.
 import { dollarsToMicros, usdAmountSchema } from "./money.js";
 import { DEFAULT_SCOPE_ID, stateOf, type Entity } from "./state.js";
 import { withReserved } from "./leases.js";
+import { apiRoute } from "../http/route.js";
 
 export const PutBudgetRequest = z
   .strictObject({
@@ -43,53 +43,52 @@ export const route = createRoute({
   responses: { 200: json(PutBudgetResponse, "The budget."), ...errorResponses(400, 401, 403, 413, 422) },
 });
 
-export const registerPutBudget = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
-    const body = c.req.valid("json");
-    const deps = c.get("deps");
-    const { db, clock } = deps;
-    const teamId = scope.team.id;
-    const entity = await budgetEntity(db, teamId, body);
-    const now = clock.now();
-    const budget = await transact(deps, async (tx, publish) => {
-      const { before, after } = await upsertBudget(
-        tx,
-        teamId,
-        entity,
-        {
-          limitMicros: dollarsToMicros(body.limitAmount),
-          refreshPeriod: body.refreshPeriod,
-          includeByok: body.includeByokInQuota ?? false,
-          alertThresholds: body.alertThresholds,
-          enforcement: body.enforcement ?? "soft",
-          active: true,
-          archived: false,
-        },
-        now,
-      );
-      await publish({ t: "budgets", teamId });
-      await writeAudit(tx, {
-        teamId,
-        actor: actorOf(scope.principal),
-        action: before ? "budget.update" : "budget.create",
-        target: { type: "budget", id: after.id },
-        data: { ...body },
-        at: now,
-      });
-      const [counter] =
-        entity.scopeId === DEFAULT_SCOPE_ID
-          ? []
-          : await tx
-              .select()
-              .from(spendCounters)
-              .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)));
-      if (entity.scopeId === DEFAULT_SCOPE_ID) return toBudget(after, null);
-      const [st] = await withReserved(tx, teamId, [stateOf(entity, after, counter, now)], now);
-      return toBudget(after, st!);
+export const putBudgetRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
+  const body = c.req.valid("json");
+  const deps = c.get("deps");
+  const { db, clock } = deps;
+  const teamId = scope.team.id;
+  const entity = await budgetEntity(db, teamId, body);
+  const now = clock.now();
+  const budget = await transact(deps, async (tx, publish) => {
+    const { before, after } = await upsertBudget(
+      tx,
+      teamId,
+      entity,
+      {
+        limitMicros: dollarsToMicros(body.limitAmount),
+        refreshPeriod: body.refreshPeriod,
+        includeByok: body.includeByokInQuota ?? false,
+        alertThresholds: body.alertThresholds,
+        enforcement: body.enforcement ?? "soft",
+        active: true,
+        archived: false,
+      },
+      now,
+    );
+    await publish({ t: "budgets", teamId });
+    await writeAudit(tx, {
+      teamId,
+      actor: actorOf(scope.principal),
+      action: before ? "budget.update" : "budget.create",
+      target: { type: "budget", id: after.id },
+      data: { ...body },
+      at: now,
     });
-    return c.json({ budget }, 200);
+    const [counter] =
+      entity.scopeId === DEFAULT_SCOPE_ID
+        ? []
+        : await tx
+            .select()
+            .from(spendCounters)
+            .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)));
+    if (entity.scopeId === DEFAULT_SCOPE_ID) return toBudget(after, null);
+    const [st] = await withReserved(tx, teamId, [stateOf(entity, after, counter, now)], now);
+    return toBudget(after, st!);
   });
+  return c.json({ budget }, 200);
+});
 
 /** The entity a budget request names; 400 for an id outside the team or a mismatched field. */
 export async function budgetEntity(

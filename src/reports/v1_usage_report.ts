@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity } from "../http/openapi.js";
 import { PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { microsToDollars } from "../quotas/money.js";
 import { DIMENSIONS, GRANULARITIES, spendReport, type Dimension, type ReportCursor, type ReportRow } from "./queries.js";
+import { apiRoute } from "../http/route.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -169,34 +169,33 @@ function wantsCsv(accept: string | undefined): boolean {
   return csv !== -1 && (json === -1 || csv < json);
 }
 
-export const registerUsageReport = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "read");
-    const groupBy = parseGroupBy(q.groupBy);
-    const to = q.to ?? c.get("deps").clock.now();
-    const rawFrom = q.from ?? Math.max(0, to - 30 * DAY);
-    if (rawFrom >= to) throw badRequest("`from` must be before `to`.", [{ path: "from", message: "before `to`" }]);
-    const from = Math.floor(rawFrom / HOUR) * HOUR;
-    const after = decodeCursor(q.until, groupBy.length);
-    const { rows, cursors } = await spendReport(c.get("deps").db, {
-      teamId: scope.team.id,
-      from,
-      to,
-      granularity: q.granularity,
-      groupBy,
-      limit: q.limit,
-      after,
-    });
-    const page = rows.slice(0, q.limit);
-    const next = rows.length > q.limit ? encodeCursor(cursors[q.limit - 1]!) : null;
-    const items = page.map((r) => toJson(r, groupBy));
-    if (wantsCsv(c.req.header("accept"))) {
-      const header = ["periodStart", ...groupBy.map((d) => DIM_FIELD[d]), "requests", "costUsd", "byokCostUsd", "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"];
-      const lines = [header.join(","), ...items.map((it) => header.map((h) => csvCell(it[h])).join(","))];
-      const headers: Record<string, string> = { "content-type": "text/csv; charset=utf-8" };
-      if (next) headers["x-next-cursor"] = next;
-      return c.body(lines.join("\n") + "\n", 200, headers) as never;
-    }
-    return c.json({ rows: items as UsageReportResponse["rows"], pagination: { count: page.length, next, prev: null } }, 200);
+export const usageReportRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "read");
+  const groupBy = parseGroupBy(q.groupBy);
+  const to = q.to ?? c.get("deps").clock.now();
+  const rawFrom = q.from ?? Math.max(0, to - 30 * DAY);
+  if (rawFrom >= to) throw badRequest("`from` must be before `to`.", [{ path: "from", message: "before `to`" }]);
+  const from = Math.floor(rawFrom / HOUR) * HOUR;
+  const after = decodeCursor(q.until, groupBy.length);
+  const { rows, cursors } = await spendReport(c.get("deps").db, {
+    teamId: scope.team.id,
+    from,
+    to,
+    granularity: q.granularity,
+    groupBy,
+    limit: q.limit,
+    after,
   });
+  const page = rows.slice(0, q.limit);
+  const next = rows.length > q.limit ? encodeCursor(cursors[q.limit - 1]!) : null;
+  const items = page.map((r) => toJson(r, groupBy));
+  if (wantsCsv(c.req.header("accept"))) {
+    const header = ["periodStart", ...groupBy.map((d) => DIM_FIELD[d]), "requests", "costUsd", "byokCostUsd", "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"];
+    const lines = [header.join(","), ...items.map((it) => header.map((h) => csvCell(it[h])).join(","))];
+    const headers: Record<string, string> = { "content-type": "text/csv; charset=utf-8" };
+    if (next) headers["x-next-cursor"] = next;
+    return c.body(lines.join("\n") + "\n", 200, headers) as never;
+  }
+  return c.json({ rows: items as UsageReportResponse["rows"], pagination: { count: page.length, next, prev: null } }, 200);
+});

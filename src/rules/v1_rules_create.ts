@@ -4,7 +4,6 @@ import { count, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { rules } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -21,6 +20,7 @@ import {
   RuleSchema,
   toRule,
 } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateRuleRequest = z
   .strictObject({
@@ -53,53 +53,52 @@ export const route = createRoute({
   },
 });
 
-export const registerCreateRule = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
-    const body = c.req.valid("json");
-    const action = checkAction(body.type, body.action);
-    const deps = c.get("deps");
-    const { db, clock } = deps;
-    const now = clock.now();
-    const teamId = scope.team.id;
-    const userId = creatorId(scope.principal);
-    try {
-      const row = await transact(deps, (tx, publish) =>
-        guardedRuleWrite(tx, teamId, publish, async () => {
-          const [held] = await tx.select({ n: count() }).from(rules).where(eq(rules.teamId, teamId));
-          if (Number(held?.n ?? 0) >= MAX_RULES_PER_TEAM) {
-            throw conflict(`A team holds at most ${MAX_RULES_PER_TEAM} routing rules: delete one first.`);
-          }
-          const [row] = await tx
-            .insert(rules)
-            .values({
-              id: newId("rule"),
-              teamId,
-              type: body.type,
-              matchModel: body.match.model,
-              rewriteModel: action.rewriteModel,
-              reason: action.reason,
-              enabled: true,
-              description: body.description ?? null,
-              createdBy: userId,
-              updatedBy: userId,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning();
-          await writeAudit(tx, {
+export const createRuleRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "write");
+  const body = c.req.valid("json");
+  const action = checkAction(body.type, body.action);
+  const deps = c.get("deps");
+  const { db, clock } = deps;
+  const now = clock.now();
+  const teamId = scope.team.id;
+  const userId = creatorId(scope.principal);
+  try {
+    const row = await transact(deps, (tx, publish) =>
+      guardedRuleWrite(tx, teamId, publish, async () => {
+        const [held] = await tx.select({ n: count() }).from(rules).where(eq(rules.teamId, teamId));
+        if (Number(held?.n ?? 0) >= MAX_RULES_PER_TEAM) {
+          throw conflict(`A team holds at most ${MAX_RULES_PER_TEAM} routing rules: delete one first.`);
+        }
+        const [row] = await tx
+          .insert(rules)
+          .values({
+            id: newId("rule"),
             teamId,
-            actor: actorOf(scope.principal),
-            action: "rule.create",
-            target: { type: "rule", id: row!.id },
-            data: { type: row!.type, matchModel: row!.matchModel, action },
-            at: now,
-          });
-          return row!;
-        }),
-      );
-      return c.json(toRule(row), 201);
-    } catch (err) {
-      return rethrowEnabledConflict(db, err, teamId, body.match.model);
-    }
-  });
+            type: body.type,
+            matchModel: body.match.model,
+            rewriteModel: action.rewriteModel,
+            reason: action.reason,
+            enabled: true,
+            description: body.description ?? null,
+            createdBy: userId,
+            updatedBy: userId,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await writeAudit(tx, {
+          teamId,
+          actor: actorOf(scope.principal),
+          action: "rule.create",
+          target: { type: "rule", id: row!.id },
+          data: { type: row!.type, matchModel: row!.matchModel, action },
+          at: now,
+        });
+        return row!;
+      }),
+    );
+    return c.json(toRule(row), 201);
+  } catch (err) {
+    return rethrowEnabledConflict(db, err, teamId, body.match.model);
+  }
+});

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { deleteRuleForCaller } from "./mutations.js";
 import { RuleIdSchema } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const DELETE_RULE_DESCRIPTION = [
   "OWNER or MEMBER. Deletes the rule for good (to keep it, disable it instead); a second DELETE is 404.",
@@ -30,9 +30,8 @@ export const route = createRoute({
   },
 });
 
-export const registerDeleteRule = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { ruleId, ...team } = c.req.valid("query");
-    await deleteRuleForCaller(c, ruleId, team);
-    return c.body(null, 204, { "content-type": "application/json" });
-  });
+export const deleteRuleRoute = apiRoute(route, async (c) => {
+  const { ruleId, ...team } = c.req.valid("query");
+  await deleteRuleForCaller(c, ruleId, team);
+  return c.body(null, 204, { "content-type": "application/json" });
+});

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { deleteRuleForCaller } from "./mutations.js";
 import { RuleIdParam } from "./schemas.js";
 import { DELETE_RULE_DESCRIPTION } from "./v1_rules_delete.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "deleteRuleById",
@@ -22,8 +22,7 @@ export const route = createRoute({
   },
 });
 
-export const registerDeleteRuleById = (app: App) =>
-  app.openapi(route, async (c) => {
-    await deleteRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"));
-    return c.body(null, 204, { "content-type": "application/json" });
-  });
+export const deleteRuleByIdRoute = apiRoute(route, async (c) => {
+  await deleteRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"));
+  return c.body(null, 204, { "content-type": "application/json" });
+});

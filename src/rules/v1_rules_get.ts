@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { loadRuleForCaller } from "./access.js";
 import { RuleIdParam, RuleSchema, toRule } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "getRule",
@@ -19,8 +19,7 @@ export const route = createRoute({
   responses: { 200: json(RuleSchema, "The rule."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerGetRule = (app: App) =>
-  app.openapi(route, async (c) => {
-    const rule = await loadRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"), "read");
-    return c.json(toRule(rule), 200);
-  });
+export const getRuleRoute = apiRoute(route, async (c) => {
+  const rule = await loadRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"), "read");
+  return c.json(toRule(rule), 200);
+});

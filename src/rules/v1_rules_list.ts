@@ -2,11 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { rules } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { MAX_RULES_PER_TEAM, RuleSchema, toRule } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const ListRulesQuery = TeamQuerySchema.extend({
   includeDisabled: z
@@ -32,15 +32,14 @@ export const route = createRoute({
   responses: { 200: json(ListRulesResponse, "The team's rules."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListRules = (app: App) =>
-  app.openapi(route, async (c) => {
-    const q = c.req.valid("query");
-    const scope = await resolveTeamScope(c, q, "read");
-    const rows = await c
-      .get("deps")
-      .db.select()
-      .from(rules)
-      .where(and(eq(rules.teamId, scope.team.id), q.includeDisabled === "true" ? undefined : eq(rules.enabled, true)))
-      .orderBy(asc(rules.id));
-    return c.json({ rules: rows.map(toRule) }, 200);
-  });
+export const listRulesRoute = apiRoute(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = await resolveTeamScope(c, q, "read");
+  const rows = await c
+    .get("deps")
+    .db.select()
+    .from(rules)
+    .where(and(eq(rules.teamId, scope.team.id), q.includeDisabled === "true" ? undefined : eq(rules.enabled, true)))
+    .orderBy(asc(rules.id));
+  return c.json({ rules: rows.map(toRule) }, 200);
+});

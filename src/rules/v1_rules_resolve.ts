@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -9,6 +8,7 @@ import { ruleChainError } from "./access.js";
 import { loadTeamRules } from "./queries.js";
 import { resolveModel, RuleChainInvalidError } from "./resolve.js";
 import { chainError400 } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const ResolveRulesRequest = z
   .strictObject({
@@ -51,15 +51,14 @@ export const route = createRoute({
   },
 });
 
-export const registerResolveRules = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "read");
-    const { model } = c.req.valid("json");
-    const compiled = await loadTeamRules(c.get("deps").db, scope.team.id);
-    try {
-      return c.json(resolveModel(compiled, model), 200);
-    } catch (err) {
-      if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
-      throw err;
-    }
-  });
+export const resolveRulesRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "read");
+  const { model } = c.req.valid("json");
+  const compiled = await loadTeamRules(c.get("deps").db, scope.team.id);
+  try {
+    return c.json(resolveModel(compiled, model), 200);
+  } catch (err) {
+    if (err instanceof RuleChainInvalidError) throw ruleChainError(err);
+    throw err;
+  }
+});

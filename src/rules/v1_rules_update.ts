@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { updateRuleForCaller } from "./mutations.js";
 import { chainError400, RuleIdSchema, RulePatchFields, RuleSchema, toRule } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const UPDATE_RULE_DESCRIPTION = [
   "OWNER or MEMBER. Changes `enabled`, `description` and/or `action`; `type` and `match` cannot change (delete and create instead). At least one field is required (400 otherwise).",
@@ -34,9 +34,8 @@ export const route = createRoute({
   },
 });
 
-export const registerUpdateRule = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { ruleId, ...patch } = c.req.valid("json");
-    const rule = await updateRuleForCaller(c, ruleId, c.req.valid("query"), patch);
-    return c.json(toRule(rule), 200);
-  });
+export const updateRuleRoute = apiRoute(route, async (c) => {
+  const { ruleId, ...patch } = c.req.valid("json");
+  const rule = await updateRuleForCaller(c, ruleId, c.req.valid("query"), patch);
+  return c.json(toRule(rule), 200);
+});

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { updateRuleForCaller } from "./mutations.js";
 import { chainError400, RuleIdParam, RulePatchFields, RuleSchema, toRule } from "./schemas.js";
 import { UPDATE_RULE_DESCRIPTION } from "./v1_rules_update.js";
+import { apiRoute } from "../http/route.js";
 
 export const UpdateRuleByIdRequest = z.strictObject(RulePatchFields).openapi("UpdateRuleByIdRequest");
 
@@ -25,8 +25,7 @@ export const route = createRoute({
   },
 });
 
-export const registerUpdateRuleById = (app: App) =>
-  app.openapi(route, async (c) => {
-    const rule = await updateRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"), c.req.valid("json"));
-    return c.json(toRule(rule), 200);
-  });
+export const updateRuleByIdRoute = apiRoute(route, async (c) => {
+  const rule = await updateRuleForCaller(c, c.req.valid("param").ruleId, c.req.valid("query"), c.req.valid("json"));
+  return c.json(toRule(rule), 200);
+});

@@ -2,12 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { memberships, users } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema } from "../http/schemas.js";
 import { MemberSchema, TeamPathSchema, teamRef } from "./members.js";
+import { apiRoute } from "../http/route.js";
 
 export const ListMembersResponse = z.object({ members: z.array(MemberSchema), pagination: PaginationSchema }).openapi("ListMembersResponse");
 export type ListMembersResponse = z.infer<typeof ListMembersResponse>;
@@ -24,19 +24,18 @@ export const route = createRoute({
   responses: { 200: json(ListMembersResponse, "A page of members."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListMembers = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, teamRef(c.req.valid("param").teamId), "read");
-    const q = c.req.valid("query");
-    const cursor = decodeCursor(q.until);
-    const rows = await c
-      .get("deps")
-      .db.select({ id: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.teamId, scope.team.id), cursor ? gt(users.id, cursor) : undefined))
-      .orderBy(asc(users.id))
-      .limit(q.limit + 1);
-    const { page, pagination } = paginate(rows, q.limit);
-    return c.json({ members: page.map(({ id, ...m }) => ({ userId: id, ...m })), pagination }, 200);
-  });
+export const listMembersRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, teamRef(c.req.valid("param").teamId), "read");
+  const q = c.req.valid("query");
+  const cursor = decodeCursor(q.until);
+  const rows = await c
+    .get("deps")
+    .db.select({ id: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.teamId, scope.team.id), cursor ? gt(users.id, cursor) : undefined))
+    .orderBy(asc(users.id))
+    .limit(q.limit + 1);
+  const { page, pagination } = paginate(rows, q.limit);
+  return c.json({ members: page.map(({ id, ...m }) => ({ userId: id, ...m })), pagination }, 200);
+});

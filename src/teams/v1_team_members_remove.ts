@@ -3,11 +3,11 @@ import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { memberships } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { transact } from "../events/transact.js";
 import { deactivateKeysCreatedBy, lockForOwnerChange, MemberPathSchema, teamRef } from "./members.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "removeTeamMember",
@@ -22,30 +22,29 @@ export const route = createRoute({
   responses: { 204: noContent("Removed; their keys are deactivated."), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
-export const registerRemoveMember = (app: App) =>
-  app.openapi(route, async (c) => {
-    const params = c.req.valid("param");
-    const scope = await resolveTeamScope(c, teamRef(params.teamId), "owner");
-    const deps = c.get("deps");
-    const now = deps.clock.now();
-    await transact(deps, async (tx, publish) => {
-      const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
-      const { current, owners } = await lockForOwnerChange(tx, scope.team.id, scope.principal, params.userId);
-      if (current.role === "OWNER" && owners <= 1) {
-        throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
-      }
-      await tx.delete(memberships).where(where);
-      await publish({ t: "member", teamId: scope.team.id, userId: params.userId }); // the OIDC tokens they minted stop authorizing
-      const deactivated = await deactivateKeysCreatedBy(tx, scope.team.id, params.userId, now);
-      for (const k of deactivated) await publish({ t: "key", digest: k.digest });
-      await writeAudit(tx, {
-        teamId: scope.team.id,
-        actor: actorOf(scope.principal),
-        action: "member.remove",
-        target: { type: "user", id: params.userId },
-        data: { role: current.role, deactivatedKeyIds: deactivated.map((k) => k.id) },
-        at: now,
-      });
+export const removeMemberRoute = apiRoute(route, async (c) => {
+  const params = c.req.valid("param");
+  const scope = await resolveTeamScope(c, teamRef(params.teamId), "owner");
+  const deps = c.get("deps");
+  const now = deps.clock.now();
+  await transact(deps, async (tx, publish) => {
+    const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
+    const { current, owners } = await lockForOwnerChange(tx, scope.team.id, scope.principal, params.userId);
+    if (current.role === "OWNER" && owners <= 1) {
+      throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
+    }
+    await tx.delete(memberships).where(where);
+    await publish({ t: "member", teamId: scope.team.id, userId: params.userId }); // the OIDC tokens they minted stop authorizing
+    const deactivated = await deactivateKeysCreatedBy(tx, scope.team.id, params.userId, now);
+    for (const k of deactivated) await publish({ t: "key", digest: k.digest });
+    await writeAudit(tx, {
+      teamId: scope.team.id,
+      actor: actorOf(scope.principal),
+      action: "member.remove",
+      target: { type: "user", id: params.userId },
+      data: { role: current.role, deactivatedKeyIds: deactivated.map((k) => k.id) },
+      at: now,
     });
-    return c.body(null, 204);
   });
+  return c.body(null, 204);
+});

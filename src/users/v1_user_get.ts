@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { memberships, teams, users } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamWithRoleSchema, toUser, UserSchema } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const GetUserResponse = z.object({ user: UserSchema, teams: z.array(TeamWithRoleSchema) }).openapi("GetUserResponse");
 export type GetUserResponse = z.infer<typeof GetUserResponse>;
@@ -21,16 +21,15 @@ export const route = createRoute({
   responses: { 200: json(GetUserResponse, "The user and the teams it belongs to, with its role in each."), ...errorResponses(401, 403) },
 });
 
-export const registerGetUser = (app: App) =>
-  app.openapi(route, async (c) => {
-    const p = requireUser(c);
-    const { db } = c.get("deps");
-    const [user] = await db.select().from(users).where(eq(users.id, p.user.id));
-    const rows = await db
-      .select({ id: teams.id, slug: teams.slug, name: teams.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(teams, eq(teams.id, memberships.teamId))
-      .where(and(eq(memberships.userId, p.user.id), p.token.teamId ? eq(teams.id, p.token.teamId) : undefined))
-      .orderBy(asc(teams.id));
-    return c.json({ user: toUser(user!), teams: rows }, 200);
-  });
+export const getUserRoute = apiRoute(route, async (c) => {
+  const p = requireUser(c);
+  const { db } = c.get("deps");
+  const [user] = await db.select().from(users).where(eq(users.id, p.user.id));
+  const rows = await db
+    .select({ id: teams.id, slug: teams.slug, name: teams.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(teams, eq(teams.id, memberships.teamId))
+    .where(and(eq(memberships.userId, p.user.id), p.token.teamId ? eq(teams.id, p.token.teamId) : undefined))
+    .orderBy(asc(teams.id));
+  return c.json({ user: toUser(user!), teams: rows }, 200);
+});

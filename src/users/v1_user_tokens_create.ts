@@ -3,12 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { memberships } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
 import { createToken } from "./queries.js";
 import { toToken, TokenSchema } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateTokenRequest = z
   .strictObject({
@@ -39,40 +39,39 @@ export const route = createRoute({
   responses: { 201: json(CreateTokenResponse, "The token and its secret."), ...errorResponses(400, 401, 403, 413, 422) },
 });
 
-export const registerCreateToken = (app: App) =>
-  app.openapi(route, async (c) => {
-    const p = requireUser(c);
-    const body = c.req.valid("json");
-    const { db, clock } = c.get("deps");
-    const now = clock.now();
-    if (body.expiresAt !== undefined && body.expiresAt <= now) {
-      throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
-    }
-    const teamId = body.teamId ?? p.token.teamId;
-    if (p.token.teamId && teamId !== p.token.teamId) throw forbidden("A team-scoped token can only create tokens for its own team.");
-    // A token never mints one that outlives it: by default the new one expires with it.
-    const expiresAt = body.expiresAt ?? p.token.expiresAt;
-    if (p.token.expiresAt !== null && expiresAt !== null && expiresAt > p.token.expiresAt) {
-      throw forbidden("A token that expires cannot create a token that expires later than itself.");
-    }
-    if (teamId) {
-      const [m] = await db
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, p.user.id)));
-      if (!m) throw forbidden("You are not a member of this team.");
-    }
-    const result = await db.transaction(async (tx) => {
-      const created = await createToken(tx, { userId: p.user.id, name: body.name, teamId: teamId ?? null, expiresAt: expiresAt ?? null, now });
-      await writeAudit(tx, {
-        teamId: teamId ?? null,
-        actor: { type: "user", id: p.user.id },
-        action: "token.create",
-        target: { type: "token", id: created.token.id },
-        data: { name: body.name },
-        at: now,
-      });
-      return { token: toToken(created.token), bearerToken: created.bearerToken };
+export const createTokenRoute = apiRoute(route, async (c) => {
+  const p = requireUser(c);
+  const body = c.req.valid("json");
+  const { db, clock } = c.get("deps");
+  const now = clock.now();
+  if (body.expiresAt !== undefined && body.expiresAt <= now) {
+    throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
+  }
+  const teamId = body.teamId ?? p.token.teamId;
+  if (p.token.teamId && teamId !== p.token.teamId) throw forbidden("A team-scoped token can only create tokens for its own team.");
+  // A token never mints one that outlives it: by default the new one expires with it.
+  const expiresAt = body.expiresAt ?? p.token.expiresAt;
+  if (p.token.expiresAt !== null && expiresAt !== null && expiresAt > p.token.expiresAt) {
+    throw forbidden("A token that expires cannot create a token that expires later than itself.");
+  }
+  if (teamId) {
+    const [m] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, p.user.id)));
+    if (!m) throw forbidden("You are not a member of this team.");
+  }
+  const result = await db.transaction(async (tx) => {
+    const created = await createToken(tx, { userId: p.user.id, name: body.name, teamId: teamId ?? null, expiresAt: expiresAt ?? null, now });
+    await writeAudit(tx, {
+      teamId: teamId ?? null,
+      actor: { type: "user", id: p.user.id },
+      action: "token.create",
+      target: { type: "token", id: created.token.id },
+      data: { name: body.name },
+      at: now,
     });
-    return c.json(result, 201);
+    return { token: toToken(created.token), bearerToken: created.bearerToken };
   });
+  return c.json(result, 201);
+});

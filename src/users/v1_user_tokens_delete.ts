@@ -3,10 +3,10 @@ import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
 import { tokens } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { IdParamSchema } from "../http/schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "deleteAuthToken",
@@ -20,26 +20,25 @@ export const route = createRoute({
   responses: { 204: noContent("Revoked."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerDeleteToken = (app: App) =>
-  app.openapi(route, async (c) => {
-    const p = requireUser(c);
-    const { id } = c.req.valid("param");
-    const { db, clock } = c.get("deps");
-    const deleted = await db.transaction(async (tx) => {
-      const rows = await tx
-        .delete(tokens)
-        .where(and(eq(tokens.id, id), eq(tokens.userId, p.user.id), p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined))
-        .returning({ id: tokens.id, teamId: tokens.teamId });
-      if (rows.length === 0) return false;
-      await writeAudit(tx, {
-        teamId: rows[0]!.teamId,
-        actor: { type: "user", id: p.user.id },
-        action: "token.delete",
-        target: { type: "token", id },
-        at: clock.now(),
-      });
-      return true;
+export const deleteTokenRoute = apiRoute(route, async (c) => {
+  const p = requireUser(c);
+  const { id } = c.req.valid("param");
+  const { db, clock } = c.get("deps");
+  const deleted = await db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(tokens)
+      .where(and(eq(tokens.id, id), eq(tokens.userId, p.user.id), p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined))
+      .returning({ id: tokens.id, teamId: tokens.teamId });
+    if (rows.length === 0) return false;
+    await writeAudit(tx, {
+      teamId: rows[0]!.teamId,
+      actor: { type: "user", id: p.user.id },
+      action: "token.delete",
+      target: { type: "token", id },
+      at: clock.now(),
     });
-    if (!deleted) throw notFound("Token");
-    return c.body(null, 204);
+    return true;
   });
+  if (!deleted) throw notFound("Token");
+  return c.body(null, 204);
+});

@@ -2,12 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { tokens } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema } from "../http/schemas.js";
 import { toToken, TokenSchema } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const ListTokensResponse = z.object({ tokens: z.array(TokenSchema), pagination: PaginationSchema }).openapi("ListTokensResponse");
 export type ListTokensResponse = z.infer<typeof ListTokensResponse>;
@@ -24,24 +24,23 @@ export const route = createRoute({
   responses: { 200: json(ListTokensResponse, "A page of tokens."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListTokens = (app: App) =>
-  app.openapi(route, async (c) => {
-    const p = requireUser(c);
-    const q = c.req.valid("query");
-    const cursor = decodeCursor(q.until);
-    const rows = await c
-      .get("deps")
-      .db.select()
-      .from(tokens)
-      .where(
-        and(
-          eq(tokens.userId, p.user.id),
-          p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined,
-          cursor ? lt(tokens.id, cursor) : undefined,
-        ),
-      )
-      .orderBy(desc(tokens.id))
-      .limit(q.limit + 1);
-    const { page, pagination } = paginate(rows, q.limit);
-    return c.json({ tokens: page.map(toToken), pagination }, 200);
-  });
+export const listTokensRoute = apiRoute(route, async (c) => {
+  const p = requireUser(c);
+  const q = c.req.valid("query");
+  const cursor = decodeCursor(q.until);
+  const rows = await c
+    .get("deps")
+    .db.select()
+    .from(tokens)
+    .where(
+      and(
+        eq(tokens.userId, p.user.id),
+        p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined,
+        cursor ? lt(tokens.id, cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(tokens.id))
+    .limit(q.limit + 1);
+  const { page, pagination } = paginate(rows, q.limit);
+  return c.json({ tokens: page.map(toToken), pagination }, 200);
+});

@@ -3,7 +3,6 @@ import { count, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { teams, webhookEndpoints } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
@@ -21,6 +20,7 @@ import {
   WebhookSchema,
 } from "./schemas.js";
 import { aadOf, newSecret } from "./secret.js";
+import { apiRoute } from "../http/route.js";
 
 export const CreateWebhookRequest = z
   .strictObject({
@@ -62,50 +62,49 @@ export const route = createRoute({
   },
 });
 
-export const registerCreateWebhook = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "owner");
-    const body = c.req.valid("json");
-    const deps = c.get("deps");
-    const url = await checkWebhookUrl(body.url, deps.config.webhooksAllowPrivate);
-    const keyring = requireKeyring(deps.keyring);
-    const now = deps.clock.now();
-    const teamId = scope.team.id;
-    const userId = creatorId(scope.principal);
-    const id = newId("webhook");
-    const secret = newSecret();
-    const events = uniqueEvents(body.events);
-    const row = await deps.db.transaction(async (tx) => {
-      await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
-      const [held] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.teamId, teamId));
-      if (Number(held?.n ?? 0) >= MAX_WEBHOOKS_PER_TEAM) throw conflict(`A team holds at most ${MAX_WEBHOOKS_PER_TEAM} webhook endpoints: delete one first.`);
-      const [row] = await tx
-        .insert(webhookEndpoints)
-        .values({
-          id,
-          teamId,
-          url,
-          events,
-          format: body.format ?? "standard",
-          description: body.description ?? null,
-          enabled: true,
-          sealedSecret: keyring.seal(secret, aadOf(teamId, id)),
-          createdBy: userId,
-          updatedBy: userId,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      await writeAudit(tx, {
+export const createWebhookRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "owner");
+  const body = c.req.valid("json");
+  const deps = c.get("deps");
+  const url = await checkWebhookUrl(body.url, deps.config.webhooksAllowPrivate);
+  const keyring = requireKeyring(deps.keyring);
+  const now = deps.clock.now();
+  const teamId = scope.team.id;
+  const userId = creatorId(scope.principal);
+  const id = newId("webhook");
+  const secret = newSecret();
+  const events = uniqueEvents(body.events);
+  const row = await deps.db.transaction(async (tx) => {
+    await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
+    const [held] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.teamId, teamId));
+    if (Number(held?.n ?? 0) >= MAX_WEBHOOKS_PER_TEAM) throw conflict(`A team holds at most ${MAX_WEBHOOKS_PER_TEAM} webhook endpoints: delete one first.`);
+    const [row] = await tx
+      .insert(webhookEndpoints)
+      .values({
+        id,
         teamId,
-        actor: actorOf(scope.principal),
-        action: "webhook.create",
-        // The host only: a URL's path can hold a token (a Slack incoming webhook's does).
-        target: { type: "webhook", id },
-        data: { host: new URL(url).host, events, format: row!.format },
-        at: now,
-      });
-      return row!;
+        url,
+        events,
+        format: body.format ?? "standard",
+        description: body.description ?? null,
+        enabled: true,
+        sealedSecret: keyring.seal(secret, aadOf(teamId, id)),
+        createdBy: userId,
+        updatedBy: userId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await writeAudit(tx, {
+      teamId,
+      actor: actorOf(scope.principal),
+      action: "webhook.create",
+      // The host only: a URL's path can hold a token (a Slack incoming webhook's does).
+      target: { type: "webhook", id },
+      data: { host: new URL(url).host, events, format: row!.format },
+      at: now,
     });
-    return c.json({ webhook: toWebhook(row), secret }, 201);
+    return row!;
   });
+  return c.json({ webhook: toWebhook(row), secret }, 201);
+});

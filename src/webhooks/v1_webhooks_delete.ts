@@ -3,12 +3,12 @@ import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { webhookEndpoints } from "../db/schema.js";
 import { requireMember } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { loadWebhookForCaller } from "./queries.js";
 import { WebhookIdParam } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "deleteWebhook",
@@ -23,23 +23,22 @@ export const route = createRoute({
   responses: { 204: noContent("Deleted."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerDeleteWebhook = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const found = await loadWebhookForCaller(c, id, c.req.valid("query"), "owner");
-    const deps = c.get("deps");
-    const now = deps.clock.now();
-    await deps.db.transaction(async (tx) => {
-      const [deleted] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
-      if (!deleted) throw notFound("Webhook");
-      await writeAudit(tx, {
-        teamId: found.teamId,
-        actor: actorOf(requireMember(c)),
-        action: "webhook.delete",
-        target: { type: "webhook", id },
-        data: { host: new URL(deleted.url).host, events: deleted.events, format: deleted.format },
-        at: now,
-      });
+export const deleteWebhookRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const found = await loadWebhookForCaller(c, id, c.req.valid("query"), "owner");
+  const deps = c.get("deps");
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const [deleted] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+    if (!deleted) throw notFound("Webhook");
+    await writeAudit(tx, {
+      teamId: found.teamId,
+      actor: actorOf(requireMember(c)),
+      action: "webhook.delete",
+      target: { type: "webhook", id },
+      data: { host: new URL(deleted.url).host, events: deleted.events, format: deleted.format },
+      at: now,
     });
-    return c.body(null, 204);
   });
+  return c.body(null, 204);
+});

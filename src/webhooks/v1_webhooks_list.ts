@@ -2,11 +2,11 @@ import { createRoute } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { webhookEndpoints } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { ListWebhooksResponse, MAX_WEBHOOKS_PER_TEAM, toWebhook } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
   operationId: "listWebhooks",
@@ -22,9 +22,8 @@ export const route = createRoute({
   responses: { 200: json(ListWebhooksResponse, "The team's endpoints."), ...errorResponses(400, 401, 403) },
 });
 
-export const registerListWebhooks = (app: App) =>
-  app.openapi(route, async (c) => {
-    const scope = await resolveTeamScope(c, c.req.valid("query"), "read");
-    const rows = await c.get("deps").db.select().from(webhookEndpoints).where(eq(webhookEndpoints.teamId, scope.team.id)).orderBy(asc(webhookEndpoints.id));
-    return c.json({ webhooks: rows.map(toWebhook), pagination: { count: rows.length, next: null, prev: null } }, 200);
-  });
+export const listWebhooksRoute = apiRoute(route, async (c) => {
+  const scope = await resolveTeamScope(c, c.req.valid("query"), "read");
+  const rows = await c.get("deps").db.select().from(webhookEndpoints).where(eq(webhookEndpoints.teamId, scope.team.id)).orderBy(asc(webhookEndpoints.id));
+  return c.json({ webhooks: rows.map(toWebhook), pagination: { count: rows.length, next: null, prev: null } }, 200);
+});

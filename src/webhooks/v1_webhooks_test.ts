@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { enqueueTestEvent } from "./outbox.js";
 import { loadWebhookForCaller } from "./queries.js";
 import { WebhookIdParam } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const TestWebhookResponse = z
   .object({
@@ -29,14 +29,13 @@ export const route = createRoute({
   responses: { 202: json(TestWebhookResponse, "Queued."), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const registerTestWebhook = (app: App) =>
-  app.openapi(route, async (c) => {
-    // No body, or an empty JSON object; a JSON content type announces one.
-    const text = (await c.req.text()).replace(/\s+/g, "");
-    const json = /json/i.test(c.req.header("content-type") ?? "");
-    if ((text !== "" || json) && text !== "{}") throw badRequest("This route takes no body: send none, or {}.", [{ path: "(body)", message: "must be empty" }]);
-    const found = await loadWebhookForCaller(c, c.req.valid("param").id, c.req.valid("query"), "owner");
-    const deps = c.get("deps");
-    const id = await enqueueTestEvent(deps.db, found, deps.clock.now());
-    return c.json({ id, type: "webhook.test" as const }, 202);
-  });
+export const testWebhookRoute = apiRoute(route, async (c) => {
+  // No body, or an empty JSON object; a JSON content type announces one.
+  const text = (await c.req.text()).replace(/\s+/g, "");
+  const json = /json/i.test(c.req.header("content-type") ?? "");
+  if ((text !== "" || json) && text !== "{}") throw badRequest("This route takes no body: send none, or {}.", [{ path: "(body)", message: "must be empty" }]);
+  const found = await loadWebhookForCaller(c, c.req.valid("param").id, c.req.valid("query"), "owner");
+  const deps = c.get("deps");
+  const id = await enqueueTestEvent(deps.db, found, deps.clock.now());
+  return c.json({ id, type: "webhook.test" as const }, 202);
+});

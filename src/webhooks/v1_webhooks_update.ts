@@ -3,12 +3,12 @@ import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { webhookEndpoints } from "../db/schema.js";
 import { creatorId, requireMember } from "../http/auth.js";
-import type { App } from "../http/context.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { checkWebhookUrl, loadWebhookForCaller } from "./queries.js";
 import { DescriptionSchema, EventsSchema, FormatSchema, toWebhook, uniqueEvents, UrlSchema, WebhookIdParam, WebhookResponse, type WebhookRow } from "./schemas.js";
+import { apiRoute } from "../http/route.js";
 
 export const UpdateWebhookRequest = z
   .strictObject({
@@ -36,57 +36,56 @@ export const route = createRoute({
   responses: { 200: json(WebhookResponse, "The updated endpoint."), ...errorResponses(400, 401, 403, 404, 413, 422) },
 });
 
-export const registerUpdateWebhook = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const patch = c.req.valid("json");
-    if (Object.values(patch).every((v) => v === undefined)) {
-      throw badRequest("Nothing to update: pass url, events, format, description or enabled.", [
-        { path: "", message: "pass at least one of url, events, format, description, enabled" },
-      ]);
+export const updateWebhookRoute = apiRoute(route, async (c) => {
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  if (Object.values(patch).every((v) => v === undefined)) {
+    throw badRequest("Nothing to update: pass url, events, format, description or enabled.", [
+      { path: "", message: "pass at least one of url, events, format, description, enabled" },
+    ]);
+  }
+  const found = await loadWebhookForCaller(c, id, c.req.valid("query"), "owner");
+  const deps = c.get("deps");
+  const url = patch.url === undefined ? undefined : await checkWebhookUrl(patch.url, deps.config.webhooksAllowPrivate);
+  const userId = creatorId(requireMember(c));
+  const now = deps.clock.now();
+  const row = await deps.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for("update");
+    if (!current) throw notFound("Webhook");
+    const set: Partial<WebhookRow> = { updatedBy: userId, updatedAt: now };
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    if (url !== undefined) {
+      set.url = url;
+      changes.host = { from: new URL(current.url).host, to: new URL(url).host };
     }
-    const found = await loadWebhookForCaller(c, id, c.req.valid("query"), "owner");
-    const deps = c.get("deps");
-    const url = patch.url === undefined ? undefined : await checkWebhookUrl(patch.url, deps.config.webhooksAllowPrivate);
-    const userId = creatorId(requireMember(c));
-    const now = deps.clock.now();
-    const row = await deps.db.transaction(async (tx) => {
-      const [current] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for("update");
-      if (!current) throw notFound("Webhook");
-      const set: Partial<WebhookRow> = { updatedBy: userId, updatedAt: now };
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      if (url !== undefined) {
-        set.url = url;
-        changes.host = { from: new URL(current.url).host, to: new URL(url).host };
-      }
-      if (patch.events !== undefined) {
-        set.events = uniqueEvents(patch.events);
-        changes.events = { from: current.events, to: set.events };
-      }
-      if (patch.format !== undefined) {
-        set.format = patch.format;
-        changes.format = { from: current.format, to: patch.format };
-      }
-      if (patch.description !== undefined) {
-        set.description = patch.description;
-        changes.description = { from: current.description, to: patch.description };
-      }
-      if (patch.enabled !== undefined && patch.enabled !== current.enabled) {
-        set.enabled = patch.enabled;
-        changes.enabled = { from: current.enabled, to: patch.enabled };
-      }
-      if (patch.enabled === true) Object.assign(set, { disabledAt: null, disabledReason: null, failingSince: null });
-      if (patch.enabled === false && current.enabled) Object.assign(set, { disabledAt: now, disabledReason: null });
-      const [row] = await tx.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
-      await writeAudit(tx, {
-        teamId: found.teamId,
-        actor: actorOf(requireMember(c)),
-        action: "webhook.update",
-        target: { type: "webhook", id },
-        data: { changes },
-        at: now,
-      });
-      return row!;
+    if (patch.events !== undefined) {
+      set.events = uniqueEvents(patch.events);
+      changes.events = { from: current.events, to: set.events };
+    }
+    if (patch.format !== undefined) {
+      set.format = patch.format;
+      changes.format = { from: current.format, to: patch.format };
+    }
+    if (patch.description !== undefined) {
+      set.description = patch.description;
+      changes.description = { from: current.description, to: patch.description };
+    }
+    if (patch.enabled !== undefined && patch.enabled !== current.enabled) {
+      set.enabled = patch.enabled;
+      changes.enabled = { from: current.enabled, to: patch.enabled };
+    }
+    if (patch.enabled === true) Object.assign(set, { disabledAt: null, disabledReason: null, failingSince: null });
+    if (patch.enabled === false && current.enabled) Object.assign(set, { disabledAt: now, disabledReason: null });
+    const [row] = await tx.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
+    await writeAudit(tx, {
+      teamId: found.teamId,
+      actor: actorOf(requireMember(c)),
+      action: "webhook.update",
+      target: { type: "webhook", id },
+      data: { changes },
+      at: now,
     });
-    return c.json({ webhook: toWebhook(row) }, 200);
+    return row!;
   });
+  return c.json({ webhook: toWebhook(row) }, 200);
+});
