@@ -64,7 +64,7 @@ export function createApp(deps: Deps): App {
       const malformed = err.status === 400 && (/json/i.test(err.message) || /content-type/i.test(err.message));
       return render(c, errorOfStatus(err.status, malformed ? `Invalid request body: ${err.message}` : err.message));
     }
-    return render(c, apiErrorOf(err, deps.log, c.req.path));
+    return render(c, apiErrorOf(err, deps.log.child({ requestId: requestId(c) }), c.req.path));
   };
 
   const app: App = new OpenAPIHono<AppEnv>({
@@ -81,7 +81,7 @@ export function createApp(deps: Deps): App {
   const logRequests = deps.log.enabled("info");
   const logRequest = (c: Context, res: Response, started: number) =>
     deps.log.info("request", {
-      id: requestId(c),
+      requestId: requestId(c),
       method: c.req.method,
       path: c.req.path,
       status: res.status,

@@ -55,6 +55,7 @@ const envSchema = z.looseObject({
   TOLLGATE_GATEWAY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_PUBLIC_URL: z.url("must be an absolute URL").optional(),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  TOLLGATE_LOG_FORMAT: z.enum(["json", "text"], "must be json or text").optional(),
   TOLLGATE_COMPROMISED_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TOLLGATE_TRUST_PROXY: z.enum(["true", "false"], "must be true or false").default("false"),
   /**
@@ -105,6 +106,8 @@ const configSchema = envSchema
     /** Without a trailing slash; unset: `http://localhost:<PORT>`. */
     publicUrl: (e.TOLLGATE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     logLevel: e.TOLLGATE_LOG_LEVEL,
+    /** Unset: `text` when stdout is a terminal, `json` otherwise. */
+    logFormat: e.TOLLGATE_LOG_FORMAT,
     compromisedRateLimitPerMinute: e.TOLLGATE_COMPROMISED_RATE_LIMIT,
     /** Take the client address from the first hop of `X-Forwarded-For` (behind a trusted proxy only). */
     trustProxy: e.TOLLGATE_TRUST_PROXY === "true",

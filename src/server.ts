@@ -75,7 +75,7 @@ function cannotOpen(err: unknown): unknown {
 }
 
 export async function startServer(config: Config, opts: StartServerOptions = {}): Promise<RunningServer> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { format: config.logFormat });
 
   // The port first: one already in use is a one-line error before anything is created or printed.
   let bound: Awaited<ReturnType<typeof bindServer>>;
@@ -153,18 +153,13 @@ async function startOn(
   if (!config.adminToken) {
     const created = await bootstrapFirstUser(database.db, systemClock.now());
     if (created) {
-      // Printed once, on the first start only; the database keeps just its digest.
-      console.log(
-        [
-          "",
-          "  Tollgate created the first user on this empty database:",
-          `    user  ${created.email}`,
-          `    team  ${created.teamSlug}`,
-          `    token ${created.bearerToken}`,
-          "  Save the token now: it is not shown again.",
-          "",
-        ].join("\n"),
-      );
+      // Said once, on the first start only (the database keeps just its digest). The one log line
+      // that carries a secret: set TOLLGATE_ADMIN_TOKEN before the first start to have none.
+      log.info("created the first user on this empty database; save its token now, it is not shown again", {
+        user: created.email,
+        team: created.teamSlug,
+        token: created.bearerToken,
+      });
     }
   }
 
@@ -178,18 +173,23 @@ async function startOn(
   }
 
   // Say how to turn on what is off: each service token enables one API.
-  const off = [
-    !config.adminToken && "  The admin API (/v1/admin/*: create users) is off: set TOLLGATE_ADMIN_TOKEN (16+ characters) and restart to enable it.",
-    !config.gatewayToken && "  The gateway API (/v1/gateway/*: authorize, usage) is off: set TOLLGATE_GATEWAY_TOKEN (16+ characters) and restart to enable it.",
-  ].filter(Boolean);
-  if (off.length > 0) console.log(["", ...off, "  For example: export TOLLGATE_ADMIN_TOKEN=$(openssl rand -hex 24) TOLLGATE_GATEWAY_TOKEN=$(openssl rand -hex 24)", ""].join("\n"));
+  const example = "export TOLLGATE_ADMIN_TOKEN=$(openssl rand -hex 24) TOLLGATE_GATEWAY_TOKEN=$(openssl rand -hex 24)";
+  if (!config.adminToken) {
+    log.info("the admin API (/v1/admin/*: create users) is off: set TOLLGATE_ADMIN_TOKEN (16+ characters) and restart to enable it", { example });
+  }
+  if (!config.gatewayToken) {
+    log.info("the gateway API (/v1/gateway/*: authorize, usage) is off: set TOLLGATE_GATEWAY_TOKEN (16+ characters) and restart to enable it", { example });
+  }
 
   let keyring: Keyring | null;
   try {
     const loaded = loadKeyring({ configured: config.encryptionKeys, databaseKind: database.kind, dataDir: config.dataDir });
     keyring = loaded.keyring;
     if (loaded.source.kind === "data-dir" && loaded.source.generated) {
-      console.log(`\n  Tollgate generated an encryption key for secrets at rest in ${loaded.source.path} (mode 0600).\n  Back it up with the data dir: without it, stored provider credentials cannot be read.\n`);
+      log.info("generated an encryption key for secrets at rest; back it up with the data dir: without it, stored provider credentials cannot be read", {
+        path: loaded.source.path,
+        mode: "0600",
+      });
     } else if (loaded.source.kind === "none") {
       log.info("no TOLLGATE_ENCRYPTION_KEY: features that store secrets (BYOK, OIDC signing keys) are off until it is set");
     }
@@ -199,7 +199,7 @@ async function startOn(
 
   // Stored secrets that the configured keys cannot read: said at start, in words (never a 500 later).
   for (const col of SEALED_COLUMNS) {
-    for (const problem of (await checkSealedColumn(database.db, keyring, col)).problems) console.error(`WARNING: ${problem}`);
+    for (const problem of (await checkSealedColumn(database.db, keyring, col)).problems) log.error(problem);
   }
 
   // The OIDC issuer's first signing key (no-op without an encryption key: minting then answers 503).

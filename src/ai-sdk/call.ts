@@ -218,7 +218,7 @@ async function callModels<T>(
       const skippable = isModelRefusal(err) || (err instanceof ApiError && (err.status === 400 || err.status === 404));
       if (!skippable || (queue.length === 0 && failure === null && refusal === null)) throw err;
       refusal ??= err;
-      deps.log.info("model refused or not callable; trying the next of `models`", { model });
+      deps.log.info("model refused or not callable; trying the next of `models`", { requestId: meter.requestId, model });
       continue;
     }
 
@@ -250,7 +250,7 @@ async function callModels<T>(
         release();
         const status = APICallError.isInstance(err) ? err.statusCode : undefined;
         if (!timedOut && !gone && status !== undefined && RETRY_WITH_NEXT_CREDENTIAL(status) && i + 1 < target.credentials.length) {
-          deps.log.info("BYOK credential failed; trying the next credential", { provider: target.provider.name, status });
+          deps.log.info("BYOK credential failed; trying the next credential", { requestId: meter.requestId, provider: target.provider.name, status });
           if (cred.team) void reportCredentialFailing(deps, target.auth.caller.teamId, cred.team, status, target.model);
           continue;
         }
@@ -262,7 +262,7 @@ async function callModels<T>(
           throw mapped;
         }
         failure = mapped;
-        deps.log.info("model failed; falling back to the next of `models`", { from: target.model, reason: mapped.code });
+        deps.log.info("model failed; falling back to the next of `models`", { requestId: meter.requestId, from: target.model, reason: mapped.code });
         break;
       }
     }

@@ -29,6 +29,6 @@ export async function readCaller(c: Context, deps: DataPlaneDeps): Promise<Calle
 }
 
 /** A failure in the gateway protocol's error shape; anything not an ApiError is logged and is a 500. */
-export function failure(deps: DataPlaneDeps, err: unknown, path: string, headers: Record<string, string> = {}): Response {
-  return gatewayErrorResponse(apiErrorOf(err, deps.log, path), headers);
+export function failure(deps: DataPlaneDeps, err: unknown, c: Context, headers: Record<string, string> = {}): Response {
+  return gatewayErrorResponse(apiErrorOf(err, deps.log.child({ requestId: deps.requestId(c) }), c.req.path), headers);
 }

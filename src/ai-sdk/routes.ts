@@ -29,7 +29,7 @@ export function registerAiSdk(app: App, dataPlane: DataPlane): Metering {
     try {
       return await handle(c);
     } catch (err) {
-      return failure(deps, err, c.req.path);
+      return failure(deps, err, c);
     }
   };
   const post = (handle: (c: Context<AppEnv>) => Promise<Response>) => (c: Context<AppEnv>) => limit(c, requestHeaders(c), () => guard(handle)(c));

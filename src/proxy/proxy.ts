@@ -110,20 +110,21 @@ export class GatewayProxy {
           } catch (err) {
             if (!isModelRefusal(err)) throw err;
             refusal ??= err;
-            this.deps.log.info("model refused by the key or the rules; trying the next of `models`", { model });
+            this.deps.log.info("model refused by the key or the rules; trying the next of `models`", { requestId: this.deps.requestId(c), model });
             continue;
           }
           return await this.call(c, surface, body, auth, queue);
         }
         throw refusal;
       } catch (err) {
-        return this.fail(surface.api, err, c.req.path);
+        return this.fail(surface.api, err, c);
       }
     });
   }
 
-  fail(api: ProviderApi, err: unknown, path: string): Response {
-    return errorResponse(api, apiErrorOf(err, this.deps.log, path));
+  /** A failure in `api`'s error shape; anything not an ApiError is logged (with the request's id) and is a 500. */
+  fail(api: ProviderApi, err: unknown, c: Context<AppEnv>): Response {
+    return errorResponse(api, apiErrorOf(err, this.deps.log.child({ requestId: this.deps.requestId(c) }), c.req.path));
   }
 
   /** The provider and credentials for an authorized model; a 400 when it cannot be called on `surface`. */
@@ -160,17 +161,17 @@ export class GatewayProxy {
   }
 
   /** The next of `queue` the caller may call (its allow-list and rules), or null; refused models are skipped. */
-  private async nextModel(first: Authorized, queue: string[], from: string, reason: string | number): Promise<Authorized | null> {
+  private async nextModel(first: Authorized, queue: string[], from: string, reason: string | number, requestId: string): Promise<Authorized | null> {
     while (queue.length > 0) {
       const model = queue.shift()!;
       try {
         const a = authorizeModel(this.deps, first, model);
         const next = a instanceof Promise ? await a : a;
-        this.deps.log.info("model failed; falling back to the next of `models`", { from, to: next.resolution.model, reason });
+        this.deps.log.info("model failed; falling back to the next of `models`", { requestId, from, to: next.resolution.model, reason });
         return next;
       } catch (err) {
         if (!isModelRefusal(err)) throw err;
-        this.deps.log.info("fallback model refused by the key or the rules; skipped", { model });
+        this.deps.log.info("fallback model refused by the key or the rules; skipped", { requestId, model });
       }
     }
     return null;
@@ -216,7 +217,7 @@ export class GatewayProxy {
         if (!(err instanceof ApiError && err.status === 400)) throw err;
         if (lastFailure === null && refusal === null && queue.length === 0) throw err;
         refusal ??= err;
-        auth = await this.nextModel(first, queue, auth.resolution.model, err.code);
+        auth = await this.nextModel(first, queue, auth.resolution.model, err.code, requestId);
         continue;
       }
       const { model, providerName, provider, upstreamModel, credentials, byok } = target;
@@ -259,7 +260,7 @@ export class GatewayProxy {
           call.byok = true;
           res = await send(byok);
           if (RETRYABLE_WITH_SYSTEM(res.statusCode!) && (provider.apiKey || provider.keyless)) {
-            this.deps.log.info("BYOK credential failed; falling back to the system credential", { provider: providerName, status: res.statusCode, requestId: call.requestId });
+            this.deps.log.info("BYOK credential failed; falling back to the system credential", { requestId: call.requestId, provider: providerName, status: res.statusCode });
             void reportCredentialFailing(this.deps, auth.caller.teamId, credentials[0]!, res.statusCode!, model);
             res.resume();
             call.byok = false;
@@ -277,7 +278,7 @@ export class GatewayProxy {
           throw failure;
         }
         lastFailure = failure;
-        auth = await this.nextModel(first, queue, model, failure.code);
+        auth = await this.nextModel(first, queue, model, failure.code, requestId);
         continue;
       }
 
@@ -299,7 +300,7 @@ export class GatewayProxy {
           return answer;
         }
         lastFailure = answer;
-        auth = await this.nextModel(first, queue, model, status);
+        auth = await this.nextModel(first, queue, model, status, requestId);
         continue;
       }
 

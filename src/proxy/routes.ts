@@ -181,7 +181,7 @@ export function registerProxy(app: App, dataPlane: DataPlane): GatewayProxy {
   dataPlane.serve("POST", embeddingsRoute.path, (c) => proxy.handle(c, EMBEDDINGS), embeddingsRoute);
   dataPlane.serve("POST", messagesRoute.path, (c) => proxy.handle(c, MESSAGES), messagesRoute);
   dataPlane.serve("POST", countTokensRoute.path, (c) => proxy.handle(c, COUNT_TOKENS), countTokensRoute);
-  dataPlane.serve("GET", modelsRoute.path, (c) => listModels(c, deps).catch((err) => proxy.fail("openai", err, c.req.path)), modelsRoute);
+  dataPlane.serve("GET", modelsRoute.path, (c) => listModels(c, deps).catch((err) => proxy.fail("openai", err, c)), modelsRoute);
   return proxy;
 }
 

@@ -46,7 +46,7 @@ describe("data plane: the lane", () => {
     const r = await authorize("tgk_nope");
     expect(r.status).toBe(401);
     const id = r.headers.get("x-request-id");
-    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === "request" && l.id === id);
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === "request" && l.requestId === id);
     expect(line).toMatchObject({ method: "POST", path: "/v1/gateway/authorize", status: 401 });
   });
 

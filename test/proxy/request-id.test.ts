@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyFx, createTeamFx } from "../helpers/fixtures.js";
 import { openaiClient, startGateway, type GatewayFx } from "./setup.js";
 import { recordedUsage } from "./helpers.js";
+import { logLines } from "../helpers/harness.js";
 
 let fx: GatewayFx;
 beforeAll(async () => {
@@ -37,5 +38,21 @@ describe("a gateway request's one id", () => {
     for (const id of ids) expect(id).toMatch(/^req_[0-9a-z]+$/);
     expect(new Set(ids).size).toBe(3);
     expect(((await refused.json()) as any).error.code).toBe("invalid_api_key");
+  });
+
+  it("the log lines a request causes carry its id: a fallback's, and the request line's", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    const body = { model: "anthropic/claude-haiku-4-5-fail-529", models: ["anthropic/claude-haiku-4-5"], max_tokens: 16, messages: [{ role: "user", content: "hi" }] };
+    const res = await fetch(`${fx.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key.apiKeyString, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    const id = res.headers.get("x-request-id");
+    const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.requestId === id);
+    expect(lines.map((l) => l.msg)).toEqual(["model failed; falling back to the next of `models`", "request"]);
+    expect(lines[0]).toMatchObject({ from: "anthropic/claude-haiku-4-5-fail-529", to: "anthropic/claude-haiku-4-5" });
   });
 });
