@@ -155,7 +155,7 @@ async function startOn(
     if (created) {
       // Said once, on the first start only (the database keeps just its digest). The one log line
       // that carries a secret: set TOLLGATE_ADMIN_TOKEN before the first start to have none.
-      log.info("created the first user on this empty database; save its token now, it is not shown again", {
+      log.notice("created the first user on this empty database; save its token now, it is not shown again", {
         user: created.email,
         team: created.teamSlug,
         token: created.bearerToken,
@@ -175,10 +175,10 @@ async function startOn(
   // Say how to turn on what is off: each service token enables one API.
   const example = "export TOLLGATE_ADMIN_TOKEN=$(openssl rand -hex 24) TOLLGATE_GATEWAY_TOKEN=$(openssl rand -hex 24)";
   if (!config.adminToken) {
-    log.info("the admin API (/v1/admin/*: create users) is off: set TOLLGATE_ADMIN_TOKEN (16+ characters) and restart to enable it", { example });
+    log.notice("the admin API (/v1/admin/*: create users) is off: set TOLLGATE_ADMIN_TOKEN (16+ characters) and restart to enable it", { example });
   }
   if (!config.gatewayToken) {
-    log.info("the gateway API (/v1/gateway/*: authorize, usage) is off: set TOLLGATE_GATEWAY_TOKEN (16+ characters) and restart to enable it", { example });
+    log.notice("the gateway API (/v1/gateway/*: authorize, usage) is off: set TOLLGATE_GATEWAY_TOKEN (16+ characters) and restart to enable it", { example });
   }
 
   let keyring: Keyring | null;
@@ -186,7 +186,7 @@ async function startOn(
     const loaded = loadKeyring({ configured: config.encryptionKeys, databaseKind: database.kind, dataDir: config.dataDir });
     keyring = loaded.keyring;
     if (loaded.source.kind === "data-dir" && loaded.source.generated) {
-      log.info("generated an encryption key for secrets at rest; back it up with the data dir: without it, stored provider credentials cannot be read", {
+      log.notice("generated an encryption key for secrets at rest; back it up with the data dir: without it, stored provider credentials cannot be read", {
         path: loaded.source.path,
         mode: "0600",
       });

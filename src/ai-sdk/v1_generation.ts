@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { usageEvents } from "../db/schema.js";
 import { subjectOfCaller } from "../gateway/authorize.js";
 import type { AppEnv } from "../http/context.js";
 import type { DataPlaneDeps } from "../http/data-plane.js";
 import { ApiError, badRequest } from "../http/errors.js";
 import { refusals } from "./ai_language_model.js";
 import { readCaller } from "./caller.js";
+import { findUsageByRequestId } from "./queries.js";
 
 const Generation = z.object({
   id: z.string(),
@@ -51,11 +50,7 @@ export async function handleGeneration(c: Context<AppEnv>, deps: DataPlaneDeps):
   const id = c.req.query("id");
   if (!id || id.length > 200) throw badRequest("`id` is required: a request id (`x-tollgate-request-id`).", [{ path: "id", message: "required" }]);
   const subject = subjectOfCaller(caller);
-  const [row] = await deps.db
-    .select()
-    .from(usageEvents)
-    .where(and(eq(usageEvents.teamId, caller.teamId), eq(usageEvents.requestId, id)))
-    .limit(1);
+  const row = await findUsageByRequestId(deps.db, caller.teamId, id);
   const mine = row && (subject.keyId !== null ? row.keyId === subject.keyId : row.projectId === subject.projectId);
   if (!row || !mine) throw new ApiError("not_found", `No generation '${id.slice(0, 200)}' for this key (usage is recorded a moment after the answer).`);
   const cost = row.costMicros / 1e6;

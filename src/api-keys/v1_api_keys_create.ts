@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { apiKeys, projects } from "../db/schema.js";
 import { creatorId, resolveTeamScope, roleAllows, roleError } from "../http/auth.js";
 import { badRequest, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -13,6 +11,8 @@ import { transact } from "../events/transact.js";
 import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros } from "../quotas/money.js";
 import { modelIdSchema } from "../rules/model-id.js";
+import { findTeamProjectId } from "../projects/queries.js";
+import { insertKey } from "./queries.js";
 import { ApiKeySchema, MetadataSchema, RateLimitSchema, toApiKey } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -67,10 +67,7 @@ export const createApiKeyRoute = apiRoute(route, async (c) => {
     throw badRequest("expiresAt must be in the future.", [{ path: "expiresAt", message: "must be in the future" }]);
   }
   if (body.projectId) {
-    const [p] = await db
-      .select({ id: projects.id })
-      .from(projects)
-      .where(and(eq(projects.id, body.projectId), eq(projects.teamId, scope.team.id)));
+    const p = await findTeamProjectId(db, scope.team.id, body.projectId);
     if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
   }
   const apiKeyString = generateSecret("tgk");
@@ -82,32 +79,29 @@ export const createApiKeyRoute = apiRoute(route, async (c) => {
       if (!membership) throw forbidden("You are not a member of this team, or this token is scoped to another team.");
       if (!roleAllows(membership.role, "write")) throw roleError(membership.role, "write");
     }
-    const [row] = await tx
-      .insert(apiKeys)
-      .values({
-        id: newId("apiKey"),
-        teamId: scope.team.id,
-        projectId: body.projectId ?? null,
-        name: body.name ?? "default",
-        purpose: body.purpose,
-        digest: sha256Hex(apiKeyString),
-        partialKey: apiKeyString.slice(-4),
-        createdBy: creatorId(scope.principal),
-        createdAt: now,
-        expiresAt: body.expiresAt ?? null,
-        activeAt: now,
-        models: [...new Set(body.models ?? [])],
-        metadata: body.metadata ?? {},
-        rateLimitRpm: body.rateLimit?.requestsPerMinute ?? null,
-        rateLimitTpm: body.rateLimit?.tokensPerMinute ?? null,
-      })
-      .returning();
+    const row = await insertKey(tx, {
+      id: newId("apiKey"),
+      teamId: scope.team.id,
+      projectId: body.projectId ?? null,
+      name: body.name ?? "default",
+      purpose: body.purpose,
+      digest: sha256Hex(apiKeyString),
+      partialKey: apiKeyString.slice(-4),
+      createdBy: creatorId(scope.principal),
+      createdAt: now,
+      expiresAt: body.expiresAt ?? null,
+      activeAt: now,
+      models: [...new Set(body.models ?? [])],
+      metadata: body.metadata ?? {},
+      rateLimitRpm: body.rateLimit?.requestsPerMinute ?? null,
+      rateLimitTpm: body.rateLimit?.tokensPerMinute ?? null,
+    });
     const q = body.aiGatewayQuota;
     if (q) {
       await upsertBudget(
         tx,
         scope.team.id,
-        { scopeType: "api_key", scopeId: row!.id },
+        { scopeType: "api_key", scopeId: row.id },
         {
           limitMicros: dollarsToMicros(q.limitAmount),
           refreshPeriod: q.refreshPeriod,
@@ -123,11 +117,11 @@ export const createApiKeyRoute = apiRoute(route, async (c) => {
       teamId: scope.team.id,
       actor: actorOf(scope.principal),
       action: "api_key.create",
-      target: { type: "api_key", id: row!.id },
-      data: { name: row!.name, projectId: row!.projectId, quota: q ?? null, rateLimit: body.rateLimit ?? null },
+      target: { type: "api_key", id: row.id },
+      data: { name: row.name, projectId: row.projectId, quota: q ?? null, rateLimit: body.rateLimit ?? null },
       at: now,
     });
-    return row!;
+    return row;
   });
   const quotas = await loadKeyQuotas(db, scope.team.id, [row.id], now);
   return c.json({ apiKeyString, apiKey: toApiKey(row, now, quotas.get(row.id) ?? null) }, 200);

@@ -1,12 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { apiKeys } from "../db/schema.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { writeLockedKey } from "./access.js";
-import { keyChanges } from "./queries.js";
+import { keyChanges, markKeyDeleted } from "./queries.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 import { apiRoute } from "../http/route.js";
 
@@ -30,7 +28,7 @@ export const deleteApiKeyRoute = apiRoute(route, async (c) => {
   // On the locked key and membership: a removed member's in-flight delete lands before the
   // removal or is 404; a key rolled meanwhile has its current secret invalidated.
   await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
-    await tx.update(apiKeys).set({ deletedAt: now }).where(eq(apiKeys.id, key.id));
+    await markKeyDeleted(tx, key.id, now);
     for (const change of keyChanges(key)) await publish(change);
     await writeAudit(tx, {
       teamId: key.teamId,

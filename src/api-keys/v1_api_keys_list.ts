@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, isNull, lt } from "drizzle-orm";
-import { apiKeys } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
+import { listLiveKeys } from "./queries.js";
 import { ApiKeySchema, toApiKey } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -34,12 +33,7 @@ export const listApiKeysRoute = apiRoute(route, async (c) => {
   const scope = await resolveTeamScope(c, q, "read");
   const cursor = decodeCursor(q.until);
   const { db, clock } = c.get("deps");
-  const rows = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.teamId, scope.team.id), isNull(apiKeys.deletedAt), cursor ? lt(apiKeys.id, cursor) : undefined))
-    .orderBy(desc(apiKeys.id))
-    .limit(q.limit + 1);
+  const rows = await listLiveKeys(db, scope.team.id, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   const now = clock.now();
   const quotas = await loadKeyQuotas(db, scope.team.id, page.map((k) => k.id), now);

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { apiKeys } from "../db/schema.js";
 import { badRequest, conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
 import { writeLockedKey } from "./access.js";
-import { keyChanges } from "./queries.js";
+import { keyChanges, updateKey } from "./queries.js";
 import { toApiKey } from "./schemas.js";
 import { CreateApiKeyResponse } from "./v1_api_keys_create.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
@@ -65,16 +63,12 @@ export const rollApiKeyRoute = apiRoute(route, async (c) => {
   // report or another roll either lands wholly before it or sees what it left.
   const row = await writeLockedKey(c, id, c.req.valid("query"), "write", { includeDeleted: false }, async (tx, publish, { key, principal }) => {
     if (key.leakedAt !== null) throw conflict("This API key was reported leaked: it cannot be rolled. Create a new key.");
-    const [row] = await tx
-      .update(apiKeys)
-      .set({
-        digest: sha256Hex(apiKeyString),
-        partialKey: apiKeyString.slice(-4),
-        previousDigest: grace > 0 ? key.digest : null,
-        previousDigestExpiresAt: grace > 0 ? now + grace : null,
-      })
-      .where(eq(apiKeys.id, key.id))
-      .returning();
+    const row = await updateKey(tx, key.id, {
+      digest: sha256Hex(apiKeyString),
+      partialKey: apiKeyString.slice(-4),
+      previousDigest: grace > 0 ? key.digest : null,
+      previousDigestExpiresAt: grace > 0 ? now + grace : null,
+    });
     // The old secret (and one kept from an earlier roll) must be looked up again everywhere.
     for (const change of keyChanges(key)) await publish(change);
     await writeAudit(tx, {

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { apiKeys } from "../db/schema.js";
 import { badRequest, conflict, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { loadKeyQuotas } from "../quotas/budgets.js";
 import { modelIdSchema } from "../rules/model-id.js";
 import { writeLockedKey } from "./access.js";
-import { keyChanges } from "./queries.js";
+import { keyChanges, updateKey } from "./queries.js";
 import { ApiKeySchema, MetadataSchema, RateLimitSchema, toApiKey, type ApiKeyRow } from "./schemas.js";
 import { KeyIdParam } from "./v1_api_keys_get.js";
 import { apiRoute } from "../http/route.js";
@@ -80,7 +78,7 @@ export const updateApiKeyRoute = apiRoute(route, async (c) => {
     }
     if (Object.keys(set).length === 0) return key;
 
-    const [row] = await tx.update(apiKeys).set(set).where(eq(apiKeys.id, key.id)).returning();
+    const row = await updateKey(tx, key.id, set);
     for (const change of keyChanges(row!)) await publish(change);
     const wasEnabled = key.disabledAt === null && key.deactivatedAt === null;
     const enabled = row!.disabledAt === null && row!.deactivatedAt === null;

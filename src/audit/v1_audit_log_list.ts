@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
-import { auditEvents } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { Millis, PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { apiRoute } from "../http/route.js";
+import { listAuditEvents } from "./queries.js";
 
 export const AuditEventSchema = z
   .object({
@@ -44,13 +43,7 @@ export const listAuditRoute = apiRoute(route, async (c) => {
   const q = c.req.valid("query");
   const scope = await resolveTeamScope(c, q, "read");
   const cursor = decodeCursor(q.until);
-  const rows = await c
-    .get("deps")
-    .db.select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.teamId, scope.team.id), cursor ? lt(auditEvents.id, cursor) : undefined))
-    .orderBy(desc(auditEvents.id))
-    .limit(q.limit + 1);
+  const rows = await listAuditEvents(c.get("deps").db, scope.team.id, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   return c.json(
     {

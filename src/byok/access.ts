@@ -1,10 +1,37 @@
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { byokCredentials, teams } from "../db/schema.js";
+import type { Db } from "../db/client.js";
 import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
-import { notFound } from "../http/errors.js";
+import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
+import type { Keyring } from "../lib/keyring.js";
+import { findCredentialWithTeamSlug, findLiveTeamKeyIds } from "./queries.js";
 import type { CredentialRow } from "./schemas.js";
+
+/** BYOK as the HTTP routes need it: the caller's access, errors in the envelope. */
+
+export const ENCRYPTION_KEY_MISSING_TEXT =
+  "BYOK credentials are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
+  "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart. Everything else works without it.";
+
+/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
+export function requireKeyring(keyring: Keyring | null): Keyring {
+  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
+  return keyring;
+}
+
+export const encryptionMissing503 = {
+  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store a secret."),
+};
+
+/** 400 naming each id of `apiKeyIds` that is not a live key of the team; the ids, deduplicated, in order. */
+export async function checkApiKeyIds(tx: Db, teamId: string, ids: string[], path = "apiKeyIds"): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const known = await findLiveTeamKeyIds(tx, teamId, unique);
+  const params = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `${path}.${i}`, message: `'${id}' is not a gateway key of this team` }]));
+  if (params.length > 0) throw badRequest("apiKeyIds names keys that are not gateway keys of this team.", params);
+  return unique;
+}
 
 /**
  * A credential addressed by id, for the caller: 404 when it does not exist, belongs to a team the
@@ -17,13 +44,7 @@ export async function loadCredentialForCaller(
   need: Permission,
 ): Promise<CredentialRow> {
   requireUser(c);
-  const [row] = await c
-    .get("deps")
-    .db.select({ cred: byokCredentials, teamSlug: teams.slug })
-    .from(byokCredentials)
-    .innerJoin(teams, eq(teams.id, byokCredentials.teamId))
-    .where(eq(byokCredentials.id, id))
-    .limit(1);
+  const row = await findCredentialWithTeamSlug(c.get("deps").db, id);
   const named = row && (!q.teamId || q.teamId === row.cred.teamId) && (!q.slug || q.slug === row.teamSlug);
   const role = named ? await roleInTeam(c, row.cred.teamId) : null;
   if (!row || !role) throw notFound("Credential");

@@ -1,12 +1,14 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { anyOf } from "../db/any-of.js";
 import { preparedPer, type Db } from "../db/client.js";
 import { apiKeys, byokCredentials, teams } from "../db/schema.js";
-import { ApiError, badRequest, errorResponse } from "../http/errors.js";
 import { KeyringError, type Keyring } from "../lib/keyring.js";
 import type { Logger } from "../lib/logger.js";
 import type { SealedColumn } from "../lib/sealed-columns.js";
 import type { ProviderCredentials } from "./providers.js";
+import type { CredentialRow } from "./schemas.js";
+
+/** BYOK queries (no HTTP here: what maps them to answers is in ./access.ts). */
 
 /** What opening the teams' sealed credentials needs (a subset of the app's dependencies). */
 export type CredentialOpener = { keyring: Keyring | null; log: Logger };
@@ -24,37 +26,69 @@ export const byokSealedColumn: SealedColumn = {
   aad: (row) => aadOf(String(row.team_id), String(row.id)),
 };
 
-export const ENCRYPTION_KEY_MISSING_TEXT =
-  "BYOK credentials are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
-  "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart. Everything else works without it.";
-
-/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
-export function requireKeyring(keyring: Keyring | null): Keyring {
-  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
-  return keyring;
-}
-
-export const encryptionMissing503 = {
-  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store a secret."),
-};
-
 /** Serializes the BYOK writes of a team (positions are renumbered inside them). */
 export async function lockTeam(tx: Db, teamId: string): Promise<void> {
   await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
 }
 
-/** 400 naming each id of `apiKeyIds` that is not a live key of the team; the ids, deduplicated, in order. */
-export async function checkApiKeyIds(tx: Db, teamId: string, ids: string[], path = "apiKeyIds"): Promise<string[]> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return [];
+/** Which of `ids` (non-empty) are live (not deleted) keys of the team. */
+export async function findLiveTeamKeyIds(tx: Db, teamId: string, ids: string[]): Promise<Set<string>> {
   const found = await tx
     .select({ id: apiKeys.id })
     .from(apiKeys)
-    .where(and(eq(apiKeys.teamId, teamId), inArray(apiKeys.id, unique), isNull(apiKeys.deletedAt)));
-  const known = new Set(found.map((k) => k.id));
-  const params = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `${path}.${i}`, message: `'${id}' is not a gateway key of this team` }]));
-  if (params.length > 0) throw badRequest("apiKeyIds names keys that are not gateway keys of this team.", params);
-  return unique;
+    .where(and(eq(apiKeys.teamId, teamId), inArray(apiKeys.id, ids), isNull(apiKeys.deletedAt)));
+  return new Set(found.map((k) => k.id));
+}
+
+/** A credential with its team's slug, or undefined. */
+export async function findCredentialWithTeamSlug(db: Db, id: string): Promise<{ cred: CredentialRow; teamSlug: string } | undefined> {
+  const [row] = await db
+    .select({ cred: byokCredentials, teamSlug: teams.slug })
+    .from(byokCredentials)
+    .innerJoin(teams, eq(teams.id, byokCredentials.teamId))
+    .where(eq(byokCredentials.id, id))
+    .limit(1);
+  return row;
+}
+
+/** A credential by id, or undefined. */
+export async function findCredential(db: Db, id: string): Promise<CredentialRow | undefined> {
+  const [row] = await db.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+  return row;
+}
+
+/** How many credentials the team holds. */
+export async function countTeamCredentials(db: Db, teamId: string): Promise<number> {
+  const [held] = await db.select({ n: count() }).from(byokCredentials).where(eq(byokCredentials.teamId, teamId));
+  return Number(held?.n ?? 0);
+}
+
+/** The team's credentials (only `provider`'s when given), by provider, then position, then id. */
+export async function listCredentials(db: Db, teamId: string, provider: string | undefined): Promise<CredentialRow[]> {
+  return db
+    .select()
+    .from(byokCredentials)
+    .where(and(eq(byokCredentials.teamId, teamId), provider ? eq(byokCredentials.provider, provider) : undefined))
+    .orderBy(asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id));
+}
+
+/** Inserts a credential. */
+export async function insertCredential(db: Db, values: typeof byokCredentials.$inferInsert): Promise<void> {
+  await db.insert(byokCredentials).values(values);
+}
+
+/** Changes credential `id`'s columns in `set`. */
+export async function updateCredential(db: Db, id: string, set: Partial<CredentialRow>): Promise<void> {
+  await db.update(byokCredentials).set(set).where(eq(byokCredentials.id, id));
+}
+
+/** Deletes credential `id` of team `teamId`; returns the deleted row, or undefined when there was none. */
+export async function deleteCredential(tx: Db, teamId: string, id: string): Promise<CredentialRow | undefined> {
+  const [deleted] = await tx
+    .delete(byokCredentials)
+    .where(and(eq(byokCredentials.id, id), eq(byokCredentials.teamId, teamId)))
+    .returning();
+  return deleted;
 }
 
 /**

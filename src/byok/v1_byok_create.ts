@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { count, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
 import { badRequest, conflict, errorResponses } from "../http/errors.js";
@@ -9,7 +7,8 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { checkCredentials, CredentialsInput, hintOf, PROVIDERS, SHAPES_TEXT } from "./providers.js";
-import { aadOf, checkApiKeyIds, encryptionMissing503, lockTeam, placeAt, requireKeyring } from "./queries.js";
+import { checkApiKeyIds, encryptionMissing503, requireKeyring } from "./access.js";
+import { aadOf, countTeamCredentials, findCredential, insertCredential, lockTeam, placeAt } from "./queries.js";
 import {
   ApiKeyIdsSchema,
   CredentialResponse,
@@ -69,12 +68,11 @@ export const createCredentialRoute = apiRoute(route, async (c) => {
   const hint = hintOf(body.provider, checked.value);
   const row = await transact(deps, async (tx, publish) => {
     await lockTeam(tx, teamId);
-    const [held] = await tx.select({ n: count() }).from(byokCredentials).where(eq(byokCredentials.teamId, teamId));
-    if (Number(held?.n ?? 0) >= MAX_CREDENTIALS_PER_TEAM) {
+    if ((await countTeamCredentials(tx, teamId)) >= MAX_CREDENTIALS_PER_TEAM) {
       throw conflict(`A team holds at most ${MAX_CREDENTIALS_PER_TEAM} BYOK credentials: delete one first.`);
     }
     const apiKeyIds = await checkApiKeyIds(tx, teamId, body.apiKeyIds ?? []);
-    await tx.insert(byokCredentials).values({
+    await insertCredential(tx, {
       id,
       teamId,
       provider: body.provider,
@@ -90,7 +88,7 @@ export const createCredentialRoute = apiRoute(route, async (c) => {
       updatedAt: now,
     });
     await placeAt(tx, teamId, body.provider, id, body.position);
-    const [row] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+    const row = await findCredential(tx, id);
     await writeAudit(tx, {
       teamId,
       actor: { type: "user", id: userId },

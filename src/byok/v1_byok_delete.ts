@@ -1,14 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { requireUser } from "../http/auth.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { loadCredentialForCaller } from "./access.js";
-import { lockTeam, placeAt } from "./queries.js";
+import { deleteCredential, lockTeam, placeAt } from "./queries.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
 import { apiRoute } from "../http/route.js";
 
@@ -34,10 +32,7 @@ export const deleteCredentialRoute = apiRoute(route, async (c) => {
   const now = deps.clock.now();
   await transact(deps, async (tx, publish) => {
     await lockTeam(tx, found.teamId);
-    const [deleted] = await tx
-      .delete(byokCredentials)
-      .where(and(eq(byokCredentials.id, id), eq(byokCredentials.teamId, found.teamId)))
-      .returning();
+    const deleted = await deleteCredential(tx, found.teamId, id);
     if (!deleted) throw notFound("Credential");
     await placeAt(tx, deleted.teamId, deleted.provider, id, undefined);
     await writeAudit(tx, {

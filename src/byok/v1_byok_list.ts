@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { byokCredentials } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { PROVIDERS } from "./providers.js";
+import { listCredentials } from "./queries.js";
 import { ListCredentialsResponse, MAX_CREDENTIALS_PER_TEAM, ORDER_TEXT, toCredential } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -32,11 +31,6 @@ export const route = createRoute({
 export const listCredentialsRoute = apiRoute(route, async (c) => {
   const q = c.req.valid("query");
   const scope = await resolveTeamScope(c, q, "read");
-  const rows = await c
-    .get("deps")
-    .db.select()
-    .from(byokCredentials)
-    .where(and(eq(byokCredentials.teamId, scope.team.id), q.provider ? eq(byokCredentials.provider, q.provider) : undefined))
-    .orderBy(asc(byokCredentials.provider), asc(byokCredentials.position), asc(byokCredentials.id));
+  const rows = await listCredentials(c.get("deps").db, scope.team.id, q.provider);
   return c.json({ credentials: rows.map(toCredential), pagination: { count: rows.length, next: null, prev: null } }, 200);
 });

@@ -1,15 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { byokCredentials } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { requireUser } from "../http/auth.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { checkCredentials, CredentialsInput, hintOf, SHAPES_TEXT, type Provider } from "./providers.js";
-import { loadCredentialForCaller } from "./access.js";
-import { aadOf, checkApiKeyIds, encryptionMissing503, lockTeam, placeAt, requireKeyring } from "./queries.js";
+import { checkApiKeyIds, encryptionMissing503, loadCredentialForCaller, requireKeyring } from "./access.js";
+import { aadOf, findCredential, lockTeam, placeAt, updateCredential } from "./queries.js";
 import { ApiKeyIdsSchema, CredentialResponse, NameSchema, ORDER_TEXT, PositionSchema, toCredential, type CredentialRow } from "./schemas.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
 import { apiRoute } from "../http/route.js";
@@ -70,7 +68,7 @@ export const updateCredentialRoute = apiRoute(route, async (c) => {
   const teamId = found.teamId;
   const row = await transact(deps, async (tx, publish) => {
     await lockTeam(tx, teamId);
-    const [current] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+    const current = await findCredential(tx, id);
     if (!current) throw notFound("Credential");
     const set: Partial<CredentialRow> = { updatedBy: userId, updatedAt: now };
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -91,12 +89,12 @@ export const updateCredentialRoute = apiRoute(route, async (c) => {
       set.hint = secret.hint;
       changes.credentials = { from: { hint: current.hint }, to: { hint: secret.hint } };
     }
-    await tx.update(byokCredentials).set(set).where(eq(byokCredentials.id, id));
+    await updateCredential(tx, id, set);
     if (patch.position !== undefined) {
       await placeAt(tx, teamId, current.provider, id, patch.position);
       changes.position = { from: current.position, to: patch.position };
     }
-    const [row] = await tx.select().from(byokCredentials).where(eq(byokCredentials.id, id));
+    const row = await findCredential(tx, id);
     if (changes.position) changes.position.to = row!.position;
     await writeAudit(tx, {
       teamId,

@@ -1,15 +1,19 @@
 export type LogLevel = "silent" | "error" | "info" | "debug";
-const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, info: 2, debug: 3 };
+/** `notice` is not a setting: the start-up lines an operator must see, written at every level but `silent`. */
+type LineLevel = Exclude<LogLevel, "silent"> | "notice";
+const ORDER: Record<LogLevel | "notice", number> = { silent: 0, notice: 1, error: 1, info: 2, debug: 3 };
 
 /** `json`: one JSON object per line (for log collectors); `text`: one readable line (for a terminal). */
 export type LogFormat = "json" | "text";
 
 export type Logger = {
   /** Whether `level` is written (skip building fields that would be dropped). */
-  enabled(level: Exclude<LogLevel, "silent">): boolean;
+  enabled(level: LineLevel): boolean;
   error(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   debug(msg: string, fields?: Record<string, unknown>): void;
+  /** What the operator must see at start (the first user's token, an API that is off): written at every level but `silent`. */
+  notice(msg: string, fields?: Record<string, unknown>): void;
   /**
    * The same logger, every line of which also carries `fields` (e.g. a request's `requestId`, so
    * that what one request caused is found by its id). Cheap: build it when there is a line to write.
@@ -35,7 +39,7 @@ export function createLogger(level: LogLevel, opts: LoggerOptions | ((line: stri
   const format = o.format ?? (process.stdout.isTTY ? "text" : "json");
   const line = format === "json" ? jsonLine : textLine;
   const make = (bound: Record<string, unknown> | undefined): Logger => {
-    const at = (l: Exclude<LogLevel, "silent">) => (msg: string, fields?: Record<string, unknown>) => {
+    const at = (l: LineLevel) => (msg: string, fields?: Record<string, unknown>) => {
       if (ORDER[level] >= ORDER[l]) write(line(l, msg, bound === undefined ? fields : fields === undefined ? bound : { ...bound, ...fields }));
     };
     return {
@@ -43,6 +47,7 @@ export function createLogger(level: LogLevel, opts: LoggerOptions | ((line: stri
       error: at("error"),
       info: at("info"),
       debug: at("debug"),
+      notice: at("notice"),
       child: (fields) => make(bound === undefined ? fields : { ...bound, ...fields }),
     };
   };

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { memberships, projects, teams, type Role } from "../db/schema.js";
+import type { Role } from "../db/schema.js";
 import { requireMember, roleInTeam } from "../http/auth.js";
 import { ApiError, errorResponse, errorResponses, forbidden, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -9,6 +8,8 @@ import { IdParamSchema, Millis, TeamQuerySchema } from "../http/schemas.js";
 import { SigningUnavailableError } from "./keys.js";
 import { ENVIRONMENTS, mintProjectToken, type Environment } from "./tokens.js";
 import { apiRoute } from "../http/route.js";
+import { findProjectWithTeam } from "../projects/queries.js";
+import { findMinterMembership } from "./queries.js";
 
 /** Who may mint a token for which environment. */
 export const MINT_ROLES: Record<Environment, readonly Role[]> = {
@@ -69,23 +70,14 @@ export const createOidcTokenRoute = apiRoute(route, async (c) => {
   const environment = c.req.valid("json").environment ?? "development";
   const principal = requireMember(c);
   const { db, clock, keyring, config } = c.get("deps");
-  const [row] = await db
-    .select({ project: projects, team: { id: teams.id, slug: teams.slug } })
-    .from(projects)
-    .innerJoin(teams, eq(teams.id, projects.teamId))
-    .where(eq(projects.id, id))
-    .limit(1);
+  const row = await findProjectWithTeam(db, id);
   const named = row && (!q.teamId || q.teamId === row.team.id) && (!q.slug || q.slug === row.team.slug);
   let role = named ? await roleInTeam(c, row.team.id) : null;
   // A member's token carries their membership's epoch, read with the role in one statement: a
   // removal or demotion committed after this read changes it, and authorize refuses the token.
   let minter: { minted_by: string; minted_by_epoch: string } | undefined;
   if (row && role && principal.kind === "user") {
-    const [m] = await db
-      .select({ role: memberships.role, epoch: memberships.tokenEpoch })
-      .from(memberships)
-      .where(and(eq(memberships.teamId, row.team.id), eq(memberships.userId, principal.user.id)))
-      .limit(1);
+    const m = await findMinterMembership(db, row.team.id, principal.user.id);
     role = m?.role ?? null;
     if (m) minter = { minted_by: principal.user.id, minted_by_epoch: m.epoch };
   }

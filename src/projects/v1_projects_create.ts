@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { isUniqueViolation } from "../db/errors.js";
-import { projects } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
+import { insertProject } from "./queries.js";
 import { ProjectSchema, toProject } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -39,19 +39,16 @@ export const createProjectRoute = apiRoute(route, async (c) => {
   const now = clock.now();
   try {
     const project = await db.transaction(async (tx) => {
-      const [project] = await tx
-        .insert(projects)
-        .values({ id: newId("project"), teamId: scope.team.id, name, createdAt: now, createdBy: creatorId(scope.principal) })
-        .returning();
+      const project = await insertProject(tx, { id: newId("project"), teamId: scope.team.id, name, createdAt: now, createdBy: creatorId(scope.principal) });
       await writeAudit(tx, {
         teamId: scope.team.id,
         actor: actorOf(scope.principal),
         action: "project.create",
-        target: { type: "project", id: project!.id },
+        target: { type: "project", id: project.id },
         data: { name },
         at: now,
       });
-      return project!;
+      return project;
     });
     return c.json({ project: toProject(project) }, 201);
   } catch (err) {

@@ -1,13 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { apiKeys, projects } from "../db/schema.js";
 import { transact } from "../events/transact.js";
 import { requireMember, roleAllows, roleError, roleInTeam } from "../http/auth.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { IdParamSchema, TeamQuerySchema } from "../http/schemas.js";
 import { apiRoute } from "../http/route.js";
+import { deleteProject, findProject } from "./queries.js";
 
 export const route = createRoute({
   operationId: "deleteProject",
@@ -27,16 +26,15 @@ export const deleteProjectRoute = apiRoute(route, async (c) => {
   const q = c.req.valid("query");
   const deps = c.get("deps");
   const { db, clock } = deps;
-  const [project] = await db.select().from(projects).where(eq(projects.id, id));
+  const project = await findProject(db, id);
   const role = project ? await roleInTeam(c, project.teamId, q) : null;
   if (!project || !role) throw notFound("Project");
   if (!roleAllows(role, "write")) throw roleError(role, "write");
   const deleted = await transact(deps, async (tx, publish) => {
     // Its keys keep working without a project: every instance forgets their cached rows and
     // budget subjects, so the project's budget is no longer charged or enforced.
-    const keys = await tx.update(apiKeys).set({ projectId: null }).where(eq(apiKeys.projectId, id)).returning({ id: apiKeys.id, digest: apiKeys.digest });
-    const rows = await tx.delete(projects).where(and(eq(projects.id, id), eq(projects.teamId, project.teamId))).returning({ id: projects.id });
-    if (rows.length === 0) return false;
+    const { detachedKeys: keys, deleted } = await deleteProject(tx, project.teamId, id);
+    if (!deleted) return false;
     for (const k of keys) await publish({ t: "key", digest: k.digest, keyId: k.id });
     await publish({ t: "project", projectId: id }); // its OIDC tokens stop authorizing
     await writeAudit(tx, {

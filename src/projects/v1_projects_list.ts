@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
-import { projects } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
+import { listProjects } from "./queries.js";
 import { ProjectSchema, toProject } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -28,13 +27,7 @@ export const listProjectsRoute = apiRoute(route, async (c) => {
   const q = c.req.valid("query");
   const scope = await resolveTeamScope(c, q, "read");
   const cursor = decodeCursor(q.until);
-  const rows = await c
-    .get("deps")
-    .db.select()
-    .from(projects)
-    .where(and(eq(projects.teamId, scope.team.id), cursor ? lt(projects.id, cursor) : undefined))
-    .orderBy(desc(projects.id))
-    .limit(q.limit + 1);
+  const rows = await listProjects(c.get("deps").db, scope.team.id, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   return c.json({ projects: page.map(toProject), pagination }, 200);
 });

@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { ApiKeyQuota } from "../api-keys/schemas.js";
 import type { Db } from "../db/client.js";
-import { budgets, spendCounters, type BudgetScope } from "../db/schema.js";
+import { budgets, memberships, spendCounters, type BudgetScope } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
 import { withReserved } from "./leases.js";
 import { microsToDollars, usdAmountSchema } from "./money.js";
 import { currentPeriod, REFRESH_PERIODS, type RefreshPeriod } from "./period.js";
-import { DEFAULT_SCOPE_ID, pickBudgets, quotaEntityId, stateOf, type Budget, type Entity, type QuotaState } from "./state.js";
+import { DEFAULT_SCOPE_ID, pickBudgets, quotaEntityId, stateOf, type Budget, type Counter, type Entity, type QuotaState } from "./state.js";
 
 export const ALERT_THRESHOLDS = [50, 75, 100] as const;
 export const DEFAULT_ALERT_THRESHOLDS = [50, 75, 100];
@@ -180,6 +180,47 @@ export async function changeBudgets<T>(tx: Db, teamId: string, entity: Entity, n
        where c.team_id = ${teamId} and c.scope_type = ${entity.scopeType} and c.scope_id = m.scope_id`);
   }
   return result;
+}
+
+/** Deletes the team's budget of `entity`; returns the deleted rows' ids (none when there was no such budget). */
+export async function deleteBudget(tx: Db, teamId: string, entity: Entity): Promise<{ id: string }[]> {
+  return tx
+    .delete(budgets)
+    .where(and(eq(budgets.teamId, teamId), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
+    .returning({ id: budgets.id });
+}
+
+/** A page of the team's live budgets other than key quotas, oldest first, after `cursor` when given (`limit` rows at most). */
+export async function listTeamBudgets(db: Db, teamId: string, cursor: string | undefined, limit: number): Promise<Budget[]> {
+  return db
+    .select()
+    .from(budgets)
+    .where(and(eq(budgets.teamId, teamId), ne(budgets.scopeType, "api_key"), eq(budgets.archived, false), cursor ? gt(budgets.id, cursor) : undefined))
+    .orderBy(asc(budgets.id))
+    .limit(limit);
+}
+
+/** The team's spend counters (other than key quotas') of the entities with these scope ids (non-empty). */
+export async function findCountersOfScopeIds(db: Db, teamId: string, scopeIds: string[]): Promise<Counter[]> {
+  return db
+    .select()
+    .from(spendCounters)
+    .where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key"), inArray(spendCounters.scopeId, scopeIds)));
+}
+
+/** The team's spend counter of `entity`, or undefined. */
+export async function findCounter(db: Db, teamId: string, entity: Entity): Promise<Counter | undefined> {
+  const [counter] = await db
+    .select()
+    .from(spendCounters)
+    .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)));
+  return counter;
+}
+
+/** The user id when `userId` is a member of the team, else undefined (a user budget must name a member). */
+export async function findMemberUserId(db: Db, teamId: string, userId: string): Promise<{ id: string } | undefined> {
+  const [m] = await db.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+  return m;
 }
 
 /** The key's quota in the ApiKeyQuota shape. */

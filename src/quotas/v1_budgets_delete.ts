@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { budgets } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
 import { BudgetScopeTypeSchema } from "./budget-schemas.js";
-import { changeBudgets } from "./budgets.js";
+import { changeBudgets, deleteBudget } from "./budgets.js";
 import { budgetEntity } from "./v1_budgets_put.js";
 import { apiRoute } from "../http/route.js";
 
@@ -38,12 +36,7 @@ export const deleteBudgetRoute = apiRoute(route, async (c) => {
   const entity = await budgetEntity(db, scope.team.id, q);
   const now = clock.now();
   const deleted = await transact(deps, async (tx, publish) => {
-    const rows = await changeBudgets(tx, scope.team.id, entity, now, () =>
-      tx
-        .delete(budgets)
-        .where(and(eq(budgets.teamId, scope.team.id), eq(budgets.scopeType, entity.scopeType), eq(budgets.scopeId, entity.scopeId)))
-        .returning({ id: budgets.id }),
-    );
+    const rows = await changeBudgets(tx, scope.team.id, entity, now, () => deleteBudget(tx, scope.team.id, entity));
     if (rows.length === 0) return false;
     await publish({ t: "budgets", teamId: scope.team.id });
     await writeAudit(tx, {

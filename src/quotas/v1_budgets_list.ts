@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { withReserved } from "./leases.js";
-import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
-import { budgets, spendCounters } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema, TeamQuerySchema } from "../http/schemas.js";
 import { BudgetSchema, toBudget } from "./budget-schemas.js";
+import { findCountersOfScopeIds, listTeamBudgets } from "./budgets.js";
 import { DEFAULT_SCOPE_ID, stateOf } from "./state.js";
 import { apiRoute } from "../http/route.js";
 
@@ -34,21 +33,10 @@ export const listBudgetsRoute = apiRoute(route, async (c) => {
   const { db, clock } = c.get("deps");
   const now = clock.now();
   const teamId = scope.team.id;
-  const rows = await db
-    .select()
-    .from(budgets)
-    .where(and(eq(budgets.teamId, teamId), ne(budgets.scopeType, "api_key"), eq(budgets.archived, false), cursor ? gt(budgets.id, cursor) : undefined))
-    .orderBy(asc(budgets.id))
-    .limit(q.limit + 1);
+  const rows = await listTeamBudgets(db, teamId, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   const ids = page.filter((b) => b.scopeId !== DEFAULT_SCOPE_ID).map((b) => b.scopeId);
-  const counters =
-    ids.length === 0
-      ? []
-      : await db
-          .select()
-          .from(spendCounters)
-          .where(and(eq(spendCounters.teamId, teamId), ne(spendCounters.scopeType, "api_key"), inArray(spendCounters.scopeId, ids)));
+  const counters = ids.length === 0 ? [] : await findCountersOfScopeIds(db, teamId, ids);
   const states = page.map((b) => {
     if (b.scopeId === DEFAULT_SCOPE_ID) return null;
     const entity = { scopeType: b.scopeType, scopeId: b.scopeId };

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { memberships, projects, spendCounters } from "../db/schema.js";
+import type { Db } from "../db/client.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
-import { AlertThresholdsSchema, EnforcementSchema, RefreshPeriodSchema, upsertBudget } from "./budgets.js";
+import { findTeamProjectId } from "../projects/queries.js";
+import { AlertThresholdsSchema, EnforcementSchema, findCounter, findMemberUserId, RefreshPeriodSchema, upsertBudget } from "./budgets.js";
 import { BudgetSchema, BudgetScopeTypeSchema, toBudget } from "./budget-schemas.js";
 import { dollarsToMicros, usdAmountSchema } from "./money.js";
 import { DEFAULT_SCOPE_ID, stateOf, type Entity } from "./state.js";
@@ -76,13 +76,7 @@ export const putBudgetRoute = apiRoute(route, async (c) => {
       data: { ...body },
       at: now,
     });
-    const [counter] =
-      entity.scopeId === DEFAULT_SCOPE_ID
-        ? []
-        : await tx
-            .select()
-            .from(spendCounters)
-            .where(and(eq(spendCounters.teamId, teamId), eq(spendCounters.scopeType, entity.scopeType), eq(spendCounters.scopeId, entity.scopeId)));
+    const counter = entity.scopeId === DEFAULT_SCOPE_ID ? undefined : await findCounter(tx, teamId, entity);
     if (entity.scopeId === DEFAULT_SCOPE_ID) return toBudget(after, null);
     const [st] = await withReserved(tx, teamId, [stateOf(entity, after, counter, now)], now);
     return toBudget(after, st!);
@@ -92,7 +86,7 @@ export const putBudgetRoute = apiRoute(route, async (c) => {
 
 /** The entity a budget request names; 400 for an id outside the team or a mismatched field. */
 export async function budgetEntity(
-  db: import("../db/client.js").Db,
+  db: Db,
   teamId: string,
   q: { scopeType: "team" | "project" | "user"; projectId?: string | undefined; userId?: string | undefined },
 ): Promise<Entity> {
@@ -103,13 +97,13 @@ export async function budgetEntity(
   if (q.scopeType === "project") {
     if (q.userId) throw badRequest("A project budget takes no userId.", [{ path: "userId", message: "not allowed for scopeType project" }]);
     if (!q.projectId) return { scopeType: "project", scopeId: DEFAULT_SCOPE_ID };
-    const [p] = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, q.projectId), eq(projects.teamId, teamId)));
+    const p = await findTeamProjectId(db, teamId, q.projectId);
     if (!p) throw badRequest("Unknown projectId.", [{ path: "projectId", message: "no such project in this team" }]);
     return { scopeType: "project", scopeId: q.projectId };
   }
   if (q.projectId) throw badRequest("A user budget takes no projectId.", [{ path: "projectId", message: "not allowed for scopeType user" }]);
   if (!q.userId) return { scopeType: "user", scopeId: DEFAULT_SCOPE_ID };
-  const [m] = await db.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, q.userId)));
+  const m = await findMemberUserId(db, teamId, q.userId);
   if (!m) throw badRequest("Unknown userId.", [{ path: "userId", message: "not a member of this team" }]);
   return { scopeType: "user", scopeId: q.userId };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { anyOf } from "../db/any-of.js";
 import { preparedPer, type Db } from "../db/client.js";
 import { rules, teams } from "../db/schema.js";
@@ -36,6 +36,27 @@ const teamsRules = preparedPer((db) =>
     .orderBy(asc(rules.teamId), asc(rules.id))
     .prepare("tollgate_teams_rules"),
 );
+
+/** The team's rules (enabled only unless `includeDisabled`), oldest first. */
+export async function listRules(db: Db, teamId: string, includeDisabled: boolean): Promise<RuleRow[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.teamId, teamId), includeDisabled ? undefined : eq(rules.enabled, true)))
+    .orderBy(asc(rules.id));
+}
+
+/** How many rules the team holds. */
+export async function countTeamRules(db: Db, teamId: string): Promise<number> {
+  const [held] = await db.select({ n: count() }).from(rules).where(eq(rules.teamId, teamId));
+  return Number(held?.n ?? 0);
+}
+
+/** Inserts a rule; returns the row. */
+export async function insertRule(db: Db, values: typeof rules.$inferInsert): Promise<RuleRow> {
+  const [row] = await db.insert(rules).values(values).returning();
+  return row!;
+}
 
 /** A rule with its team's slug, or undefined. */
 export async function findRule(db: Db, ruleId: string): Promise<{ rule: RuleRow; teamSlug: string } | undefined> {

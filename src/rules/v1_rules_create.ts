@@ -1,8 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { transact } from "../events/transact.js";
-import { count, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { rules } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
@@ -10,6 +8,7 @@ import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { checkAction } from "./mutations.js";
 import { guardedRuleWrite, rethrowEnabledConflict } from "./access.js";
+import { countTeamRules, insertRule } from "./queries.js";
 import {
   chainError400,
   DescriptionSchema,
@@ -65,36 +64,32 @@ export const createRuleRoute = apiRoute(route, async (c) => {
   try {
     const row = await transact(deps, (tx, publish) =>
       guardedRuleWrite(tx, teamId, publish, async () => {
-        const [held] = await tx.select({ n: count() }).from(rules).where(eq(rules.teamId, teamId));
-        if (Number(held?.n ?? 0) >= MAX_RULES_PER_TEAM) {
+        if ((await countTeamRules(tx, teamId)) >= MAX_RULES_PER_TEAM) {
           throw conflict(`A team holds at most ${MAX_RULES_PER_TEAM} routing rules: delete one first.`);
         }
-        const [row] = await tx
-          .insert(rules)
-          .values({
-            id: newId("rule"),
-            teamId,
-            type: body.type,
-            matchModel: body.match.model,
-            rewriteModel: action.rewriteModel,
-            reason: action.reason,
-            enabled: true,
-            description: body.description ?? null,
-            createdBy: userId,
-            updatedBy: userId,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
+        const row = await insertRule(tx, {
+          id: newId("rule"),
+          teamId,
+          type: body.type,
+          matchModel: body.match.model,
+          rewriteModel: action.rewriteModel,
+          reason: action.reason,
+          enabled: true,
+          description: body.description ?? null,
+          createdBy: userId,
+          updatedBy: userId,
+          createdAt: now,
+          updatedAt: now,
+        });
         await writeAudit(tx, {
           teamId,
           actor: actorOf(scope.principal),
           action: "rule.create",
-          target: { type: "rule", id: row!.id },
-          data: { type: row!.type, matchModel: row!.matchModel, action },
+          target: { type: "rule", id: row.id },
+          data: { type: row.type, matchModel: row.matchModel, action },
           at: now,
         });
-        return row!;
+        return row;
       }),
     );
     return c.json(toRule(row), 201);

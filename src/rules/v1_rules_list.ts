@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { rules } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
+import { listRules } from "./queries.js";
 import { MAX_RULES_PER_TEAM, RuleSchema, toRule } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -35,11 +34,6 @@ export const route = createRoute({
 export const listRulesRoute = apiRoute(route, async (c) => {
   const q = c.req.valid("query");
   const scope = await resolveTeamScope(c, q, "read");
-  const rows = await c
-    .get("deps")
-    .db.select()
-    .from(rules)
-    .where(and(eq(rules.teamId, scope.team.id), q.includeDisabled === "true" ? undefined : eq(rules.enabled, true)))
-    .orderBy(asc(rules.id));
+  const rows = await listRules(c.get("deps").db, scope.team.id, q.includeDisabled === "true");
   return c.json({ rules: rows.map(toRule) }, 200);
 });

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { isUniqueViolation } from "../db/errors.js";
-import { users } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
 import { transact } from "../events/transact.js";
-import { addMember } from "../users/queries.js";
+import { addMember, findUserByEmail } from "../users/queries.js";
 import { EmailSchema, RoleSchema } from "../users/schemas.js";
 import { MemberSchema, TeamPathSchema, teamRef } from "./members.js";
 import { apiRoute } from "../http/route.js";
@@ -36,7 +34,7 @@ export const addMemberRoute = apiRoute(route, async (c) => {
   const deps = c.get("deps");
   const { db } = deps;
   const now = deps.clock.now();
-  const [user] = await db.select().from(users).where(eq(users.email, body.email));
+  const user = await findUserByEmail(db, body.email);
   if (!user) throw notFound(`User with email ${body.email}`);
   try {
     await transact(deps, async (tx, publish) => {

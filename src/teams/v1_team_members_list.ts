@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, gt } from "drizzle-orm";
-import { memberships, users } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema } from "../http/schemas.js";
 import { MemberSchema, TeamPathSchema, teamRef } from "./members.js";
+import { listMembers } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 
 export const ListMembersResponse = z.object({ members: z.array(MemberSchema), pagination: PaginationSchema }).openapi("ListMembersResponse");
@@ -28,14 +27,7 @@ export const listMembersRoute = apiRoute(route, async (c) => {
   const scope = await resolveTeamScope(c, teamRef(c.req.valid("param").teamId), "read");
   const q = c.req.valid("query");
   const cursor = decodeCursor(q.until);
-  const rows = await c
-    .get("deps")
-    .db.select({ id: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.teamId, scope.team.id), cursor ? gt(users.id, cursor) : undefined))
-    .orderBy(asc(users.id))
-    .limit(q.limit + 1);
+  const rows = await listMembers(c.get("deps").db, scope.team.id, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   return c.json({ members: page.map(({ id, ...m }) => ({ userId: id, ...m })), pagination }, 200);
 });

@@ -1,12 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { memberships } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { transact } from "../events/transact.js";
 import { deactivateKeysCreatedBy, lockForOwnerChange, MemberPathSchema, teamRef } from "./members.js";
+import { deleteMembership } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
@@ -28,12 +27,11 @@ export const removeMemberRoute = apiRoute(route, async (c) => {
   const deps = c.get("deps");
   const now = deps.clock.now();
   await transact(deps, async (tx, publish) => {
-    const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
     const { current, owners } = await lockForOwnerChange(tx, scope.team.id, scope.principal, params.userId);
     if (current.role === "OWNER" && owners <= 1) {
       throw conflict("A team needs at least one OWNER: it cannot remove its last one.");
     }
-    await tx.delete(memberships).where(where);
+    await deleteMembership(tx, scope.team.id, params.userId);
     await publish({ t: "member", teamId: scope.team.id, userId: params.userId }); // the OIDC tokens they minted stop authorizing
     const deactivated = await deactivateKeysCreatedBy(tx, scope.team.id, params.userId, now);
     for (const k of deactivated) await publish({ t: "key", digest: k.digest });

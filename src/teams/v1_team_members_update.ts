@@ -1,14 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, sql } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { memberships, users, type Role } from "../db/schema.js";
+import type { Role } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
+import { findUser } from "../users/queries.js";
 import { RoleSchema } from "../users/schemas.js";
 import { transact } from "../events/transact.js";
 import { lockForOwnerChange, MemberPathSchema, MemberSchema, teamRef } from "./members.js";
+import { setMemberRole } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 
 /** Roles by what they may do: a change to a lower rank is a demotion. */
@@ -38,17 +39,13 @@ export const updateMemberRoute = apiRoute(route, async (c) => {
   const deps = c.get("deps");
   const now = deps.clock.now();
   const member = await transact(deps, async (tx, publish) => {
-    const where = and(eq(memberships.teamId, scope.team.id), eq(memberships.userId, params.userId));
     const { current, owners } = await lockForOwnerChange(tx, scope.team.id, scope.principal, params.userId);
     if (current.role === "OWNER" && role !== "OWNER" && owners <= 1) {
       throw conflict("A team needs at least one OWNER: promote another member first.");
     }
     // A demotion ends the OIDC tokens they minted: a new epoch, announced to every instance.
     const lowered = RANK[role] < RANK[current.role];
-    await tx
-      .update(memberships)
-      .set(lowered ? { role, tokenEpoch: sql`gen_random_uuid()::text` } : { role })
-      .where(where);
+    await setMemberRole(tx, scope.team.id, params.userId, role, lowered);
     if (lowered) await publish({ t: "member", teamId: scope.team.id, userId: params.userId });
     await writeAudit(tx, {
       teamId: scope.team.id,
@@ -58,7 +55,7 @@ export const updateMemberRoute = apiRoute(route, async (c) => {
       data: { from: current.role, to: role, ...(lowered ? { oidcTokensEnded: true } : {}) },
       at: now,
     });
-    const [u] = await tx.select().from(users).where(eq(users.id, params.userId));
+    const u = await findUser(tx, params.userId);
     return { userId: u!.id, email: u!.email, name: u!.name, role, createdAt: current.createdAt };
   });
   return c.json({ member }, 200);

@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, gt } from "drizzle-orm";
-import { memberships, teams } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema } from "../http/schemas.js";
 import { RoleSchema, TeamSchema } from "../users/schemas.js";
+import { listUserTeams } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 
 const TeamListItem = TeamSchema.extend({ role: RoleSchema }).openapi("TeamWithRole");
@@ -29,20 +28,7 @@ export const listTeamsRoute = apiRoute(route, async (c) => {
   const p = requireUser(c);
   const q = c.req.valid("query");
   const cursor = decodeCursor(q.until);
-  const rows = await c
-    .get("deps")
-    .db.select({ id: teams.id, slug: teams.slug, name: teams.name, createdAt: teams.createdAt, role: memberships.role })
-    .from(memberships)
-    .innerJoin(teams, eq(teams.id, memberships.teamId))
-    .where(
-      and(
-        eq(memberships.userId, p.user.id),
-        p.token.teamId ? eq(teams.id, p.token.teamId) : undefined,
-        cursor ? gt(teams.id, cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(teams.id))
-    .limit(q.limit + 1);
+  const rows = await listUserTeams(c.get("deps").db, p.user.id, p.token.teamId, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   return c.json({ teams: page, pagination }, 200);
 });

@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { memberships, teams, users } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
+import { findUser, listUserTeamRoles } from "./queries.js";
 import { TeamWithRoleSchema, toUser, UserSchema } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -24,12 +23,7 @@ export const route = createRoute({
 export const getUserRoute = apiRoute(route, async (c) => {
   const p = requireUser(c);
   const { db } = c.get("deps");
-  const [user] = await db.select().from(users).where(eq(users.id, p.user.id));
-  const rows = await db
-    .select({ id: teams.id, slug: teams.slug, name: teams.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(teams, eq(teams.id, memberships.teamId))
-    .where(and(eq(memberships.userId, p.user.id), p.token.teamId ? eq(teams.id, p.token.teamId) : undefined))
-    .orderBy(asc(teams.id));
+  const user = await findUser(db, p.user.id);
+  const rows = await listUserTeamRoles(db, p.user.id, p.token.teamId);
   return c.json({ user: toUser(user!), teams: rows }, 200);
 });

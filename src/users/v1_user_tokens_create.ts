@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { memberships } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
 import { badRequest, errorResponses, forbidden } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema } from "../http/schemas.js";
-import { createToken } from "./queries.js";
+import { createToken, findMembership } from "./queries.js";
 import { toToken, TokenSchema } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -55,10 +53,7 @@ export const createTokenRoute = apiRoute(route, async (c) => {
     throw forbidden("A token that expires cannot create a token that expires later than itself.");
   }
   if (teamId) {
-    const [m] = await db
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, p.user.id)));
+    const m = await findMembership(db, teamId, p.user.id);
     if (!m) throw forbidden("You are not a member of this team.");
   }
   const result = await db.transaction(async (tx) => {

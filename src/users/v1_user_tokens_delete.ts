@@ -1,11 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { tokens } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { IdParamSchema } from "../http/schemas.js";
+import { deleteToken } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({
@@ -25,10 +24,7 @@ export const deleteTokenRoute = apiRoute(route, async (c) => {
   const { id } = c.req.valid("param");
   const { db, clock } = c.get("deps");
   const deleted = await db.transaction(async (tx) => {
-    const rows = await tx
-      .delete(tokens)
-      .where(and(eq(tokens.id, id), eq(tokens.userId, p.user.id), p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined))
-      .returning({ id: tokens.id, teamId: tokens.teamId });
+    const rows = await deleteToken(tx, id, p.user.id, p.token.teamId);
     if (rows.length === 0) return false;
     await writeAudit(tx, {
       teamId: rows[0]!.teamId,

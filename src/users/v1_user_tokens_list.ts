@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
-import { tokens } from "../db/schema.js";
 import { requireUser } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, PaginationSchema } from "../http/schemas.js";
+import { listTokens } from "./queries.js";
 import { toToken, TokenSchema } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -28,19 +27,7 @@ export const listTokensRoute = apiRoute(route, async (c) => {
   const p = requireUser(c);
   const q = c.req.valid("query");
   const cursor = decodeCursor(q.until);
-  const rows = await c
-    .get("deps")
-    .db.select()
-    .from(tokens)
-    .where(
-      and(
-        eq(tokens.userId, p.user.id),
-        p.token.teamId ? eq(tokens.teamId, p.token.teamId) : undefined,
-        cursor ? lt(tokens.id, cursor) : undefined,
-      ),
-    )
-    .orderBy(desc(tokens.id))
-    .limit(q.limit + 1);
+  const rows = await listTokens(c.get("deps").db, p.user.id, p.token.teamId, cursor, q.limit + 1);
   const { page, pagination } = paginate(rows, q.limit);
   return c.json({ tokens: page.map(toToken), pagination }, 200);
 });

@@ -1,53 +1,64 @@
-import { eq } from "drizzle-orm";
-import type { Context } from "hono";
-import { webhookEndpoints } from "../db/schema.js";
-import { requireMember, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
-import type { AppEnv } from "../http/context.js";
-import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
-import type { Keyring } from "../lib/keyring.js";
-import { checkTarget, checkUrlShape } from "./address.js";
+import { and, asc, count, desc, eq, getTableColumns, lt } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { teams, webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema.js";
 import type { WebhookRow } from "./schemas.js";
 
-export const ENCRYPTION_KEY_MISSING_TEXT =
-  "Webhook signing secrets are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
-  "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart.";
-
-/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
-export function requireKeyring(keyring: Keyring | null): Keyring {
-  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
-  return keyring;
-}
-
-export const encryptionMissing503 = {
-  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store the signing secret."),
-};
-
-/**
- * 400 unless `url` is an http(s) URL this server may send to: its host is resolved and a private,
- * loopback or link-local address is refused unless TOLLGATE_WEBHOOKS_ALLOW_PRIVATE=true.
- */
-export async function checkWebhookUrl(text: string, allowPrivate: boolean): Promise<string> {
-  const shape = checkUrlShape(text);
-  if (!shape.ok) throw badRequest(`Invalid webhook URL: it ${shape.message}.`, [{ path: "url", message: shape.message }]);
-  const refused = await checkTarget(shape.url, allowPrivate);
-  if (refused) throw badRequest(`Webhook URL refused: ${refused}.`, [{ path: "url", message: refused }]);
-  return shape.url.toString();
-}
-
-/**
- * An endpoint addressed by id, for the caller: 404 when it does not exist, belongs to a team the
- * caller cannot see, or to another team than `?teamId=`/`?slug=`; 403 when the role is too weak.
- */
-export async function loadWebhookForCaller(
-  c: Context<AppEnv>,
-  id: string,
-  q: { teamId?: string | undefined; slug?: string | undefined },
-  need: Permission,
-): Promise<WebhookRow> {
-  requireMember(c);
-  const [row] = await c.get("deps").db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).limit(1);
-  const role = row ? await roleInTeam(c, row.teamId, q) : null;
-  if (!row || !role) throw notFound("Webhook");
-  if (!roleAllows(role, need)) throw roleError(role, need);
+/** The endpoint with this id, in any team; undefined when none. */
+export async function findWebhook(db: Db, id: string): Promise<WebhookRow | undefined> {
+  const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).limit(1);
   return row;
+}
+
+/** The team's endpoints, oldest first (by id). */
+export async function listWebhooks(db: Db, teamId: string): Promise<WebhookRow[]> {
+  return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.teamId, teamId)).orderBy(asc(webhookEndpoints.id));
+}
+
+/** Locks the team's row `FOR NO KEY UPDATE` until the transaction ends: endpoint creations for one team serialize. */
+export async function lockTeamForWebhookCreate(tx: Db, teamId: string): Promise<void> {
+  await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
+}
+
+/** How many endpoints the team holds. */
+export async function countWebhooks(db: Db, teamId: string): Promise<number> {
+  const [held] = await db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.teamId, teamId));
+  return Number(held?.n ?? 0);
+}
+
+/** Inserts an endpoint; returns the new row. */
+export async function insertWebhook(db: Db, values: typeof webhookEndpoints.$inferInsert): Promise<WebhookRow> {
+  const [row] = await db.insert(webhookEndpoints).values(values).returning();
+  return row!;
+}
+
+/** The endpoint with this id, locked `FOR UPDATE` until the transaction ends; undefined when none. */
+export async function lockWebhook(tx: Db, id: string): Promise<WebhookRow | undefined> {
+  const [row] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for("update");
+  return row;
+}
+
+/** Applies `set` to the endpoint with this id; returns the updated row (undefined when none). */
+export async function updateWebhook(db: Db, id: string, set: Partial<WebhookRow>): Promise<WebhookRow | undefined> {
+  const [row] = await db.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
+  return row;
+}
+
+/** Deletes the endpoint with this id (its deliveries go with it); returns the deleted row, undefined when none. */
+export async function deleteWebhook(db: Db, id: string): Promise<WebhookRow | undefined> {
+  const [deleted] = await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+  return deleted;
+}
+
+/**
+ * At most `limit` deliveries of the endpoint, newest event first, each with its event's type;
+ * only events older than `until` (an event id) when given.
+ */
+export async function listDeliveries(db: Db, endpointId: string, until: string | undefined, limit: number) {
+  return db
+    .select({ ...getTableColumns(webhookDeliveries), type: webhookEvents.type })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), until ? lt(webhookDeliveries.eventId, until) : undefined))
+    .orderBy(desc(webhookDeliveries.eventId))
+    .limit(limit);
 }

@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { count, eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { teams, webhookEndpoints } from "../db/schema.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
-import { checkWebhookUrl, encryptionMissing503, requireKeyring } from "./queries.js";
+import { countWebhooks, insertWebhook, lockTeamForWebhookCreate } from "./queries.js";
+import { checkWebhookUrl, encryptionMissing503, requireKeyring } from "./access.js";
 import {
   DELIVERY_TEXT,
   DescriptionSchema,
@@ -75,36 +74,32 @@ export const createWebhookRoute = apiRoute(route, async (c) => {
   const secret = newSecret();
   const events = uniqueEvents(body.events);
   const row = await deps.db.transaction(async (tx) => {
-    await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
-    const [held] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.teamId, teamId));
-    if (Number(held?.n ?? 0) >= MAX_WEBHOOKS_PER_TEAM) throw conflict(`A team holds at most ${MAX_WEBHOOKS_PER_TEAM} webhook endpoints: delete one first.`);
-    const [row] = await tx
-      .insert(webhookEndpoints)
-      .values({
-        id,
-        teamId,
-        url,
-        events,
-        format: body.format ?? "standard",
-        description: body.description ?? null,
-        enabled: true,
-        sealedSecret: keyring.seal(secret, aadOf(teamId, id)),
-        createdBy: userId,
-        updatedBy: userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
+    await lockTeamForWebhookCreate(tx, teamId);
+    if ((await countWebhooks(tx, teamId)) >= MAX_WEBHOOKS_PER_TEAM) throw conflict(`A team holds at most ${MAX_WEBHOOKS_PER_TEAM} webhook endpoints: delete one first.`);
+    const row = await insertWebhook(tx, {
+      id,
+      teamId,
+      url,
+      events,
+      format: body.format ?? "standard",
+      description: body.description ?? null,
+      enabled: true,
+      sealedSecret: keyring.seal(secret, aadOf(teamId, id)),
+      createdBy: userId,
+      updatedBy: userId,
+      createdAt: now,
+      updatedAt: now,
+    });
     await writeAudit(tx, {
       teamId,
       actor: actorOf(scope.principal),
       action: "webhook.create",
       // The host only: a URL's path can hold a token (a Slack incoming webhook's does).
       target: { type: "webhook", id },
-      data: { host: new URL(url).host, events, format: row!.format },
+      data: { host: new URL(url).host, events, format: row.format },
       at: now,
     });
-    return row!;
+    return row;
   });
   return c.json({ webhook: toWebhook(row), secret }, 201);
 });

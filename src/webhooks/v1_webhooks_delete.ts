@@ -1,12 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { webhookEndpoints } from "../db/schema.js";
 import { requireMember } from "../http/auth.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
-import { loadWebhookForCaller } from "./queries.js";
+import { deleteWebhook } from "./queries.js";
+import { loadWebhookForCaller } from "./access.js";
 import { WebhookIdParam } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -29,7 +28,7 @@ export const deleteWebhookRoute = apiRoute(route, async (c) => {
   const deps = c.get("deps");
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    const [deleted] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+    const deleted = await deleteWebhook(tx, id);
     if (!deleted) throw notFound("Webhook");
     await writeAudit(tx, {
       teamId: found.teamId,

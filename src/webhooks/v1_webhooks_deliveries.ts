@@ -1,12 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
-import { getTableColumns } from "drizzle-orm";
-import { webhookDeliveries, webhookEvents } from "../db/schema.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { decodeCursor, paginate } from "../http/pagination.js";
 import { PageQuerySchema, TeamQuerySchema } from "../http/schemas.js";
-import { loadWebhookForCaller } from "./queries.js";
+import { listDeliveries } from "./queries.js";
+import { loadWebhookForCaller } from "./access.js";
 import { DELIVERY_TEXT, ListDeliveriesResponse, toDelivery, WebhookIdParam } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -29,14 +27,7 @@ export const listWebhookDeliveriesRoute = apiRoute(route, async (c) => {
   const q = c.req.valid("query");
   const endpoint = await loadWebhookForCaller(c, c.req.valid("param").id, q, "read");
   const until = decodeCursor(q.until);
-  const rows = await c
-    .get("deps")
-    .db.select({ ...getTableColumns(webhookDeliveries), type: webhookEvents.type })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-    .where(and(eq(webhookDeliveries.endpointId, endpoint.id), until ? lt(webhookDeliveries.eventId, until) : undefined))
-    .orderBy(desc(webhookDeliveries.eventId))
-    .limit(q.limit + 1);
+  const rows = await listDeliveries(c.get("deps").db, endpoint.id, until, q.limit + 1);
   const { page, pagination } = paginate(
     rows.map((r) => ({ ...r, id: r.eventId })),
     q.limit,

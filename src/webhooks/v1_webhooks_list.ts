@@ -1,10 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { asc, eq } from "drizzle-orm";
-import { webhookEndpoints } from "../db/schema.js";
 import { resolveTeamScope } from "../http/auth.js";
 import { errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
+import { listWebhooks } from "./queries.js";
 import { ListWebhooksResponse, MAX_WEBHOOKS_PER_TEAM, toWebhook } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -24,6 +23,6 @@ export const route = createRoute({
 
 export const listWebhooksRoute = apiRoute(route, async (c) => {
   const scope = await resolveTeamScope(c, c.req.valid("query"), "read");
-  const rows = await c.get("deps").db.select().from(webhookEndpoints).where(eq(webhookEndpoints.teamId, scope.team.id)).orderBy(asc(webhookEndpoints.id));
+  const rows = await listWebhooks(c.get("deps").db, scope.team.id);
   return c.json({ webhooks: rows.map(toWebhook), pagination: { count: rows.length, next: null, prev: null } }, 200);
 });

@@ -3,7 +3,7 @@ import { badRequest, errorResponses } from "../http/errors.js";
 import { bearerSecurity, json } from "../http/openapi.js";
 import { TeamQuerySchema } from "../http/schemas.js";
 import { enqueueTestEvent } from "./outbox.js";
-import { loadWebhookForCaller } from "./queries.js";
+import { loadWebhookForCaller } from "./access.js";
 import { WebhookIdParam } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 

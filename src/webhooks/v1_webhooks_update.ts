@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { webhookEndpoints } from "../db/schema.js";
 import { creatorId, requireMember } from "../http/auth.js";
 import { badRequest, errorResponses, notFound } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
-import { checkWebhookUrl, loadWebhookForCaller } from "./queries.js";
+import { lockWebhook, updateWebhook } from "./queries.js";
+import { checkWebhookUrl, loadWebhookForCaller } from "./access.js";
 import { DescriptionSchema, EventsSchema, FormatSchema, toWebhook, uniqueEvents, UrlSchema, WebhookIdParam, WebhookResponse, type WebhookRow } from "./schemas.js";
 import { apiRoute } from "../http/route.js";
 
@@ -50,7 +49,7 @@ export const updateWebhookRoute = apiRoute(route, async (c) => {
   const userId = creatorId(requireMember(c));
   const now = deps.clock.now();
   const row = await deps.db.transaction(async (tx) => {
-    const [current] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for("update");
+    const current = await lockWebhook(tx, id);
     if (!current) throw notFound("Webhook");
     const set: Partial<WebhookRow> = { updatedBy: userId, updatedAt: now };
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -76,7 +75,7 @@ export const updateWebhookRoute = apiRoute(route, async (c) => {
     }
     if (patch.enabled === true) Object.assign(set, { disabledAt: null, disabledReason: null, failingSince: null });
     if (patch.enabled === false && current.enabled) Object.assign(set, { disabledAt: now, disabledReason: null });
-    const [row] = await tx.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
+    const row = await updateWebhook(tx, id, set);
     await writeAudit(tx, {
       teamId: found.teamId,
       actor: actorOf(requireMember(c)),

@@ -24,4 +24,11 @@ describe("the one logger", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d\d\d INFO  listening requestId=req_2 url=http:\/\/localhost:3000 note="two words" n=3$/);
   });
+
+  it("notice (the start-up lines): written at every level but silent", () => {
+    const lines: string[] = [];
+    createLogger("error", { format: "json", write: (l) => lines.push(l) }).notice("the admin API is off");
+    createLogger("silent", { format: "json", write: (l) => lines.push(l) }).notice("not written");
+    expect(lines.map((l) => JSON.parse(l))).toEqual([{ time: expect.any(String), level: "notice", msg: "the admin API is off" }]);
+  });
 });

@@ -1,0 +1,52 @@
+import type { Context } from "hono";
+import { requireMember, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
+import type { AppEnv } from "../http/context.js";
+import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
+import type { Keyring } from "../lib/keyring.js";
+import { checkTarget, checkUrlShape } from "./address.js";
+import { findWebhook } from "./queries.js";
+import type { WebhookRow } from "./schemas.js";
+
+export const ENCRYPTION_KEY_MISSING_TEXT =
+  "Webhook signing secrets are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
+  "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart.";
+
+/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
+export function requireKeyring(keyring: Keyring | null): Keyring {
+  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
+  return keyring;
+}
+
+export const encryptionMissing503 = {
+  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store the signing secret."),
+};
+
+/**
+ * 400 unless `url` is an http(s) URL this server may send to: its host is resolved and a private,
+ * loopback or link-local address is refused unless TOLLGATE_WEBHOOKS_ALLOW_PRIVATE=true.
+ */
+export async function checkWebhookUrl(text: string, allowPrivate: boolean): Promise<string> {
+  const shape = checkUrlShape(text);
+  if (!shape.ok) throw badRequest(`Invalid webhook URL: it ${shape.message}.`, [{ path: "url", message: shape.message }]);
+  const refused = await checkTarget(shape.url, allowPrivate);
+  if (refused) throw badRequest(`Webhook URL refused: ${refused}.`, [{ path: "url", message: refused }]);
+  return shape.url.toString();
+}
+
+/**
+ * An endpoint addressed by id, for the caller: 404 when it does not exist, belongs to a team the
+ * caller cannot see, or to another team than `?teamId=`/`?slug=`; 403 when the role is too weak.
+ */
+export async function loadWebhookForCaller(
+  c: Context<AppEnv>,
+  id: string,
+  q: { teamId?: string | undefined; slug?: string | undefined },
+  need: Permission,
+): Promise<WebhookRow> {
+  requireMember(c);
+  const row = await findWebhook(c.get("deps").db, id);
+  const role = row ? await roleInTeam(c, row.teamId, q) : null;
+  if (!row || !role) throw notFound("Webhook");
+  if (!roleAllows(role, need)) throw roleError(role, need);
+  return row;
+}
