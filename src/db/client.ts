@@ -126,6 +126,8 @@ async function openPglite(dataDir: string, holder: string): Promise<Database> {
       // One in-process database: notifications cannot be lost, the listener is always current.
       const unlisten = await client.listen(channel, onPayload);
       onStatus(true);
+      // Unless its thread stops: then nothing it said can be trusted to be current any more.
+      client.whenStopped(() => onStatus(false));
       return { close: () => unlisten() };
     },
     close: async () => {

@@ -55,12 +55,26 @@ async function spawn(dataDir: string): Promise<Worker> {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/**
+ * The embedded database's thread stopped (it crashed, or ran out of memory): every statement from
+ * then on fails with this, which the HTTP layer answers 503 (src/db/unavailable.ts), never 500.
+ * Restart the process to open the data dir again.
+ */
+export class EmbeddedDatabaseStopped extends Error {
+  readonly code = "EMBEDDED_DB_STOPPED";
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`The embedded database's thread stopped (${detail}); restart Tollgate to open it again.`, options);
+  }
+}
+
 export class RemotePGlite {
   private worker: Worker;
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private channels = new Map<string, Set<(payload: string) => void>>();
   private failure: Error | null = null;
+  /** Told once when the thread stops (the listeners' notifications can no longer arrive). */
+  private readonly onStopped = new Set<() => void>();
 
   private constructor(worker: Worker) {
     this.worker = worker;
@@ -84,8 +98,8 @@ export class RemotePGlite {
     // Alive only while a statement is under way: an idle embedded database keeps no process up.
     worker.unref();
     worker.on("message", (m: Reply) => remote.onReply(m));
-    worker.on("error", (err) => remote.fail(err));
-    worker.on("exit", (code) => remote.fail(new Error(`The embedded database's thread exited (code ${code}).`)));
+    worker.on("error", (err) => remote.fail(new EmbeddedDatabaseStopped(err.message, { cause: err })));
+    worker.on("exit", (code) => remote.fail(new EmbeddedDatabaseStopped(`exit code ${code}`)));
     return remote;
   }
 
@@ -104,9 +118,18 @@ export class RemotePGlite {
   }
 
   private fail(err: Error): void {
-    this.failure ??= err;
+    if (this.failure) return;
+    this.failure = err;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    for (const stopped of this.onStopped) stopped();
+    this.onStopped.clear();
+  }
+
+  /** Calls `fn` once if the thread stops unexpectedly (not after `close`). */
+  whenStopped(fn: () => void): void {
+    if (this.failure) return;
+    this.onStopped.add(fn);
   }
 
   private call<T>(req: Call): Promise<T> {
@@ -169,6 +192,7 @@ export class RemotePGlite {
 
   async close(): Promise<void> {
     if (this.failure) return;
+    this.onStopped.clear();
     try {
       await this.call({ op: "close" });
     } finally {

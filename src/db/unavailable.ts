@@ -25,6 +25,8 @@ const UNAVAILABLE_CODES = new Set([
   "53300",
   // Tollgate's own deadline on a database write (see `DatabaseTimeout`)
   "DB_DEADLINE",
+  // The embedded database's thread stopped (see `EmbeddedDatabaseStopped`)
+  "EMBEDDED_DB_STOPPED",
 ]);
 
 /** Errors postgres-js may hand back right after reconnecting (an old connection's last word): worth one immediate retry. */
