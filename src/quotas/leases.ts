@@ -83,18 +83,19 @@ const sameBudget = (a: Budget, b: Budget) => a === b || (a.id === b.id && a.upda
 
 const free = (l: Lease) => (l.open ? Infinity : l.granted - l.reserved - l.spentPending - l.spentCommitted);
 
-export type Hold = { lease: Lease; micros: number };
-
 /** One request's reservation on its hard budgets. */
 export type Reservation = {
   teamId: string;
   requestId: string | null;
-  /** Its key in `byRequest` (team and requestId), worked out once; null without a requestId. */
-  key: string | null;
   micros: number;
-  holds: Hold[];
+  /** The leases it holds `micros` on (one per hard budget in scope)... */
+  leases: Lease[];
+  /** ...but not those that were open when it was taken (bit i: `leases[i]` holds `micros`; at most four budgets are in scope). */
+  charged: number;
   createdAt: number;
   done: boolean;
+  /** Its index in the open reservations (-1 once ended). */
+  slot: number;
   /** Tokens reserved on the key's `tokensPerMinute` under the same request (settled by the usage report). */
   tokens: TokenHold | null;
 };
@@ -120,8 +121,10 @@ export function worstCaseError(entity: Entity, budget: Budget, micros: number, s
 export class BudgetLeases {
   private leases = new Map<string, Lease>();
   private byItem = new WeakMap<object, Lease>();
-  private byRequest = new Map<string, Reservation>();
-  private open = new Set<Reservation>();
+  /** Reservations by team, then by requestId (no key string made per request). */
+  private byRequest = new Map<string, Map<string, Reservation>>();
+  /** The open reservations, each at its `slot` (removed by moving the last into its place: no hashing per request). */
+  private open: Reservation[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private clock: Clock | undefined;
   private closed = false;
@@ -134,7 +137,7 @@ export class BudgetLeases {
 
   /** Reservations not yet settled nor released (every request ends its own: tests check none is left behind). */
   get openReservations(): number {
-    return this.open.size;
+    return this.open.length;
   }
 
   /**
@@ -145,16 +148,23 @@ export class BudgetLeases {
   reserve(teamId: string, items: { entity: Entity; budget: Budget }[], micros: number, requestId: string | null, clock: Clock): Reservation | Promise<Reservation> {
     this.clock ??= clock;
     const now = clock.now();
-    const leases: Lease[] = [];
+    if (requestId !== null) {
+      // The same requestId authorized again (a retry): its older reservation goes first, so that
+      // the new one needs room for itself only.
+      const prior = this.byRequest.get(teamId)?.get(requestId);
+      if (prior) this.release(prior);
+    }
+    const leases: Lease[] = new Array(items.length);
     let fits = true;
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       // The view's items are stable objects while the view is cached: their lease is found without a key.
       let l = this.byItem.get(item);
       if (l === undefined || l.dropped) {
         l = this.leaseFor(teamId, item.entity, item.budget, now);
         this.byItem.set(item, l);
       }
-      leases.push(l);
+      leases[i] = l;
       fits &&= this.usable(l, item, now) && free(l) >= micros;
     }
     if (fits) return this.take(teamId, leases, micros, requestId, now);
@@ -190,20 +200,25 @@ export class BudgetLeases {
   }
 
   private take(teamId: string, leases: Lease[], micros: number, requestId: string | null, now: number): Reservation {
-    const holds: Hold[] = new Array(leases.length);
+    // Few objects per reservation (it lives as long as the request, so it outlives the young
+    // generation): the leases array is the one `reserve` built, the charged ones a bit mask.
+    let charged = 0;
     for (let i = 0; i < leases.length; i++) {
       const l = leases[i]!;
-      if (!l.open) l.reserved += micros;
+      if (!l.open) {
+        l.reserved += micros;
+        charged |= 1 << i;
+      }
       l.lastUsed = now;
-      holds[i] = { lease: l, micros: l.open ? 0 : micros };
     }
-    const key = requestId === null ? null : requestKey(teamId, requestId);
-    const r: Reservation = { teamId, requestId, key, micros, holds, createdAt: now, done: false, tokens: null };
-    this.open.add(r);
-    if (key !== null) {
-      const prior = this.byRequest.get(key);
+    const r: Reservation = { teamId, requestId, micros, leases, charged, createdAt: now, done: false, slot: this.open.length, tokens: null };
+    this.open.push(r);
+    if (requestId !== null) {
+      let team = this.byRequest.get(teamId);
+      if (team === undefined) this.byRequest.set(teamId, (team = new Map()));
+      const prior = team.get(requestId);
+      team.set(requestId, r);
       if (prior) this.release(prior); // the same requestId authorized again: its older reservation goes
-      this.byRequest.set(key, r);
     }
     this.startSweeper();
     return r;
@@ -218,12 +233,12 @@ export class BudgetLeases {
     if (r.done) return;
     this.finish(r);
     const cost = Math.max(0, costMicros);
-    const charged = r.holds.filter((h) => !h.lease.open);
-    for (const h of charged) h.lease.spentPending += cost;
+    const charged = r.leases.filter((l) => !l.open);
+    for (const l of charged) l.spentPending += cost;
     const move = () => {
-      for (const h of charged) {
-        h.lease.spentPending -= cost;
-        h.lease.spentCommitted += cost;
+      for (const l of charged) {
+        l.spentPending -= cost;
+        l.spentCommitted += cost;
       }
     };
     committed.then(move, move);
@@ -240,7 +255,7 @@ export class BudgetLeases {
    * an external data plane. Another instance's reservation is settled by its own notification.
    */
   settleRequest(teamId: string, requestId: string, costMicros: number, committed: Promise<unknown>): Reservation | null {
-    const r = this.byRequest.get(requestKey(teamId, requestId));
+    const r = this.byRequest.get(teamId)?.get(requestId);
     if (!r) return null;
     this.settle(r, costMicros, committed);
     return r;
@@ -248,9 +263,20 @@ export class BudgetLeases {
 
   private finish(r: Reservation): void {
     r.done = true;
-    for (const h of r.holds) h.lease.reserved -= h.micros;
-    this.open.delete(r);
-    if (r.key !== null && this.byRequest.get(r.key) === r) this.byRequest.delete(r.key);
+    for (let i = 0; i < r.leases.length; i++) if (r.charged & (1 << i)) r.leases[i]!.reserved -= r.micros;
+    const last = this.open.pop()!;
+    if (last !== r) {
+      this.open[r.slot] = last;
+      last.slot = r.slot;
+    }
+    r.slot = -1;
+    if (r.requestId !== null) {
+      const team = this.byRequest.get(r.teamId);
+      if (team !== undefined && team.get(r.requestId) === r) {
+        team.delete(r.requestId);
+        if (team.size === 0) this.byRequest.delete(r.teamId);
+      }
+    }
   }
 
   private leaseFor(teamId: string, entity: Entity, budget: Budget, now: number): Lease {
@@ -334,7 +360,11 @@ export class BudgetLeases {
 
   /** Renews leases in use that near their expiry, gives back idle ones, releases reservations never settled. */
   async sweep(now: number = this.clock?.now() ?? Date.now()): Promise<void> {
-    for (const r of this.open) if (now - r.createdAt > RESERVATION_TTL_MS) this.release(r);
+    // From the end: a release moves the last one into its place, which was seen already.
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const r = this.open[i]!;
+      if (now - r.createdAt > RESERVATION_TTL_MS) this.release(r);
+    }
     for (const [k, l] of this.leases) {
       if (l.syncing || l.open) {
         if (l.open && l.reserved === 0 && now - l.lastUsed > LEASE_IDLE_MS) this.drop(k, l);
@@ -354,7 +384,7 @@ export class BudgetLeases {
         this.log?.error("budget lease write failed", { error: String(err) });
       }
     }
-    if (this.open.size === 0 && this.leases.size === 0) this.stopSweeper();
+    if (this.open.length === 0 && this.leases.size === 0) this.stopSweeper();
   }
 
   private drop(k: string, l: Lease): void {
@@ -396,7 +426,6 @@ export class BudgetLeases {
 }
 
 const leaseKey = (teamId: string, e: Entity) => `${teamId}\u0000${e.scopeType}\u0000${e.scopeId}`;
-const requestKey = (teamId: string, requestId: string) => `${teamId}\u0000${requestId}`;
 
 /**
  * Sets `reservedMicros` on the states of hard budgets: Σ of the unexpired leases of their current

@@ -7,7 +7,7 @@ import { GatewayState, startGatewayState } from "../../src/gateway/state.js";
 import type { App } from "../../src/http/context.js";
 import { ManualClock, systemClock, type Clock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/logger.js";
-import { LEASE_TTL_MS } from "../../src/quotas/leases.js";
+import { LEASE_TTL_MS, RESERVATION_TTL_MS } from "../../src/quotas/leases.js";
 import type { RateLimits } from "../../src/ratelimit/limits.js";
 import { redisLimits, requireRedis, testPrefix } from "../ratelimit/helpers.js";
 import { createKeyFx, createTeamFx, type TeamFx } from "../helpers/fixtures.js";
@@ -101,6 +101,23 @@ describe("hard budgets (reservations)", () => {
     const r = await authorize(A.app, k.apiKeyString, undefined);
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/requestId/);
+  });
+
+  it("a requestId authorized again replaces its reservation; its usage report frees it; one never reported is released after its TTL", async () => {
+    const team = await createTeamFx();
+    const k = await createKeyFx(team, { aiGatewayQuota: { limitAmount: 1, enforcement: "hard" } });
+    const big = { inputTokens: 1000, maxOutputTokens: 59_000 }; // $0.60 at worst: room for one, not two
+    const statuses = async (...ids: string[]) => {
+      const out: number[] = [];
+      for (const id of ids) out.push((await authorize(A.app, k.apiKeyString, id, big)).status);
+      return out;
+    };
+    const [a, b, c] = [uniq("req"), uniq("req"), uniq("req")];
+    expect(await statuses(a, a, b)).toEqual([200, 200, 402]); // a again holds one worst case, not two
+    expect((await report(A.app, k.apiKey.id, a, 0.2)).status).toBe(202);
+    expect(await statuses(b, c)).toEqual([200, 402]); // $0.20 spent + b's $0.60 held: no room for c
+    await A.state.leases.sweep(Date.now() + RESERVATION_TTL_MS + 1); // b never reported
+    expect(await statuses(c)).toEqual([200]);
   });
 
   it("200 concurrent requests through two instances on a hard $1 budget spend at most $1 and admit at least half of what fits", async () => {
