@@ -222,7 +222,7 @@ function answer(step: Step, caller: Caller, resolution: Resolution, quotas: Quot
       { path: "requestId", message: "required when a hard budget is in scope" },
     ]);
   }
-  const micros = worstCostMicros(deps.config.priceOverrides, resolution.model, worstTokens(resolution.model, given ?? {}));
+  const micros = worstCostMicros(deps.config.priceOverrides, resolution.model, worstTokens(resolution.model, given ?? {}), deps.clock);
   const r = deps.gateway.leases.reserve(caller.teamId, quotas.hard, micros, step.requestId ?? null, deps.clock);
   return r instanceof Promise
     ? r.then((res) => limit(step, caller, { caller, resolution, quotas, reservations: [res], estimate: given }))
@@ -314,7 +314,7 @@ export function authorizeModel(deps: DataPlaneDeps, auth: Authorized, model: str
     const moved: Authorized = { ...auth, resolution: resolveOrRefuse(r, model) };
     if (!auth.reservations || auth.reservations.length === 0 || auth.quotas.hard.length === 0) return moved;
     // The worst case at this model's prices: what the reservations do not cover yet is reserved too.
-    const micros = worstCostMicros(deps.config.priceOverrides, model, worstTokens(model, auth.estimate ?? {}));
+    const micros = worstCostMicros(deps.config.priceOverrides, model, worstTokens(model, auth.estimate ?? {}), deps.clock);
     const extra = micros - auth.reservations.reduce((a, x) => a + x.micros, 0);
     if (extra <= 0) return moved;
     const add = (x: Reservation): Authorized => {

@@ -16,7 +16,7 @@ export class Metering {
   readonly unpriced = new Map<string, number>();
 
   constructor(private readonly deps: DataPlaneDeps) {
-    this.prices = new PriceTable(deps.config.priceOverrides);
+    this.prices = new PriceTable(deps.config.priceOverrides, deps.clock);
   }
 
   /**

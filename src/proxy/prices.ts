@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { calcPrice } from "@pydantic/genai-prices";
 import { z } from "zod";
+import { systemClock, type Clock } from "../lib/clock.js";
 
 /**
  * Model prices: Pydantic's maintained table (`@pydantic/genai-prices`, MIT: per-token prices for
@@ -72,7 +73,11 @@ export class PriceTable {
   /** The package's flat rates per `provider/model` (null: no price; "tiered": ask the package each time). */
   private readonly looked = new Map<string, { rates: Rates | null | "tiered"; until: number }>();
 
-  constructor(private readonly overrides: PriceOverrides = {}) {}
+  constructor(
+    private readonly overrides: PriceOverrides = {},
+    /** When each package lookup is renewed (the price table can change prices by date). */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** What a request cost in integer micro-dollars (rounded once, to the nearest); null when the model has no price. */
   costMicros(provider: string, model: string, u: TokenUsage): number | null {
@@ -82,7 +87,7 @@ export class PriceTable {
     // once per model, then the flat per-token rates are applied here. Tiered prices (by prompt
     // size) go to the package each time.
     const id = `${provider}/${model}`;
-    const now = Date.now();
+    const now = this.clock.now();
     let entry = this.looked.get(id);
     if (!entry || entry.until < now) {
       entry = { rates: lookUp(provider, model), until: now + PACKAGE_PRICE_TTL_MS };

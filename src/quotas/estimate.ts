@@ -1,6 +1,7 @@
 import { findProvider } from "@pydantic/genai-prices";
 import type { Tiktoken } from "js-tiktoken/lite";
 import { PriceTable, type PriceOverrides, type TokenUsage } from "../proxy/prices.js";
+import type { Clock } from "../lib/clock.js";
 
 /**
  * A request's worst case, for hard budgets and token limits (see docs/budgets.md): its input
@@ -147,13 +148,13 @@ const PROBE_TOKENS = 1_000_000;
  * write; output: plain or reasoning). The rates are probed once per model with a million tokens of
  * each (for tiered prices, the rate of that large a prompt: the dearer tier).
  */
-export function worstCostMicros(overrides: PriceOverrides, model: string, e: Estimate): number {
+export function worstCostMicros(overrides: PriceOverrides, model: string, e: Estimate, clock: Clock): number {
   let t = tables.get(overrides);
   if (!t) {
-    t = { table: new PriceTable(overrides), rates: new Map() };
+    t = { table: new PriceTable(overrides, clock), rates: new Map() };
     tables.set(overrides, t);
   }
-  const now = Date.now();
+  const now = clock.now();
   let r = t.rates.get(model);
   if (!r || r.until < now) {
     r = { ...probeRates(t.table, model), until: now + RATES_TTL_MS };

@@ -2,7 +2,7 @@ import { and, eq, gt, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { budgetLeases, budgets, spendCounters } from "../db/schema.js";
 import { ApiError } from "../http/errors.js";
-import type { Clock } from "../lib/clock.js";
+import { systemClock, type Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import { notifyChange, type Change } from "../events/changes.js";
 import type { TokenHold } from "../ratelimit/limits.js";
@@ -359,7 +359,7 @@ export class BudgetLeases {
   }
 
   /** Renews leases in use that near their expiry, gives back idle ones, releases reservations never settled. */
-  async sweep(now: number = this.clock?.now() ?? Date.now()): Promise<void> {
+  async sweep(now: number = (this.clock ?? systemClock).now()): Promise<void> {
     // From the end: a release moves the last one into its place, which was seen already.
     for (let i = this.open.length - 1; i >= 0; i--) {
       const r = this.open[i]!;
@@ -413,7 +413,7 @@ export class BudgetLeases {
   async close(): Promise<void> {
     this.closed = true;
     this.stopSweeper();
-    const now = this.clock?.now() ?? Date.now();
+    const now = (this.clock ?? systemClock).now();
     for (const l of this.leases.values()) {
       if (l.open || l.syncing || l.reserved + l.spentPending > 0) continue;
       try {
