@@ -1,13 +1,12 @@
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Db } from "../db/client.js";
-import { apiKeys, type Role } from "../db/schema.js";
+import type { Role } from "../db/schema.js";
 import { transact, type Publish } from "../events/transact.js";
 import { requireMember, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv, MemberPrincipal } from "../http/context.js";
 import { notFound } from "../http/errors.js";
-import { lockOwnMembership } from "../teams/members.js";
-import { findLiveKey } from "./queries.js";
+import { lockOwnMembership } from "../teams/queries.js";
+import { findKey, findLiveKey, lockKey } from "./queries.js";
 import type { ApiKeyRow } from "./schemas.js";
 
 /**
@@ -36,7 +35,7 @@ export async function loadKeyAndRole(
   includeDeleted: boolean,
 ): Promise<{ key: ApiKeyRow; role: Role }> {
   const db = c.get("deps").db;
-  const key = includeDeleted ? (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0] : await findLiveKey(db, id);
+  const key = includeDeleted ? await findKey(db, id) : await findLiveKey(db, id);
   const role = key ? await roleInTeam(c, key.teamId, named) : null;
   if (!key || !role) throw notFound("API key");
   if (!roleAllows(role, need)) throw roleError(role, need);
@@ -81,7 +80,7 @@ export async function writeLockedKey<T>(
       role = principal.role;
     }
     if (!roleAllows(role, need)) throw roleError(role, need);
-    const [key] = await tx.select().from(apiKeys).where(eq(apiKeys.id, seen.id)).for("update");
+    const key = await lockKey(tx, seen.id);
     if (!key || (key.deletedAt !== null && !opts.includeDeleted)) throw notFound("API key");
     return fn(tx, publish, { key, role, principal });
   });

@@ -14,6 +14,18 @@ export async function findLiveKey(db: Db, id: string): Promise<ApiKeyRow | undef
   return row;
 }
 
+/** A key by id, deleted or not, or undefined. */
+export async function findKey(db: Db, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row;
+}
+
+/** A key by id (deleted or not), locked `FOR UPDATE` until the transaction ends, or undefined. */
+export async function lockKey(tx: Db, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for("update");
+  return row;
+}
+
 /** A page of the team's live (not deleted) keys, newest first, older than `cursor` when given (`limit` rows at most). */
 export async function listLiveKeys(db: Db, teamId: string, cursor: string | undefined, limit: number): Promise<ApiKeyRow[]> {
   return db

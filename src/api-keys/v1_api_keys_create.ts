@@ -6,7 +6,7 @@ import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { generateSecret, sha256Hex } from "../lib/secrets.js";
-import { lockOwnMembership } from "../teams/members.js";
+import { lockOwnMembership } from "../teams/queries.js";
 import { transact } from "../events/transact.js";
 import { KeyQuotaInputSchema, loadKeyQuotas, upsertBudget } from "../quotas/budgets.js";
 import { dollarsToMicros } from "../quotas/money.js";

@@ -1,14 +1,12 @@
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/errors.js";
-import { rules, teams } from "../db/schema.js";
 import { requireMember, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import { ApiError, notFound } from "../http/errors.js";
 import type { Publish } from "../events/transact.js";
 import { findChainError } from "./chain-check.js";
-import { findRule, loadTeamRules, RULES_ENABLED_UNIQUE } from "./queries.js";
+import { findEnabledRuleFor, findRule, loadTeamRules, lockTeamForRuleWrite, RULES_ENABLED_UNIQUE } from "./queries.js";
 import { MAX_REWRITE_HOPS, RuleChainInvalidError } from "./resolve.js";
 import type { RuleRow } from "./schemas.js";
 
@@ -75,7 +73,7 @@ export async function guardedRuleWrite<T>(
 ): Promise<T> {
   // NO KEY UPDATE: serializes rule writes of the team without blocking other tables' foreign-key
   // checks against the team row (those take KEY SHARE).
-  await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
+  await lockTeamForRuleWrite(tx, teamId);
   const before = opts.check ? findChainError(await loadTeamRules(tx, teamId)) : null;
   const result = await mutate();
   if (opts.check) {
@@ -92,11 +90,7 @@ export async function guardedRuleWrite<T>(
  */
 export async function rethrowEnabledConflict(db: Db, err: unknown, teamId: string, matchModel: string): Promise<never> {
   if (!isUniqueViolation(err, RULES_ENABLED_UNIQUE)) throw err;
-  const [holder] = await db
-    .select({ id: rules.id })
-    .from(rules)
-    .where(and(eq(rules.teamId, teamId), eq(rules.matchModel, matchModel), eq(rules.enabled, true)))
-    .limit(1);
+  const holder = await findEnabledRuleFor(db, teamId, matchModel);
   throw new ApiError(
     "conflict",
     `An enabled rule${holder ? ` (${holder.id})` : ""} already matches '${matchModel}': disable or delete it first.`,

@@ -1,13 +1,12 @@
 /** Rule changes shared by the Vercel-style (`?ruleId=`, body `ruleId`) and REST-style (`/{ruleId}`) routes. */
-import { and, eq } from "drizzle-orm";
 import { transact } from "../events/transact.js";
 import type { Context } from "hono";
 import { actorOf, writeAudit } from "../audit/write.js";
-import { rules } from "../db/schema.js";
 import { creatorId, requireMember } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { guardedRuleWrite, loadRuleForCaller, rethrowEnabledConflict } from "./access.js";
+import { deleteTeamRule, lockRule, updateRule } from "./queries.js";
 import type { RuleActionInput, RulePatch, RuleRow, RuleType } from "./schemas.js";
 
 type TeamRef = { teamId?: string | undefined; slug?: string | undefined };
@@ -47,7 +46,7 @@ export async function updateRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
   try {
     return await transact(deps, (tx, publish) =>
       guardedRuleWrite(tx, found.teamId, publish, async () => {
-        const [current] = await tx.select().from(rules).where(eq(rules.id, ruleId)).for("update");
+        const current = await lockRule(tx, ruleId);
         if (!current) throw notFound("Rule");
         const set: Partial<RuleRow> = { updatedBy: userId, updatedAt: now };
         const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -63,7 +62,7 @@ export async function updateRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
           Object.assign(set, action);
           changes.action = { from: actionOf(current), to: action };
         }
-        const [updated] = await tx.update(rules).set(set).where(eq(rules.id, ruleId)).returning();
+        const updated = await updateRule(tx, ruleId, set);
         await writeAudit(tx, {
           teamId: current.teamId,
           actor: actorOf(principal),
@@ -87,10 +86,7 @@ export async function deleteRuleForCaller(c: Context<AppEnv>, ruleId: string, q:
   const now = deps.clock.now();
   await transact(deps, (tx, publish) =>
     guardedRuleWrite(tx, found.teamId, publish, async () => {
-      const [deleted] = await tx
-        .delete(rules)
-        .where(and(eq(rules.id, ruleId), eq(rules.teamId, found.teamId)))
-        .returning();
+      const deleted = await deleteTeamRule(tx, found.teamId, ruleId);
       if (!deleted) throw notFound("Rule");
       await writeAudit(tx, {
         teamId: deleted.teamId,

@@ -69,3 +69,39 @@ export async function findRule(db: Db, ruleId: string): Promise<{ rule: RuleRow;
   return row;
 }
 
+
+/** Locks the team's row `FOR NO KEY UPDATE` (serializes its rule writes, blocks no foreign-key check). */
+export async function lockTeamForRuleWrite(tx: Db, teamId: string): Promise<void> {
+  await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for("no key update");
+}
+
+/** The id of one enabled rule of the team matching `matchModel`, or undefined. */
+export async function findEnabledRuleFor(db: Db, teamId: string, matchModel: string): Promise<{ id: string } | undefined> {
+  const [holder] = await db
+    .select({ id: rules.id })
+    .from(rules)
+    .where(and(eq(rules.teamId, teamId), eq(rules.matchModel, matchModel), eq(rules.enabled, true)))
+    .limit(1);
+  return holder;
+}
+
+/** The rule, locked `FOR UPDATE` until the transaction ends, or undefined. */
+export async function lockRule(tx: Db, ruleId: string): Promise<RuleRow | undefined> {
+  const [row] = await tx.select().from(rules).where(eq(rules.id, ruleId)).for("update");
+  return row;
+}
+
+/** Changes rule `ruleId`'s columns in `set`; returns the row as changed (undefined when there is no such rule). */
+export async function updateRule(db: Db, ruleId: string, set: Partial<RuleRow>): Promise<RuleRow | undefined> {
+  const [row] = await db.update(rules).set(set).where(eq(rules.id, ruleId)).returning();
+  return row;
+}
+
+/** Deletes rule `ruleId` of the team; returns the deleted row, or undefined when the team has no such rule. */
+export async function deleteTeamRule(db: Db, teamId: string, ruleId: string): Promise<RuleRow | undefined> {
+  const [row] = await db
+    .delete(rules)
+    .where(and(eq(rules.id, ruleId), eq(rules.teamId, teamId)))
+    .returning();
+  return row;
+}

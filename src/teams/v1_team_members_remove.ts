@@ -4,8 +4,9 @@ import { resolveTeamScope } from "../http/auth.js";
 import { conflict, errorResponses } from "../http/errors.js";
 import { bearerSecurity, noContent } from "../http/openapi.js";
 import { transact } from "../events/transact.js";
-import { deactivateKeysCreatedBy, lockForOwnerChange, MemberPathSchema, teamRef } from "./members.js";
-import { deleteMembership } from "./queries.js";
+import { lockForOwnerChange } from "./access.js";
+import { MemberPathSchema, teamRef } from "./members.js";
+import { deactivateKeysCreatedBy, deleteMembership } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 
 export const route = createRoute({

@@ -8,7 +8,8 @@ import { IdempotencyHeaderSchema } from "../http/schemas.js";
 import { findUser } from "../users/queries.js";
 import { RoleSchema } from "../users/schemas.js";
 import { transact } from "../events/transact.js";
-import { lockForOwnerChange, MemberPathSchema, MemberSchema, teamRef } from "./members.js";
+import { lockForOwnerChange } from "./access.js";
+import { MemberPathSchema, MemberSchema, teamRef } from "./members.js";
 import { setMemberRole } from "./queries.js";
 import { apiRoute } from "../http/route.js";
 

@@ -2,7 +2,8 @@
  * One route shape and one place per kind of code (docs/architecture.md): a route file parses its
  * input, calls its area's functions and answers; it registers nothing itself (the one list in
  * src/routes.ts does) and holds no query (queries live in the area's query modules, which know no
- * HTTP). These checks keep it so.
+ * HTTP; nor do the areas' `access.ts` and `mutations.ts`, which decide and throw the HTTP errors
+ * around them). These checks keep it so.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -17,6 +18,8 @@ const filesOf = (match: (name: string) => boolean) =>
 
 /** Route files: `v1_*.ts`, `external_*.ts`, and the OIDC discovery documents. */
 const ROUTE_FILES = filesOf((n) => /^(v1_|external_)\w+\.ts$/.test(n) || n === "well_known.ts");
+/** What decides for the routes (loads for the caller, orchestrates writes): HTTP errors, no queries. */
+const DECIDING_FILES = filesOf((n) => n === "access.ts" || n === "mutations.ts");
 /** The areas' query modules. */
 const QUERY_FILES = filesOf((n) => n === "queries.ts");
 
@@ -28,16 +31,17 @@ describe("route files", () => {
   it("exist (the globs find them)", () => {
     expect(ROUTE_FILES.length).toBeGreaterThan(50);
     expect(QUERY_FILES.length).toBeGreaterThan(10);
+    expect(DECIDING_FILES.map(rel)).toEqual(expect.arrayContaining(["api-keys/access.ts", "rules/access.ts", "rules/mutations.ts", "teams/access.ts"]));
   });
 
   it("hold no query: no value import of drizzle-orm or the tables, no query builder call", () => {
-    const offenders = ROUTE_FILES.flatMap((f) => {
+    const offenders = [...ROUTE_FILES, ...DECIDING_FILES].flatMap((f) => {
       const text = readFileSync(f, "utf8");
       const found = [
         ...valueImportsFrom(text, /^drizzle-orm$|\/db\/schema\.js$/),
         ...[...text.matchAll(/\b(?:db|tx)\s*\.\s*(select|insert|update|delete|execute)\s*\(/g)].map((m) => `${m[0]}…`),
       ];
-      return found.map((x) => `${rel(f)}: ${x}`);
+      return found.map((x) => `${rel(f)}: ${x} (move it into the area's queries.ts)`);
     });
     expect(offenders).toEqual([]);
   });
