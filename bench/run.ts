@@ -258,6 +258,7 @@ async function main() {
   const tollgateServer = await startTollgate();
   const baselineServer = args.baseline ? await startTollgate({}, baselineDir(args.baseline)) : null;
   const bare = await start("bench/bare-server.ts", {});
+  const bareNode = await start("bench/bare-node.ts", {});
   const tollgate = tollgateServer.url;
 
   /** One key, one budget, one rewrite rule (and the flags' BYOK credential or OIDC token) on `base`. */
@@ -302,13 +303,14 @@ async function main() {
   const target = args.usage ? "usage" : "authorize";
   if (args["rate-limited"]) console.log(`rate-limited key (requests and tokens per minute), counters ${args.redis ? "in Redis" : "in memory"}`);
   const label = args.usage ? target : [target, args.oidc ? "(oidc)" : "", args.byok ? "+byok" : ""].filter(Boolean).join(" ");
-  const [ceiling, measured, before] = (await compareAll([
+  const [ceiling, nodeCeiling, measured, before] = (await compareAll([
     { server: bare, path: "/echo", body: () => mine.authorizeBody },
+    { server: bareNode, path: "/echo", body: () => mine.authorizeBody },
     { server: tollgateServer, path: `/v1/gateway/${target}`, body: args.usage ? mine.usageBody : () => mine.authorizeBody },
     ...(baselineServer && theirs
       ? [{ server: baselineServer, path: `/v1/gateway/${target}`, body: args.usage ? theirs.usageBody : () => theirs.authorizeBody }]
       : []),
-  ])) as [Figures, Figures, Figures?];
+  ])) as [Figures, Figures, Figures, Figures?];
   const n = mine.sent();
 
   // Hard against soft (plain authorize only), after the above and on their own (slices of other
@@ -339,9 +341,11 @@ async function main() {
     `\n${CONNECTIONS} keep-alive connections, ${DURATION} s each in ${ROUNDS} alternating slices, after ${WARMUP} s of warm-up each`,
   );
   console.log(`bare hono (ceiling)  ${fmt(ceiling)}`);
+  console.log(`raw node:http        ${fmt(nodeCeiling)}`);
   console.log(`tollgate ${label.padEnd(11)} ${fmt(measured)}   (${args.db})`);
   if (before) console.log(`baseline ${args.baseline!.padEnd(11)} ${fmt(before)}   (the same, at ${args.baseline})`);
   console.log(`ratio: throughput ${(measured.rps / ceiling.rps).toFixed(2)} of the ceiling, p99 ${(measured.p99 / ceiling.p99).toFixed(2)}x the ceiling's`);
+  console.log(`ratio: throughput ${(measured.rps / nodeCeiling.rps).toFixed(2)} of raw node:http (target ≥ 0.9); bare hono is ${(ceiling.rps / nodeCeiling.rps).toFixed(2)} of it`);
   if (before) console.log(`baseline: ${(before.rps / ceiling.rps).toFixed(2)} of the ceiling; this commit ${(measured.rps / before.rps).toFixed(2)}x the baseline's throughput`);
   if (ceiling.cpuPerRequest !== null && measured.cpuPerRequest !== null) {
     console.log(
