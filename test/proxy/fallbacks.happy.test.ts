@@ -5,10 +5,13 @@ import { createKeyFx, createRuleFx, createTeamFx } from "../helpers/fixtures.js"
 import { anthropicClient, openaiClient, startGateway, type GatewayFx } from "./setup.js";
 import { recordedUsage, usageOfKey } from "./helpers.js";
 
-/** The fakes: `*-fail-<status>` answers that status, `*-slow` never answers (a timeout here: 1 s). */
+/**
+ * The fakes: `*-fail-<status>` answers that status, `*-slow` never answers (a timeout here: 3 s,
+ * so that an answer that does come is never taken for one on a loaded 2-core CI, where 1 s was).
+ */
 let fx: GatewayFx;
 beforeAll(async () => {
-  fx = await startGateway({ config: { upstreamTimeoutMs: 1000 } });
+  fx = await startGateway({ config: { upstreamTimeoutMs: 3000 } });
 });
 afterAll(() => fx.close());
 
