@@ -509,6 +509,10 @@ main()
     console.error(e);
     process.exitCode = 1;
   })
-  .finally(() => {
+  .finally(async () => {
+    // Each server exits on its own (so that a --cpu-prof profile gets written), else is killed after 10 s.
+    const exits = children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once("exit", r)));
     for (const c of children) c.kill("SIGTERM");
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   });

@@ -2,26 +2,16 @@ import type { Context } from "hono";
 import type { Db } from "../db/client.js";
 import { requireUser, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
-import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
-import type { Keyring } from "../lib/keyring.js";
+import { badRequest, encryptionMissing503 as missingKey503, notFound } from "../http/errors.js";
 import { findCredentialWithTeamSlug, findLiveTeamKeyIds } from "./queries.js";
 import type { CredentialRow } from "./schemas.js";
 
 /** BYOK as the HTTP routes need it: the caller's access, errors in the envelope. */
 
+/** Why a secret cannot be stored without the encryption key (the 503 `encryption_key_missing`). */
 export const ENCRYPTION_KEY_MISSING_TEXT =
   "BYOK credentials are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
   "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart. Everything else works without it.";
-
-/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
-export function requireKeyring(keyring: Keyring | null): Keyring {
-  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
-  return keyring;
-}
-
-export const encryptionMissing503 = {
-  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store a secret."),
-};
 
 /** 400 naming each id of `apiKeyIds` that is not a live key of the team; the ids, deduplicated, in order. */
 export async function checkApiKeyIds(tx: Db, teamId: string, ids: string[], path = "apiKeyIds"): Promise<string[]> {
@@ -51,3 +41,6 @@ export async function loadCredentialForCaller(
   if (!roleAllows(role, need)) throw roleError(role, need);
   return row.cred;
 }
+
+/** The documented 503 of a route that stores this area's secret. */
+export const encryptionMissing503 = missingKey503("a secret");

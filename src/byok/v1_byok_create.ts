@@ -2,12 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { writeAudit } from "../audit/write.js";
 import { transact } from "../events/transact.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
-import { badRequest, conflict, errorResponses } from "../http/errors.js";
+import { badRequest, conflict, errorResponses, requireKeyring } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { checkCredentials, CredentialsInput, hintOf, PROVIDERS, SHAPES_TEXT } from "./providers.js";
-import { checkApiKeyIds, encryptionMissing503, requireKeyring } from "./access.js";
+import { checkApiKeyIds, encryptionMissing503, ENCRYPTION_KEY_MISSING_TEXT } from "./access.js";
 import { aadOf, countTeamCredentials, findCredential, insertCredential, lockTeam, placeAt } from "./queries.js";
 import {
   ApiKeyIdsSchema,
@@ -60,7 +60,7 @@ export const createCredentialRoute = apiRoute(route, async (c) => {
   const checked = checkCredentials(body.provider, body.credentials);
   if (!checked.ok) throw badRequest(`Invalid credentials for provider '${body.provider}'.`, checked.params);
   const deps = c.get("deps");
-  const keyring = requireKeyring(deps.keyring);
+  const keyring = requireKeyring(deps.keyring, ENCRYPTION_KEY_MISSING_TEXT);
   const now = deps.clock.now();
   const teamId = scope.team.id;
   const userId = creatorId(scope.principal);

@@ -2,11 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { writeAudit } from "../audit/write.js";
 import { transact } from "../events/transact.js";
 import { requireUser } from "../http/auth.js";
-import { badRequest, errorResponses, notFound } from "../http/errors.js";
+import { badRequest, errorResponses, notFound, requireKeyring } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { checkCredentials, CredentialsInput, hintOf, SHAPES_TEXT, type Provider } from "./providers.js";
-import { checkApiKeyIds, encryptionMissing503, loadCredentialForCaller, requireKeyring } from "./access.js";
+import { checkApiKeyIds, encryptionMissing503, loadCredentialForCaller, ENCRYPTION_KEY_MISSING_TEXT } from "./access.js";
 import { aadOf, findCredential, lockTeam, placeAt, updateCredential } from "./queries.js";
 import { ApiKeyIdsSchema, CredentialResponse, NameSchema, ORDER_TEXT, PositionSchema, toCredential, type CredentialRow } from "./schemas.js";
 import { CredentialIdParam } from "./v1_byok_get.js";
@@ -62,7 +62,7 @@ export const updateCredentialRoute = apiRoute(route, async (c) => {
     secret = { value: checked.value, hint: hintOf(provider, checked.value) };
   }
   const deps = c.get("deps");
-  const keyring = secret ? requireKeyring(deps.keyring) : null;
+  const keyring = secret ? requireKeyring(deps.keyring, ENCRYPTION_KEY_MISSING_TEXT) : null;
   const userId = requireUser(c).user.id;
   const now = deps.clock.now();
   const teamId = found.teamId;

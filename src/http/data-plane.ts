@@ -137,12 +137,16 @@ export class DataPlane {
     path: string,
     handle: (c: Context<AppEnv>, deps: DataPlaneDeps) => Response | Promise<Response>,
     route?: RouteConfig,
+    opts: { namesItsAnswers?: boolean } = {},
   ): void {
     if (route) this.app.openAPIRegistry.registerPath(route);
     this.routes.push({ method, path });
     const { deps, logRequest } = this.opts;
-    // Every answer names the request's id (the usage record's, for a metered call), errors included.
+    // Every answer names the request's id (the usage record's, for a metered call), errors included:
+    // here, unless the handler does it itself (`namesItsAnswers`: reading a Response's headers makes
+    // @hono/node-server build a Headers object, a measurable share of a proxied request).
     const named = (c: Context<AppEnv>, res: Response): Response => {
+      if (opts.namesItsAnswers) return res;
       try {
         if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", deps.requestId(c));
       } catch {} // a Response whose headers are immutable (none of ours) keeps them

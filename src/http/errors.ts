@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
+import type { Keyring } from "../lib/keyring.js";
 
 /**
  * Every error code Tollgate answers, with its HTTP status: the one place a status is chosen. Each
@@ -200,3 +201,17 @@ export function errorResponses<S extends ErrStatus>(...statuses: S[]) {
 export function errorResponse(description: string, headers?: Record<string, { description: string; schema: { type: "integer" | "string" } }>) {
   return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema: ErrorSchema } } };
 }
+
+/**
+ * The server's keyring, or 503 `encryption_key_missing` with `text` (what needs the key, and how to
+ * set TOLLGATE_ENCRYPTION_KEY): Postgres without a key cannot store a secret.
+ */
+export function requireKeyring(keyring: Keyring | null, text: string): Keyring {
+  if (!keyring) throw new ApiError("encryption_key_missing", text);
+  return keyring;
+}
+
+/** The documented 503 of a route that stores `what` encrypted (see `requireKeyring`). */
+export const encryptionMissing503 = (what: string) => ({
+  503: errorResponse(`\`encryption_key_missing\`: the server has no \`TOLLGATE_ENCRYPTION_KEY\` (Postgres without a key), so it cannot store ${what}.`),
+});

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Context } from "hono";
 import { authorizeCredential, authorizeModel, callerKeyId, isModelRefusal, releaseAuthorized, type Authorized } from "../gateway/authorize.js";
@@ -78,8 +78,8 @@ export class GatewayProxy {
 
   constructor(private readonly deps: DataPlaneDeps) {
     this.metering = new Metering(deps);
-    const tooLarge = (api: ProviderApi) => () =>
-      errorResponse(api, new ApiError("payload_too_large", `Request body is over ${MAX_PROXY_BODY_BYTES / 1024 / 1024} MiB.`));
+    const tooLarge = (api: ProviderApi) => (c: Context) =>
+      errorResponse(api, new ApiError("payload_too_large", `Request body is over ${MAX_PROXY_BODY_BYTES / 1024 / 1024} MiB.`), { "x-request-id": deps.requestId(c) });
     this.limits = { openai: bodyLimiter(MAX_PROXY_BODY_BYTES, tooLarge("openai")), anthropic: bodyLimiter(MAX_PROXY_BODY_BYTES, tooLarge("anthropic")) };
   }
 
@@ -122,9 +122,10 @@ export class GatewayProxy {
     });
   }
 
-  /** A failure in `api`'s error shape; anything not an ApiError is logged (with the request's id) and is a 500. */
+  /** A failure in `api`'s error shape, naming the request's id; anything not an ApiError is logged (with that id) and is a 500. */
   fail(api: ProviderApi, err: unknown, c: Context<AppEnv>): Response {
-    return errorResponse(api, apiErrorOf(err, this.deps.log.child({ requestId: this.deps.requestId(c) }), c.req.path));
+    const requestId = this.deps.requestId(c);
+    return errorResponse(api, apiErrorOf(err, this.deps.log.child({ requestId }), c.req.path), { "x-request-id": requestId });
   }
 
   /** The provider and credentials for an authorized model; a 400 when it cannot be called on `surface`. */
@@ -202,7 +203,7 @@ export class GatewayProxy {
     queue: string[],
     handoff: { stream: boolean },
   ): Promise<Response> {
-    const clientSignal = c.req.raw.signal;
+    const client = watchClient(c);
     // The request's one id: its answer's x-request-id, its log line and its usage record.
     const requestId = this.deps.requestId(c);
     let auth: Authorized | null = first;
@@ -238,24 +239,23 @@ export class GatewayProxy {
       const call: Call = { surface, auth, provider, model, upstreamModel, requestId, byok: false, endUser: endUserOf(surface, body) };
 
       // Upstream: aborted on a timeout (504) or when the client goes away.
-      const abort = new AbortController();
+      const upstream = new UpstreamCall();
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        abort.abort();
+        upstream.abort();
       }, this.deps.config.upstreamTimeoutMs);
-      const clientGone = () => abort.abort();
-      clientSignal.addEventListener("abort", clientGone, { once: true });
+      client.onGone(upstream);
       const done = () => {
         clearTimeout(timer);
-        clientSignal.removeEventListener("abort", clientGone);
+        client.onGone(null);
       };
 
       let res: IncomingMessage;
       try {
         const forwarded = forwardedHeaders(c, surface.api);
-        const url = new URL(provider.baseUrl + surface.upstreamPath);
-        const send = (key: string | null) => post(url, upstreamHeaders(surface.api, key, forwarded), payload, abort.signal);
+        const url = upstreamUrl(provider.baseUrl + surface.upstreamPath);
+        const send = (key: string | null) => post(url, upstreamHeaders(surface.api, key, forwarded), payload, upstream);
         if (byok) {
           call.byok = true;
           res = await send(byok);
@@ -271,10 +271,10 @@ export class GatewayProxy {
         }
       } catch (err) {
         done();
-        const failure = this.upstreamError(call, err, timedOut, clientSignal.aborted);
-        if (clientSignal.aborted || queue.length === 0) {
+        const failure = this.upstreamError(call, err, timedOut, client.gone);
+        if (client.gone || queue.length === 0) {
           // Sent, then no answer in time or the client left: charged its input, counted.
-          if ((timedOut || clientSignal.aborted) && !surface.free) this.metering.record(call.auth, call, new UsageTally(surface.api), countedTokens(body, ""));
+          if ((timedOut || client.gone) && !surface.free) this.metering.record(call.auth, call, new UsageTally(surface.api), countedTokens(body, ""));
           throw failure;
         }
         lastFailure = failure;
@@ -290,11 +290,11 @@ export class GatewayProxy {
         try {
           answer = new Response(await readText(res), { status, headers });
         } catch (err) {
-          answer = this.upstreamError(call, err, timedOut, clientSignal.aborted);
+          answer = this.upstreamError(call, err, timedOut, client.gone);
         } finally {
           done();
         }
-        const retryable = (status === 429 || status >= 500 || answer instanceof ApiError) && !clientSignal.aborted;
+        const retryable = (status === 429 || status >= 500 || answer instanceof ApiError) && !client.gone;
         if (!retryable || queue.length === 0) {
           if (answer instanceof ApiError) throw answer;
           return answer;
@@ -313,7 +313,7 @@ export class GatewayProxy {
         } catch (err) {
           // Cut off (the client left, or a timeout): charged what the provider reported, else its input, counted.
           if (!surface.free) this.metering.record(call.auth, call, tally, countedTokens(body, ""));
-          throw this.upstreamError(call, err, timedOut, clientSignal.aborted);
+          throw this.upstreamError(call, err, timedOut, client.gone);
         } finally {
           done();
         }
@@ -349,7 +349,7 @@ export class GatewayProxy {
               try {
                 next = await chunks.next();
               } catch {
-                if (timedOut && !clientSignal.aborted) controller.enqueue(streamTimeoutEvent(surface.api, this.deps.config.upstreamTimeoutMs));
+                if (timedOut && !client.gone) controller.enqueue(streamTimeoutEvent(surface.api, this.deps.config.upstreamTimeoutMs));
                 finish(false);
                 controller.close();
                 return;
@@ -372,7 +372,7 @@ export class GatewayProxy {
           },
           cancel: () => {
             // The client went away: stop the provider too; what it reported so far is recorded.
-            abort.abort();
+            upstream.abort();
             finish(false);
           },
         },
@@ -483,17 +483,99 @@ function answerHeaders(res: IncomingMessage, call: Call): Record<string, string>
  */
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-function post(url: URL, headers: Record<string, string>, payload: string, signal: AbortSignal): Promise<IncomingMessage> {
+/** A provider URL as node:http's request options, parsed once per URL (a gateway calls a handful). */
+type UpstreamUrl = { secure: boolean; protocol: string; hostname: string; port: string; path: string };
+const upstreamUrls = new Map<string, UpstreamUrl>();
+
+function upstreamUrl(href: string): UpstreamUrl {
+  let u = upstreamUrls.get(href);
+  if (u === undefined) {
+    const url = new URL(href);
+    // An IPv6 literal's brackets are the URL's, not the host's.
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    u = { secure: url.protocol === "https:", protocol: url.protocol, hostname, port: url.port, path: url.pathname + url.search };
+    if (upstreamUrls.size >= 1000) upstreamUrls.clear(); // bounded: providers come from the config
+    upstreamUrls.set(href, u);
+  }
+  return u;
+}
+
+/**
+ * One call to the provider, to abort on a timeout or when the client leaves: destroying its
+ * request ends the answer too (an error, or a cut answer). Cheaper than an AbortSignal per request.
+ */
+class UpstreamCall {
+  private req: ClientRequest | null = null;
+  aborted = false;
+
+  /** The request now under way (a BYOK retry sends a second one); destroyed at once after an abort. */
+  started(req: ClientRequest): void {
+    this.req = req;
+    if (this.aborted) req.destroy(new Error("aborted"));
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.req?.destroy(new Error("aborted"));
+  }
+}
+
+function post(url: UpstreamUrl, headers: Record<string, string>, payload: string, call: UpstreamCall): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const secure = url.protocol === "https:";
-    const req = (secure ? httpsRequest : httpRequest)(
-      url,
-      { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(payload)) }, agent: secure ? agents.https : agents.http, signal },
+    const req = (url.secure ? httpsRequest : httpRequest)(
+      {
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.path,
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(payload)) },
+        agent: url.secure ? agents.https : agents.http,
+      },
       resolve,
     );
     req.on("error", reject);
+    call.started(req);
     req.end(payload);
   });
+}
+
+/**
+ * Whether the client went away before its answer was written, and the upstream call to abort then.
+ * On @hono/node-server, Node's ServerResponse closing unfinished says so (its request's `close`
+ * only says the body was read); elsewhere (`app.request` in tests), the Request's signal.
+ */
+function watchClient(c: Context): { readonly gone: boolean; onGone(call: UpstreamCall | null): void } {
+  let call: UpstreamCall | null = null;
+  let gone = false;
+  const out = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  // Watched for the whole request (one listener, gone with the answer): a client that leaves between two calls is seen too.
+  if (out !== undefined) {
+    out.once("close", () => {
+      if (out.writableFinished) return;
+      gone = true;
+      call?.abort();
+    });
+  } else {
+    const signal = c.req.raw.signal;
+    if (signal.aborted) gone = true;
+    else
+      signal.addEventListener("abort", () => {
+        gone = true;
+        call?.abort();
+      }, { once: true });
+  }
+  return {
+    get gone() {
+      return gone;
+    },
+    /** The call to abort if the client leaves (null: none now). */
+    onGone(next) {
+      call = next;
+      if (gone) next?.abort();
+    },
+  };
 }
 
 function readText(res: IncomingMessage): Promise<string> {

@@ -176,11 +176,13 @@ export function registerProxy(app: App, dataPlane: DataPlane): GatewayProxy {
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "gatewayKeyHeader", { type: "apiKey", in: "header", name: "x-api-key" });
   const proxy = new GatewayProxy(deps);
-  dataPlane.serve("POST", chatRoute.path, (c) => proxy.handle(c, CHAT), chatRoute);
-  dataPlane.serve("POST", responsesRoute.path, (c) => proxy.handle(c, RESPONSES), responsesRoute);
-  dataPlane.serve("POST", embeddingsRoute.path, (c) => proxy.handle(c, EMBEDDINGS), embeddingsRoute);
-  dataPlane.serve("POST", messagesRoute.path, (c) => proxy.handle(c, MESSAGES), messagesRoute);
-  dataPlane.serve("POST", countTokensRoute.path, (c) => proxy.handle(c, COUNT_TOKENS), countTokensRoute);
+  // The proxy names its answers itself (x-request-id), errors included.
+  const NAMED = { namesItsAnswers: true };
+  dataPlane.serve("POST", chatRoute.path, (c) => proxy.handle(c, CHAT), chatRoute, NAMED);
+  dataPlane.serve("POST", responsesRoute.path, (c) => proxy.handle(c, RESPONSES), responsesRoute, NAMED);
+  dataPlane.serve("POST", embeddingsRoute.path, (c) => proxy.handle(c, EMBEDDINGS), embeddingsRoute, NAMED);
+  dataPlane.serve("POST", messagesRoute.path, (c) => proxy.handle(c, MESSAGES), messagesRoute, NAMED);
+  dataPlane.serve("POST", countTokensRoute.path, (c) => proxy.handle(c, COUNT_TOKENS), countTokensRoute, NAMED);
   dataPlane.serve("GET", modelsRoute.path, (c) => listModels(c, deps).catch((err) => proxy.fail("openai", err, c)), modelsRoute);
   return proxy;
 }

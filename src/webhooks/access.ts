@@ -1,25 +1,15 @@
 import type { Context } from "hono";
 import { requireMember, roleAllows, roleError, roleInTeam, type Permission } from "../http/auth.js";
 import type { AppEnv } from "../http/context.js";
-import { ApiError, badRequest, errorResponse, notFound } from "../http/errors.js";
-import type { Keyring } from "../lib/keyring.js";
+import { badRequest, encryptionMissing503 as missingKey503, notFound } from "../http/errors.js";
 import { checkTarget, checkUrlShape } from "./address.js";
 import { findWebhook } from "./queries.js";
 import type { WebhookRow } from "./schemas.js";
 
+/** Why a secret cannot be stored without the encryption key (the 503 `encryption_key_missing`). */
 export const ENCRYPTION_KEY_MISSING_TEXT =
   "Webhook signing secrets are stored encrypted and this server has no encryption key: set TOLLGATE_ENCRYPTION_KEY " +
   "(a 32-byte key as base64, e.g. from `openssl rand -base64 32`) and restart.";
-
-/** The keyring, or 503 `encryption_key_missing` naming the variable (Postgres without TOLLGATE_ENCRYPTION_KEY). */
-export function requireKeyring(keyring: Keyring | null): Keyring {
-  if (!keyring) throw new ApiError("encryption_key_missing", ENCRYPTION_KEY_MISSING_TEXT);
-  return keyring;
-}
-
-export const encryptionMissing503 = {
-  503: errorResponse("`encryption_key_missing`: the server has no `TOLLGATE_ENCRYPTION_KEY` (Postgres without a key), so it cannot store the signing secret."),
-};
 
 /**
  * 400 unless `url` is an http(s) URL this server may send to: its host is resolved and a private,
@@ -50,3 +40,6 @@ export async function loadWebhookForCaller(
   if (!roleAllows(role, need)) throw roleError(role, need);
   return row;
 }
+
+/** The documented 503 of a route that stores this area's secret. */
+export const encryptionMissing503 = missingKey503("the signing secret");

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, writeAudit } from "../audit/write.js";
 import { creatorId, resolveTeamScope } from "../http/auth.js";
-import { conflict, errorResponses } from "../http/errors.js";
+import { conflict, errorResponses, requireKeyring } from "../http/errors.js";
 import { bearerSecurity, json, jsonBody } from "../http/openapi.js";
 import { IdempotencyHeaderSchema, TeamQuerySchema } from "../http/schemas.js";
 import { newId } from "../lib/ids.js";
 import { countWebhooks, insertWebhook, lockTeamForWebhookCreate } from "./queries.js";
-import { checkWebhookUrl, encryptionMissing503, requireKeyring } from "./access.js";
+import { checkWebhookUrl, encryptionMissing503, ENCRYPTION_KEY_MISSING_TEXT } from "./access.js";
 import {
   DELIVERY_TEXT,
   DescriptionSchema,
@@ -66,7 +66,7 @@ export const createWebhookRoute = apiRoute(route, async (c) => {
   const body = c.req.valid("json");
   const deps = c.get("deps");
   const url = await checkWebhookUrl(body.url, deps.config.webhooksAllowPrivate);
-  const keyring = requireKeyring(deps.keyring);
+  const keyring = requireKeyring(deps.keyring, ENCRYPTION_KEY_MISSING_TEXT);
   const now = deps.clock.now();
   const teamId = scope.team.id;
   const userId = creatorId(scope.principal);
