@@ -8,7 +8,8 @@ import type { GatewayState } from "./state.js";
 
 export type UsageResult = { recorded: boolean; conflict: boolean; states: QuotaState[] };
 
-type Pending = UsageReport & { resolve(r: UsageResult): void; reject(e: unknown): void };
+/** A report waiting for its batch (kept as given: copying its fields per report was measurable). */
+type Pending = { report: UsageReport; resolve(r: UsageResult): void; reject(e: unknown): void };
 
 /** Reports per statement at most (they travel as one JSON parameter). */
 const MAX_BATCH = 1000;
@@ -51,7 +52,7 @@ export class UsageBatcher {
 
   submit(item: UsageReport): Promise<UsageResult> {
     return new Promise<UsageResult>((resolve, reject) => {
-      this.queue.push({ ...item, resolve, reject });
+      this.queue.push({ report: item, resolve, reject });
       if (!this.scheduled && this.inFlight < this.maxInFlight) {
         this.scheduled = true;
         setImmediate(() => {
@@ -99,7 +100,14 @@ export class UsageBatcher {
 
   private async write(batch: Pending[]): Promise<UsageResult[]> {
     const started = performance.now();
-    const results = await withDeadline(recordUsage(this.deps, batch, Math.max(...batch.map((p) => p.createdAt))), this.deadlineMs);
+    const reports: UsageReport[] = new Array(batch.length);
+    let now = -Infinity;
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!.report;
+      reports[i] = r;
+      if (r.createdAt > now) now = r.createdAt;
+    }
+    const results = await withDeadline(recordUsage(this.deps, reports, now), this.deadlineMs);
     observeUsageBatch(batch.length, (performance.now() - started) / 1000);
     return results;
   }

@@ -1,6 +1,6 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { writeAudit } from "../audit/write.js";
-import { executePrepared, type Db } from "../db/client.js";
+import { preparedStatement, type Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
 import { spendCounters, usageEvents } from "../db/schema.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
@@ -102,7 +102,7 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
   const epoch = deps.gateway.spendEpoch;
   const [result] = rowsOf<{ recorded: [string, string][]; counters: CounterJson[]; budgets: BudgetJson[] }>(
-    await executePrepared(db, recordUsageSql(events, subjects, now)),
+    await recordUsageStatement(db, JSON.stringify(events), JSON.stringify(subjects), now),
   );
 
   // The budgets the statement applied, per entity.
@@ -207,13 +207,21 @@ const MOVE = sql.raw(`(${INSIDE_SQL} or ${RESET_SQL})`);
 
 /** The one statement that records a batch of usage events and adds their cost (see recordUsage). */
 export function recordUsageSql(events: object[], subjects: object[], now: number) {
+  return usageStatementSql(sql`${JSON.stringify(events)}`, sql`${JSON.stringify(subjects)}`, nowSql(now));
+}
+
+/** That statement, its text built once: its parameters are the events and subjects as JSON text, and `now`. */
+const recordUsageStatement = preparedStatement(3, (events, subjects, now) => usageStatementSql(events!, subjects!, sql`${now!}::bigint`));
+
+/** The statement over its three inputs: the events and the subjects (JSON arrays, as text) and `now` (a bigint). */
+function usageStatementSql(events: SQL, subjects: SQL, now: SQL) {
   return sql`
       with ins as (
         insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
                                   cache_read_tokens, cache_write_tokens, reasoning_tokens, end_user, tags, created_at)
         select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
                cache_read_tokens, cache_write_tokens, reasoning_tokens, end_user, tags, created_at
-          from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as r(
+          from jsonb_to_recordset(${events}::jsonb) as r(
             id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
             cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer,
             cache_read_tokens integer, cache_write_tokens integer, reasoning_tokens integer, end_user text, tags text[], created_at bigint)
@@ -263,7 +271,7 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
           reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens
       ),
       subj as (
-        select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)
+        select * from jsonb_to_recordset(${subjects}::jsonb)
           as s(team_id text, key_id text, project_id text, user_id text)
       ),
       ent as (
@@ -308,7 +316,7 @@ export function recordUsageSql(events: object[], subjects: object[], now: number
       ),
       up as (
         insert into spend_counters as c (team_id, scope_type, scope_id, period_start, period_end, spend_micros, byok_spend_micros, alerts_sent, updated_at, version)
-        select team_id, scope_type, scope_id, period_start, period_end, spend, byok, '[]'::jsonb, ${now}::bigint, 1
+        select team_id, scope_type, scope_id, period_start, period_end, spend, byok, '[]'::jsonb, ${now}, 1
           from sums
          order by team_id, scope_type, scope_id
         -- Every report is counted; which period it lands in:
