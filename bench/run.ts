@@ -57,6 +57,8 @@ const { values: args } = parseArgs({
     baseline: { type: "string" },
     // --gateway: how many requests one at a time, each way (0: none).
     sequential: { type: "string", default: "2000" },
+    // Tollgate from its TypeScript through tsx (`npm start`) instead of compiled (`npm run build`, then dist/: `npm run start:prod`, the Dockerfile's).
+    tsx: { type: "boolean", default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -211,9 +213,18 @@ async function compareAll(targets: Target[]): Promise<Figures[]> {
  * Tollgate on Postgres (or, with `--db pglite`, on a fresh embedded data dir) with the bench's admin
  * and gateway tokens; `cwd`: another checkout's (the baseline).
  */
+/** The checkouts already compiled by this run (`npm run build`: src/ -> dist/). */
+const compiled = new Set<string>();
+
 async function startTollgate(env: Record<string, string> = {}, cwd?: string): Promise<Server & { dataDir?: string }> {
   const dataDir = PGLITE ? mkdtempSync(join(tmpdir(), "tollgate-bench-")) : undefined;
-  const server = await start("src/main.ts", {
+  // What production runs (the Dockerfile's `npm run start:prod`): the compiled JavaScript, unless --tsx.
+  const dir = resolve(cwd ?? ".");
+  if (!args.tsx && !compiled.has(dir)) {
+    execFileSync(process.execPath, [resolve("node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: dir, stdio: "inherit" });
+    compiled.add(dir);
+  }
+  const server = await start(args.tsx ? "src/main.ts" : "dist/main.js", {
     ...(dataDir ? { DATABASE_URL: "", TOLLGATE_DATA_DIR: dataDir } : { DATABASE_URL }),
     TOLLGATE_ADMIN_TOKEN: ADMIN,
     TOLLGATE_GATEWAY_TOKEN: GATEWAY,
