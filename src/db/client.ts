@@ -135,7 +135,7 @@ async function openPglite(dataDir: string, holder: string): Promise<Database> {
     throw err;
   }
   const db = drizzlePglite({ client: client as never, schema }) as unknown as Db;
-  preparedRunners.set(db, (text, params) => client.query(text, params));
+  preparedRunners.set(db, (text, params) => client.queryPrepared(text, params));
   return {
     db,
     kind: "pglite",

@@ -6,6 +6,8 @@ export type RowMode = "object" | "array";
 export type Request =
   | { id: number; op: "query"; sql: string; params: unknown[] | undefined; mode: RowMode | undefined; tx: number | undefined }
   | { id: number; op: "exec"; sql: string; tx: number | undefined }
+  /** A hot statement run as a named prepared statement (parsed and planned once per text), outside any transaction. */
+  | { id: number; op: "prepared"; sql: string; params: unknown[] }
   | { id: number; op: "begin" }
   | { id: number; op: "end"; tx: number; commit: boolean }
   | { id: number; op: "listen"; channel: string }

@@ -5,7 +5,7 @@
  * as they are delivered (before the answer of the statement that committed them).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { PGlite, types, type Transaction } from "@electric-sql/pglite";
+import { parse, PGlite, protocol, types, type Transaction } from "@electric-sql/pglite";
 import type { Reply, Request, RowMode, WireError } from "./pglite-protocol.js";
 
 const port = parentPort!;
@@ -32,8 +32,51 @@ function errorOf(err: unknown): { ok: false; id: number; error: WireError } {
   return { ok: false, id: 0, error: { message: String(e?.message ?? err), name: typeof e?.name === "string" ? e.name : "Error", fields } };
 }
 
+/** The statements prepared on this database's one session, by text: their name and parameter types. */
+const prepared = new Map<string, { name: string; paramTypes: number[] }>();
+
+const concat = (parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+};
+
+/**
+ * `sql` as a named prepared statement: parsed and described once (PGlite's `query` parses and
+ * plans on every call), then bound and executed; parameters serialized and rows parsed as `query`
+ * does. Exclusive, as PGlite's own queries are: never inside another caller's transaction.
+ */
+function queryPrepared(db: PGlite, sql: string, params: unknown[]) {
+  return db.runExclusive(async () => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      const name = `tollgate_${prepared.size + 1}`;
+      const described = await db.execProtocol(concat([protocol.serialize.parse({ name, text: sql, types: [] }), protocol.serialize.describe({ type: "S", name }), protocol.serialize.sync()]));
+      statement = { name, paramTypes: parse.parseDescribeStatementResults(described.messages) };
+      prepared.set(sql, statement);
+    }
+    const { paramTypes } = statement;
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const serialize = db.serializers[paramTypes[i]!];
+      return serialize ? serialize(v as never) : String(v);
+    });
+    const { messages } = await db.execProtocol(
+      concat([protocol.serialize.bind({ statement: statement.name, values }), protocol.serialize.describe({ type: "P" }), protocol.serialize.execute({}), protocol.serialize.sync()]),
+    );
+    const [r] = parse.parseResults(messages, db.parsers);
+    return { rows: r?.rows ?? [], affectedRows: r?.affectedRows ?? 0, fields: r?.fields ?? [] };
+  });
+}
+
 function handle(req: Request, db: PGlite): Promise<unknown> {
   switch (req.op) {
+    case "prepared":
+      return queryPrepared(db, req.sql, req.params);
     case "query": {
       const on = req.tx === undefined ? db : open.get(req.tx)?.tx;
       if (!on) return Promise.reject(new Error("no such transaction"));
