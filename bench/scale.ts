@@ -257,10 +257,15 @@ function slice(url: string, token: string, seconds: number, connections: number,
 
 /** One request at a time on one keep-alive connection (node:http: `fetch` itself costs a millisecond here). */
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function post(url: string, token: string, body: unknown): Promise<{ ms: number; status: number }> {
+/** Bursts of first touches: this many at once, this many times per step. */
+const BURST = 32;
+const BURSTS = 10;
+/** For a burst: a connection each, kept open between bursts. */
+const burstAgent = new Agent({ keepAlive: true, maxSockets: BURST });
+function post(url: string, token: string, body: unknown, via = agent): Promise<{ ms: number; status: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = httpRequest(url, { method: "POST", agent, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, (res) => {
+    const req = httpRequest(url, { method: "POST", agent: via, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, (res) => {
       res.on("data", () => {});
       res.on("end", () => resolve({ ms: performance.now() - t0, status: res.statusCode! }));
       res.on("error", reject);
@@ -296,6 +301,19 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       const sample = Math.min(300, Math.floor(keys / 10));
       const reserved = new Set<number>();
       while (reserved.size < sample) reserved.add(Math.floor(Math.random() * keys));
+      // And for bursts of BURST concurrent first touches (the same keys again, warm, as their reference).
+      const bursts: number[][] = [];
+      for (let b = 0; b < BURSTS && keys >= 10 * (sample + BURST * (b + 1)); b++) {
+        const burst: number[] = [];
+        while (burst.length < BURST) {
+          const i = Math.floor(Math.random() * keys);
+          if (!reserved.has(i)) {
+            reserved.add(i);
+            burst.push(i);
+          }
+        }
+        bursts.push(burst);
+      }
       const zipfSample = zipfSampler(keys);
       const zipf = () => {
         for (;;) {
@@ -316,7 +334,7 @@ export async function runScale(a: ScaleArgs): Promise<void> {
 
       // First touch, on the warmed server: a key it was never sent (reserved), its team warm (by one of its other keys).
       const firstTouch: number[] = [];
-      for (const i of reserved) {
+      for (const i of [...reserved].slice(0, sample)) {
         const sibling = (i + a.teams) % keys;
         if (sibling !== i && !reserved.has(sibling)) await post(authorizeUrl, GATEWAY, JSON.parse(body(sibling)));
         const r = await post(authorizeUrl, GATEWAY, JSON.parse(body(i)));
@@ -324,6 +342,27 @@ export async function runScale(a: ScaleArgs): Promise<void> {
         firstTouch.push(r.ms);
       }
       firstTouch.sort((x, y) => x - y);
+      // Bursts: BURST new keys at once (their teams warmed first, one request each by a sibling),
+      // then the same keys at once again, now cached: the warm reference at the same concurrency.
+      const burstCold: number[] = [];
+      const burstWarm: number[] = [];
+      for (const burst of bursts) {
+        for (const i of burst) {
+          const sibling = (i + a.teams) % keys;
+          if (!reserved.has(sibling)) await post(authorizeUrl, GATEWAY, JSON.parse(body(sibling)));
+        }
+        const at = async (into: number[]) => {
+          const rs = await Promise.all(burst.map((i) => post(authorizeUrl, GATEWAY, JSON.parse(body(i)), burstAgent)));
+          for (const r of rs) {
+            if (r.status !== 200) throw new Error(`burst: ${r.status}`);
+            into.push(r.ms);
+          }
+        };
+        await at(burstCold);
+        await at(burstWarm);
+      }
+      burstCold.sort((x, y) => x - y);
+      burstWarm.sort((x, y) => x - y);
       const warm = await post(authorizeUrl, GATEWAY, JSON.parse(body(0)));
       // Each against the ceiling in alternating slices of a second (Zipf first: uniform traffic
       // fills the cache with keys Zipf seldom sends).
@@ -369,6 +408,9 @@ export async function runScale(a: ScaleArgs): Promise<void> {
       lines.push(line);
       console.log(
         `keys ${keys}: start ${server.startMs.toFixed(0)} ms; warm authorize ${warm.ms.toFixed(2)} ms; first touch p50 ${f(percentile(firstTouch, 50))} p99 ${f(percentile(firstTouch, 99))} ms (n=${firstTouch.length});` +
+          (burstCold.length > 0
+            ? ` ${BURST} first touches at once: p99 ${f(percentile(burstCold, 99))} ms against ${f(percentile(burstWarm, 99))} ms for the same keys warm (${(percentile(burstCold, 99) / percentile(burstWarm, 99)).toFixed(2)}x, n=${burstCold.length});`
+            : "") +
           ` zipf from start ${cold.rps.toFixed(0)} req/s p99 ${f(cold.p99)} ms; zipf after ${a.warmup} s more ${z.rps.toFixed(0)} req/s p99 ${f(z.p99)} ms (non-2xx ${z.non2xx}); uniform ${u.rps.toFixed(0)} req/s p99 ${f(u.p99)} ms (non-2xx ${u.non2xx});` +
           ` ceiling ${ceiling1.rps.toFixed(0)} req/s beside Zipf, ${ceiling2.rps.toFixed(0)} beside uniform; rss ${rss.toFixed(0)} MB (cache max ${cacheMax} keys); usage ${usage.rps.toFixed(0)} reports/s (non-2xx ${usage.non2xx});` +
           ` yearly report ${f(reportMs[0]!)}..${f(reportMs[6]!)} ms, median ${f(reportMs[3]!)} ms`,
