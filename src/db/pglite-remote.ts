@@ -152,8 +152,10 @@ export class RemotePGlite {
   }
 
   /**
-   * A hot statement (the usage batch, the cache's reads) as a named prepared statement: PGlite's
-   * `query` parses and plans its text on every call, which for the usage statement is most of its cost.
+   * A hot statement of constant text (`executePrepared`, `preparedStatement`: the usage batch, the
+   * `activeAt` writes, the heartbeat) as a named prepared statement: PGlite's `query` parses and
+   * plans its text on every call, which for the usage statement is most of its cost. (drizzle's
+   * prepared reads, the caches' among them, still go through `query`.)
    */
   queryPrepared<T = unknown>(sql: string, params: unknown[]): Promise<Results & { rows: T[] }> {
     return this.call({ op: "prepared", sql, params });
