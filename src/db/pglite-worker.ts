@@ -48,10 +48,12 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
 /**
  * `sql` as a named prepared statement: parsed and described once (PGlite's `query` parses and
  * plans on every call), then bound and executed; parameters serialized and rows parsed as `query`
- * does. Exclusive, as PGlite's own queries are: never inside another caller's transaction.
+ * does. It waits, as `query` does, for both of PGlite's locks: the transactions' (an open
+ * transaction ends first: its one session would otherwise run this inside it) and the queries'.
+ * (`runExclusive` alone takes only the second.)
  */
 function queryPrepared(db: PGlite, sql: string, params: unknown[]) {
-  return db.runExclusive(async () => {
+  return db._runExclusiveTransaction(() => db._runExclusiveQuery(async () => {
     let statement = prepared.get(sql);
     if (statement === undefined) {
       const name = `tollgate_${prepared.size + 1}`;
@@ -70,7 +72,7 @@ function queryPrepared(db: PGlite, sql: string, params: unknown[]) {
     );
     const [r] = parse.parseResults(messages, db.parsers);
     return { rows: r?.rows ?? [], affectedRows: r?.affectedRows ?? 0, fields: r?.fields ?? [] };
-  });
+  }));
 }
 
 function handle(req: Request, db: PGlite): Promise<unknown> {
