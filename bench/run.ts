@@ -209,13 +209,13 @@ async function compareAll(targets: Target[]): Promise<Figures[]> {
   return tallies.map((t, j) => figures(t, warm[j]));
 }
 
+/** The checkouts already compiled by this run (`npm run build`: src/ -> dist/). */
+const compiled = new Set<string>();
+
 /**
  * Tollgate on Postgres (or, with `--db pglite`, on a fresh embedded data dir) with the bench's admin
  * and gateway tokens; `cwd`: another checkout's (the baseline).
  */
-/** The checkouts already compiled by this run (`npm run build`: src/ -> dist/). */
-const compiled = new Set<string>();
-
 async function startTollgate(env: Record<string, string> = {}, cwd?: string): Promise<Server & { dataDir?: string }> {
   const dataDir = PGLITE ? mkdtempSync(join(tmpdir(), "tollgate-bench-")) : undefined;
   // What production runs (the Dockerfile's `npm run start:prod`): the compiled JavaScript, unless --tsx.
