@@ -48,21 +48,25 @@ export class Metering {
       if (seen === undefined) this.deps.log.info("no price for this model: its requests are recorded at cost 0 (add it to TOLLGATE_PRICES)", { model: call.model });
     }
     const subject = subjectOfCaller(auth.caller);
-    const submitted = this.deps.usage.submit({
-      subject,
-      requestId: call.requestId,
-      model: call.model,
-      micros,
-      byok: call.byok,
-      inputTokens: tally.seen ? tally.inputTokens : null,
-      outputTokens: tally.seen ? tally.outputTokens : null,
-      cacheReadTokens: tally.seen ? tally.cacheReadTokens : null,
-      cacheWriteTokens: tally.seen ? tally.cacheWriteTokens : null,
-      reasoningTokens: tally.seen ? tally.reasoningTokens : null,
-      ...(call.endUser ? { endUser: call.endUser } : {}),
-      ...(call.tags ? { tags: call.tags } : {}),
-      createdAt: this.deps.clock.now(),
-    });
+    // Nobody waits for this report (the answer never waits for it): its batch may wait for others (HELD_REPORT_WAIT_MS).
+    const submitted = this.deps.usage.submit(
+      {
+        subject,
+        requestId: call.requestId,
+        model: call.model,
+        micros,
+        byok: call.byok,
+        inputTokens: tally.seen ? tally.inputTokens : null,
+        outputTokens: tally.seen ? tally.outputTokens : null,
+        cacheReadTokens: tally.seen ? tally.cacheReadTokens : null,
+        cacheWriteTokens: tally.seen ? tally.cacheWriteTokens : null,
+        reasoningTokens: tally.seen ? tally.reasoningTokens : null,
+        ...(call.endUser ? { endUser: call.endUser } : {}),
+        ...(call.tags ? { tags: call.tags } : {}),
+        createdAt: this.deps.clock.now(),
+      },
+      true,
+    );
     const reservedTokens = auth.tokens != null;
     settleAuthorized(this.deps, auth, micros, tally.seen ? tally.inputTokens + tally.outputTokens : 0, submitted);
     submitted
