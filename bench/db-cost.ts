@@ -74,8 +74,11 @@ async function main() {
     return { xact: Number(r!.xact), inserted: Number(r!.tup_inserted), updated: Number(r!.tup_updated), deleted: Number(r!.tup_deleted), fetched: Number(r!.tup_fetched), returned: Number(r!.tup_returned), up: counted.bytes.up, down: counted.bytes.down };
   };
   const minus = (a: Stats, b: Stats): Stats => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof Stats] - b[k as keyof Stats]])) as Stats;
-  // pg_stat_database is updated when a backend reports (at most every 500 ms-1 s, and at idle).
-  const settle = () => new Promise((r) => setTimeout(r, 1500));
+  // pg_stat_database is updated when a backend reports: at most once a second while busy, and a
+  // backend that has gone idle reports what it still holds only after 10 s (PGSTAT_IDLE_INTERVAL).
+  // With less, a run's last transactions land in the idle window after it and are subtracted.
+  const SETTLE_MS = 11_000;
+  const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
   const fake = await start("bench/fake-provider.ts", { FAKE_PROVIDER_KEY: "sk-bench" });
   const tollgate = await start("src/main.ts", {
@@ -119,7 +122,7 @@ async function main() {
     await settle();
     const s1 = await snapshot();
     const i0 = await snapshot();
-    await new Promise((r) => setTimeout(r, took + 1500));
+    await new Promise((r) => setTimeout(r, took + SETTLE_MS));
     const i1 = await snapshot();
     const d = minus(minus(s1, s0), minus(i1, i0));
     const per = (v: number) => (v / N).toFixed(3);

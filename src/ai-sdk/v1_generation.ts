@@ -36,7 +36,7 @@ export const generationRoute = createRoute({
   tags: ["AI SDK gateway protocol"],
   summary: "One request's model, cost and tokens",
   description:
-    "What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded within a moment of the answer (404 until then).",
+    "What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded shortly after the answer (404 until then): the gateway's reports are written in batches, held up to 20 ms for others to join, then committed.",
   security: [{ gatewayKey: [] as string[] }],
   request: { query: z.object({ id: z.string().openapi({ example: "req_0b7c6f1e-4a1d-4a55-9a8e-1f2d3c4b5a69" }) }) },
   responses: {

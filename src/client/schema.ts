@@ -522,7 +522,7 @@ export interface paths {
   "/v1/generation": {
     /**
      * One request's model, cost and tokens
-     * @description What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded within a moment of the answer (404 until then).
+     * @description What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded shortly after the answer (404 until then): the gateway's reports are written in batches, held up to 20 ms for others to join, then committed.
      */
     get: operations["aiSdkGeneration"];
   };
@@ -5674,7 +5674,7 @@ export interface operations {
   };
   /**
    * One request's model, cost and tokens
-   * @description What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded within a moment of the answer (404 until then).
+   * @description What `gateway.getGenerationInfo({ id })` reads: the usage recorded for a request, by its id (`x-tollgate-request-id`, also `providerMetadata.gateway.generationId`). A gateway key sees its own requests, an OIDC token its project's. Usage is recorded shortly after the answer (404 until then): the gateway's reports are written in batches, held up to 20 ms for others to join, then committed.
    */
   aiSdkGeneration: {
     parameters: {
