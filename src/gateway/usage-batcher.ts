@@ -34,7 +34,8 @@ export const USAGE_WRITE_DEADLINE_MS = 3000;
 
 /**
  * Group commit for usage reports: reports that arrive while a batch is being written wait for the
- * next one (the gateway's own, up to `HELD_REPORT_WAIT_MS` after the last began), and each batch is one statement (`recordUsage`) that records its reports (idempotent on
+ * next one (the gateway's own also until `HELD_REPORT_WAIT_MS` after the last batch began), and
+ * each batch is one statement (`recordUsage`) that records its reports (idempotent on
  * `request_id`) and adds their summed cost to each spend counter. One batch at a time by default:
  * measured best, since more in flight only makes smaller batches. A report's promise resolves
  * only after its statement committed, so a 202 means the spend is durable. A batch that fails is
