@@ -200,8 +200,12 @@ async function callModels<T>(
   admitted: { first: Authorized | null },
 ): Promise<Attempt<T>> {
   const queue = [modelId, ...gateway.models];
-  const clientSignal = c.req.raw.signal;
-  const outgoing = (c.env as { outgoing?: NodeJS.EventEmitter & { writableFinished?: boolean } } | undefined)?.outgoing;
+  // The client leaving: Node's ServerResponse closing unfinished on @hono/node-server; elsewhere
+  // (`app.request` in tests), the Request's signal. Not the signal on Node: reading it makes
+  // @hono/node-server build a whole fetch Request per call, which fetch's own bookkeeping (weak
+  // references) keeps alive through young-generation collections.
+  const outgoing = (c.env as { outgoing?: NodeJS.EventEmitter & { writableFinished?: boolean; destroyed?: boolean } } | undefined)?.outgoing;
+  const clientSignal = outgoing === undefined ? c.req.raw.signal : null;
   let refusal: unknown = null;
   let failure: unknown = null;
   while (queue.length > 0) {
@@ -230,17 +234,17 @@ async function callModels<T>(
         timedOut = true;
         abort.abort(new Error("timeout"));
       }, deps.config.upstreamTimeoutMs);
-      let gone = clientSignal.aborted;
+      let gone = clientSignal ? clientSignal.aborted : outgoing!.destroyed === true && !outgoing!.writableFinished;
       const onGone = () => {
         if (outgoing && outgoing.writableFinished) return;
         gone = true;
         abort.abort(new Error("client gone"));
       };
-      clientSignal.addEventListener("abort", onGone, { once: true });
+      clientSignal?.addEventListener("abort", onGone, { once: true });
       outgoing?.once("close", onGone);
       const release = () => {
         clearTimeout(timer);
-        clientSignal.removeEventListener("abort", onGone);
+        clientSignal?.removeEventListener("abort", onGone);
         outgoing?.off("close", onGone);
       };
       try {

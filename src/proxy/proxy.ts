@@ -482,7 +482,7 @@ function answerHeaders(res: Dispatcher.ResponseData, call: Call): Record<string,
  * `accept-encoding` is sent, so providers answer uncompressed and bodies pass through as they are.
  * Its own timeouts are off: the gateway's (TOLLGATE_UPSTREAM_TIMEOUT_MS) is the one that applies.
  */
-const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+export const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
 
 /** A provider URL split as the dispatcher takes it, parsed once per URL (a gateway calls a handful). */
 type UpstreamUrl = { origin: string; path: string };

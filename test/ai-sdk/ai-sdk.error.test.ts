@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyFx, createRuleFx, createTeamFx } from "../helpers/fixtures.js";
 import { eventually, recordedUsage, usageOfKey } from "../proxy/helpers.js";
-import { gatewayOf, MAJORS, startAiGateway, type AiFx } from "./setup.js";
+import { startGateway } from "../proxy/setup.js";
+import { gatewayOf, MAJORS, startAiGateway, SYSTEM_GROQ_KEY, type AiFx } from "./setup.js";
 
 let fx: AiFx;
 beforeAll(async () => {
@@ -174,5 +175,53 @@ describe.each(MAJORS)("$name: refusals reach the app as the gateway's error clas
     });
     expect(row!.inputTokens).toBeGreaterThan(0);
     expect(row!.costMicros).toBeGreaterThan(0);
+  });
+});
+
+describe("the provider call itself (src/ai-sdk/fetch.ts)", () => {
+  const m = MAJORS[0];
+
+  it("a provider that cannot be reached: a GatewayError 502 naming the provider; nothing is recorded", async () => {
+    // A gateway whose groq points at a port nothing listens on.
+    const unreachable = await startGateway({ env: { GROQ_BASE_URL: "http://127.0.0.1:9/v1", GROQ_API_KEY: SYSTEM_GROQ_KEY } });
+    try {
+      const team = await createTeamFx();
+      const key = await createKeyFx(team);
+      const err = await failure(() => m.ai.generateText({ model: gatewayOf(m, unreachable, key.apiKeyString)("groq/llama-3.1-8b-instant"), prompt: "hi", maxRetries: 0 }));
+      expect(m.gateway.GatewayInternalServerError.isInstance(err)).toBe(true);
+      expect(err.statusCode).toBe(502);
+      expect(err.message).toContain("Could not reach groq at http://127.0.0.1:9/v1");
+      expect(await usageOfKey(key.apiKey.id)).toHaveLength(0);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it("a provider that does not answer within the upstream timeout: a GatewayError 504; the call is charged its input, counted", async () => {
+    const slow = await startGateway({ config: { upstreamTimeoutMs: 300 } });
+    try {
+      const team = await createTeamFx();
+      const key = await createKeyFx(team);
+      const err = await failure(() => m.ai.generateText({ model: gatewayOf(m, slow, key.apiKeyString)("anthropic/claude-haiku-4-5-slow"), prompt: "hi", maxRetries: 0 }));
+      expect(err.statusCode).toBe(504);
+      expect(err.message).toContain("did not answer within the upstream timeout");
+      expect(slow.anthropic.requests.at(-1)!.body.model).toBe("claude-haiku-4-5-slow");
+      const [row] = await eventually(async () => {
+        const rows = await usageOfKey(key.apiKey.id);
+        expect(rows).toHaveLength(1);
+        return rows;
+      });
+      expect(row!.inputTokens).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("a provider's 429 reaches the AI SDK's provider package with its status: a GatewayRateLimitError", async () => {
+    const team = await createTeamFx();
+    const key = await createKeyFx(team);
+    const err = await failure(() => m.ai.generateText({ model: gatewayOf(m, fx, key.apiKeyString)("openai/broken-fail-429"), prompt: "hi", maxRetries: 0 }));
+    expect(m.gateway.GatewayRateLimitError.isInstance(err)).toBe(true);
+    expect(err.statusCode).toBe(429);
   });
 });
