@@ -120,6 +120,13 @@ function baselineDir(rev: string): string {
   return dir;
 }
 
+/** The minor (young-generation) GC count and total seconds so far, from a Tollgate's /metrics. */
+async function minorGc(base: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
+  const value = (name: string) => Number(new RegExp(`^tollgate_nodejs_gc_duration_seconds_${name}\\{kind="minor"\\} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return { count: value("count"), seconds: value("sum") };
+}
+
 async function api(base: string, method: string, path: string, token: string, body?: unknown) {
   const res = await fetch(base + path, {
     method,
@@ -458,7 +465,15 @@ async function gatewayMain() {
     if (check.status !== 200) throw new Error(`${w.name}: ${check.status} ${await check.text()}`);
   }
 
+  // Young-generation collections of each Tollgate process over the run (prom-client's GC metric in
+  // /metrics): their mean pause rises when something keeps requests' objects alive across them.
+  const tollgates = [
+    { name: "tollgate (chat and AI SDK calls)", server: tollgateServer },
+    ...(baselineServer ? [{ name: `baseline ${args.baseline} (chat)`, server: baselineServer }] : []),
+  ];
+  const gcBefore = await Promise.all(tollgates.map((t) => minorGc(t.server.url)));
   const figs = await compareAll(ways.map((w) => ({ server: w.server, path: w.path ?? "/v1/chat/completions", body: () => w.body, headers: w.headers })));
+  const gcAfter = await Promise.all(tollgates.map((t) => minorGc(t.server.url)));
   const [base, bare, , measured] = figs as [Figures, Figures, Figures, Figures];
   const ms = (v: number) => `${v.toFixed(2).padStart(6)} ms`;
   const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(8)} req/s   p50 ${ms(f.p50)}   p99 ${ms(f.p99)}`;
@@ -470,6 +485,11 @@ async function gatewayMain() {
   );
   const errors = figs.map((f) => f.non2xx);
   if (errors.some((e) => e > 0)) console.log(`WARNING: non-2xx answers or errors: ${ways.map((w, i) => `${w.name} ${errors[i]}`).join(", ")}`);
+  tollgates.forEach((t, i) => {
+    const [b, a] = [gcBefore[i]!, gcAfter[i]!];
+    const n = a.count - b.count;
+    if (n > 0) console.log(`${t.name}: ${n} young-generation collections, mean pause ${(((a.seconds - b.seconds) / n) * 1000).toFixed(2)} ms`);
+  });
 
   // One request at a time (no queueing), each way in turn: the whole answer of a small
   // non-streamed completion, then the first chunk of a stream.
