@@ -80,14 +80,34 @@ function base64(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, "base64"));
 }
 
-/** JSON text of a result or stream part: bytes as base64, errors as `{name, message}`. */
+/**
+ * JSON text of a result or stream part: bytes as base64, errors as `{name, message}`. A value with
+ * neither (most parts: text deltas, usage) is stringified without the replacer, which would be
+ * called for every key and keeps `JSON.stringify` off its fast path.
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key];
-    if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64");
-    if (raw instanceof Error) return { name: raw.name, message: raw.message, ...("statusCode" in raw ? { statusCode: raw.statusCode } : {}) };
-    return v;
-  });
+  return plainJson(value, 0) ? JSON.stringify(value) : JSON.stringify(value, replacer);
+}
+
+function replacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
+  const raw = this[key];
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64");
+  if (raw instanceof Error) return { name: raw.name, message: raw.message, ...("statusCode" in raw ? { statusCode: raw.statusCode } : {}) };
+  return v;
+}
+
+/** Whether `JSON.stringify` alone writes `v` as `toJson` must: no bytes, no errors, no other `toJSON` than a Date's or a URL's (deep values: assumed not). */
+function plainJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v !== "object") return true;
+  if (depth > 32 || v instanceof Uint8Array || v instanceof Error) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!plainJson(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (v instanceof Date || v instanceof URL) return true;
+  if (typeof (v as { toJSON?: unknown }).toJSON === "function") return false;
+  for (const k in v) if (!plainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
 }
 
 /** Content and stream part types version 3 does not know. */
