@@ -8,9 +8,9 @@ import { dispatcher } from "../proxy/proxy.js";
  * with, answered as a standard `Response`.
  *
  * Why not the global `fetch`: per call it builds a fetch `Request`, a fetch controller and their
- * abort wiring, which fetch keeps in weak references and a finalization registry. The young
- * generation's collector treats those as strong, so every call's objects survived into the old
- * generation (about 40 KB a call, docs/performance.md).
+ * abort wiring, and about 40 KB of each call's objects survived young-generation collections into
+ * the old generation (measured, docs/performance.md); fetch keeps some of them in weak references
+ * and a finalization registry, which those collections do not treat as weak.
  *
  * What differs from `fetch`, none of which a provider call here uses: no redirects followed, no
  * `Request` input or streamed request body (both go to the global `fetch`). A connection failure
