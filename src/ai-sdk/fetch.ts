@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
-import { dispatcher } from "../proxy/proxy.js";
+import { dispatcher, upstreamUrl } from "../proxy/proxy.js";
 
 /**
  * The `fetch` the AI SDK's provider packages call providers with (`fetch` in their settings): a
@@ -22,11 +22,11 @@ export async function providerFetch(input: string | URL | Request, init?: Reques
   if ((typeof input !== "string" && !(input instanceof URL)) || (body !== null && typeof body !== "string" && !(body instanceof Uint8Array))) {
     return fetch(input, init);
   }
-  const url = typeof input === "string" ? new URL(input) : input;
+  const url = upstreamUrl(typeof input === "string" ? input : input.href); // parsed once per URL, as the proxy's
   const method = (init?.method ?? "GET").toUpperCase() as Dispatcher.HttpMethod;
   let res: Dispatcher.ResponseData;
   try {
-    res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method, headers: plainHeaders(init?.headers), body, signal: init?.signal ?? undefined });
+    res = await dispatcher.request({ origin: url.origin, path: url.path, method, headers: plainHeaders(init?.headers), body, signal: init?.signal ?? undefined });
   } catch (err) {
     if (init?.signal?.aborted) throw err;
     throw new TypeError("fetch failed", { cause: err });

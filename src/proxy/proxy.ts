@@ -485,10 +485,10 @@ function answerHeaders(res: Dispatcher.ResponseData, call: Call): Record<string,
 export const dispatcher = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
 
 /** A provider URL split as the dispatcher takes it, parsed once per URL (a gateway calls a handful). */
-type UpstreamUrl = { origin: string; path: string };
+export type UpstreamUrl = { origin: string; path: string };
 const upstreamUrls = new Map<string, UpstreamUrl>();
 
-function upstreamUrl(href: string): UpstreamUrl {
+export function upstreamUrl(href: string): UpstreamUrl {
   let u = upstreamUrls.get(href);
   if (u === undefined) {
     const url = new URL(href);
