@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ApiKeyRow } from "../api-keys/schemas.js";
-import { executePrepared, type Database, type Db } from "../db/client.js";
+import { preparedStatement, type Database, type Db } from "../db/client.js";
 import { CHANGES_CHANNEL, type Change } from "../events/changes.js";
 import { systemClock } from "../lib/clock.js";
 import { hasValidChecksum, sha256Hex } from "../lib/secrets.js";
@@ -337,6 +337,9 @@ export class GatewayState {
 export const HEARTBEAT_MS = 20;
 export const STALE_AFTER_MS = 100;
 
+/** The heartbeat's NOTIFY, its text built once (it runs 50 times a second, whatever the load). */
+const notify = preparedStatement(2, (channel, payload) => sql`select pg_notify(${channel}, ${payload})`);
+
 /**
  * A cached GatewayState kept current by the database's change notifications. Until the listener
  * is up (and whenever it is down) the state reads through to the database. On Postgres a
@@ -357,7 +360,7 @@ export async function startGatewayState(
     const ping = JSON.stringify({ t: "ping", instance: state.instanceId } satisfies Change);
     const beat = () => {
       state.recheck();
-      executePrepared(database.db, sql`select pg_notify(${CHANGES_CHANNEL}, ${ping})`).catch(() => state.recheck());
+      notify(database.db, CHANGES_CHANNEL, ping).catch(() => state.recheck());
     };
     beat();
     timer = setInterval(beat, opts.heartbeatMs ?? HEARTBEAT_MS);
