@@ -20,6 +20,7 @@ import { startGatewayState } from "./gateway/state.js";
 import { systemClock } from "./lib/clock.js";
 import { loadKeyring, type Keyring } from "./lib/keyring.js";
 import { createLogger } from "./lib/logger.js";
+import { pinTickObjectShape } from "./lib/tick-shape.js";
 import { checkSealedColumn } from "./lib/sealed-columns.js";
 import { bindTrustedIssuers, UnboundTrustedIssuerError } from "./oidc/external.js";
 import { ensureSigningKey } from "./oidc/keys.js";
@@ -75,6 +76,7 @@ function cannotOpen(err: unknown): unknown {
 }
 
 export async function startServer(config: Config, opts: StartServerOptions = {}): Promise<RunningServer> {
+  pinTickObjectShape(); // before the first full collection can free it: see src/lib/tick-shape.ts
   const log = createLogger(config.logLevel, { format: config.logFormat });
 
   // The port first: one already in use is a one-line error before anything is created or printed.
