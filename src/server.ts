@@ -4,7 +4,8 @@
  * process calls it and `close()`s it (those that need a separate process spawn src/main.ts:
  * scripts/lib/spawn-server.ts).
  *
- * In order: bind the port (a port in use stops the start before anything is created or printed),
+ * In order: keep one `nextTick` entry alive (src/lib/tick-shape.ts), bind the port (a port in use
+ * stops the start before anything is created or printed),
  * open and migrate the database, create the first user on an empty database (its token printed
  * once), bind the trusted issuers' mappings, say which service APIs are off, load the encryption
  * key, check the sealed columns, prepare the OIDC signing key, start the gateway's state (its
