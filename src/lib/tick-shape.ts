@@ -21,11 +21,11 @@ let pinned: object | undefined;
  *
  * The entry is caught through an async hook's `init`, the only place Node hands it out, enabled
  * for the one synchronous `nextTick` call and disabled at once (an enabled hook would cost every
- * asynchronous operation).
+ * asynchronous operation). `hooks`: where the hook comes from (a test's, to see it disabled).
  */
-export function pinTickObjectShape(): object | undefined {
+export function pinTickObjectShape(hooks: { createHook: typeof createHook } = { createHook }): object | undefined {
   if (pinned !== undefined) return pinned;
-  const hook = createHook({
+  const hook = hooks.createHook({
     init(_id, type, _trigger, resource) {
       if (type === "TickObject" && pinned === undefined) pinned = resource;
     },

@@ -1,23 +1,37 @@
-import { createHook } from "node:async_hooks";
-import { describe, expect, it } from "vitest";
-import { pinTickObjectShape } from "../../src/lib/tick-shape.js";
+import { createHook, type AsyncHook } from "node:async_hooks";
+import { describe, expect, it, vi } from "vitest";
+
+/** A fresh copy of the module (nothing pinned yet), whatever this worker's other tests did. */
+async function freshPin() {
+  vi.resetModules();
+  return (await import("../../src/lib/tick-shape.js")).pinTickObjectShape;
+}
 
 describe("pinTickObjectShape", () => {
-  it("keeps one nextTick entry (its two async-id symbols, its callback), the same one on every call", () => {
-    const tick = pinTickObjectShape() as Record<string | symbol, unknown>;
+  it("keeps one nextTick entry (its two async-id symbols, its callback), the same one on every call", async () => {
+    const pin = await freshPin();
+    const tick = pin() as Record<string | symbol, unknown>;
     expect(tick).toBeDefined();
     expect(Object.getOwnPropertySymbols(tick).map((s) => s.description)).toEqual(["async_id_symbol", "trigger_async_id_symbol"]);
     expect(typeof tick.callback).toBe("function");
-    expect(pinTickObjectShape()).toBe(tick);
+    expect(pin()).toBe(tick);
   });
 
-  it("leaves no async hook enabled (an enabled one would tag every promise with async ids)", () => {
-    pinTickObjectShape();
-    expect(Object.getOwnPropertySymbols(Promise.resolve())).toEqual([]);
-    // What an enabled hook does, so that the check above can fail.
-    const probe = createHook({ init: () => {} }).enable();
-    const tagged = Object.getOwnPropertySymbols(Promise.resolve()).map((s) => s.description);
-    probe.disable();
-    expect(tagged).toContain("async_id_symbol");
+  it("leaves the async hook it used disabled (an enabled one would cost every asynchronous operation)", async () => {
+    const pin = await freshPin();
+    const states: string[] = [];
+    const recorded = {
+      createHook: (callbacks: Parameters<typeof createHook>[0]): AsyncHook => {
+        const hook = createHook(callbacks);
+        const enable = hook.enable.bind(hook);
+        const disable = hook.disable.bind(hook);
+        return Object.assign(hook, {
+          enable: () => (states.push("enabled"), enable()),
+          disable: () => (states.push("disabled"), disable()),
+        });
+      },
+    };
+    expect(pin(recorded)).toBeDefined();
+    expect(states).toEqual(["enabled", "disabled"]);
   });
 });
