@@ -29,6 +29,9 @@ export function loadTokenizer(): Promise<void> {
   loading ??= (async () => {
     const [{ Tiktoken }, ranks] = await Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/o200k_base")]);
     encoder = new Tiktoken((ranks as { default: ConstructorParameters<typeof Tiktoken>[0] }).default);
+    // Tollgate only counts (encodes). The decoding table, a byte array per token, is never read:
+    // emptied, it leaves 24 of the tokenizer's 66 MB of heap (measured with js-tiktoken 1.0.21).
+    (encoder as unknown as { textMap?: Map<number, Uint8Array> }).textMap?.clear();
   })();
   return loading;
 }
