@@ -10,7 +10,8 @@
  * scripts/outage.ts and bench/ (run.ts, scale.ts, db-cost.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { readFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -73,6 +74,34 @@ export async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A port on 127.0.0.1 that refuses connections, chosen below the kernel's ephemeral range
+ * (`ip_local_port_range`) so no `listen(0)` elsewhere (another test's server, fake provider or
+ * TCP proxy to Postgres) can take it between this check and its use. A port from `freePort()`
+ * can be, and once was in CI: a proxy to the test database took it and the server started.
+ */
+export async function refusedPort(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || low;
+  } catch {
+    // not Linux: 32768 is the usual start of the range elsewhere too
+  }
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 20000 + Math.floor(Math.random() * Math.max(1, Math.min(low, 32768) - 20000));
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ECONNREFUSED"));
+    });
+    if (refused) return port;
+  }
+  throw new Error("no port below the ephemeral range refuses connections");
 }
 
 type Started = { child: ChildProcess; exited: Promise<number | null>; stdout: () => string; stderr: () => string };

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { runServerToExit, spawnServer } from "../../scripts/lib/spawn-server.js";
+import { refusedPort, runServerToExit, spawnServer } from "../../scripts/lib/spawn-server.js";
 import { ADMIN, GATEWAY, freshDataDir, keyOn, recordedIds, usageLoad } from "./server-process.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -12,15 +12,6 @@ function storage(): { env: Record<string, string>; where: { databaseUrl?: string
   if (DATABASE_URL) return { env: { ...base, DATABASE_URL }, where: { databaseUrl: DATABASE_URL } };
   const dataDir = freshDataDir();
   return { env: { ...base, TOLLGATE_DATA_DIR: dataDir }, where: { dataDir } };
-}
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((r) => probe.close(r));
-  return port;
 }
 
 describe("the server process (spawned as `npm start` runs it)", () => {
@@ -96,7 +87,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
   }, 60_000);
 
   it("a DATABASE_URL to a port nothing listens on is one line naming DATABASE_URL, exit 1", async () => {
-    const port = await freePort();
+    const port = await refusedPort();
     const r = await runServerToExit({ PORT: "0", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
@@ -112,7 +103,7 @@ describe("the server process (spawned as `npm start` runs it)", () => {
   }, 60_000);
 
   it("a TOLLGATE_LISTEN_DATABASE_URL to a port nothing listens on is one line naming it, exit 1", async () => {
-    const port = await freePort();
+    const port = await refusedPort();
     const pg = DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"; // the tests' Postgres (README: Services), on either run
     const r = await runServerToExit({ PORT: "0", DATABASE_URL: pg, TOLLGATE_ADMIN_TOKEN: ADMIN, TOLLGATE_LISTEN_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test` });
     expect(r.code).toBe(1);

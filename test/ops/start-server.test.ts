@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/lib/spawn-server.js";
+import { freePort, refusedPort } from "../../scripts/lib/spawn-server.js";
 import { loadConfig } from "../../src/config.js";
 import { ServerRefused, startServer } from "../../src/server.js";
 import { ENCRYPTION_KEY } from "../helpers/harness.js";
@@ -112,7 +112,7 @@ describe("startServer in this process", () => {
   });
 
   it("a DATABASE_URL nothing listens on: refused in one line naming it, and the port it bound is released", async () => {
-    const dead = await freePort();
+    const dead = await refusedPort();
     const port = await freePort();
     const line = await refusal(startServer(configOn({ DATABASE_URL: `postgres://postgres@127.0.0.1:${dead}/test`, PORT: String(port) })));
     expect(line).toBe(
