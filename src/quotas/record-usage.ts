@@ -221,7 +221,7 @@ function usageStatementSql(events: SQL, subjects: SQL, now: SQL) {
                                   cache_read_tokens, cache_write_tokens, reasoning_tokens, end_user, tags, created_at)
         select id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
                cache_read_tokens, cache_write_tokens, reasoning_tokens, end_user, tags, created_at
-          from jsonb_to_recordset(${events}::jsonb) as r(
+          from json_to_recordset(${events}::json) as r(
             id text, request_id text, team_id text, key_id text, project_id text, user_id text, model text,
             cost_micros bigint, byok boolean, input_tokens integer, output_tokens integer,
             cache_read_tokens integer, cache_write_tokens integer, reasoning_tokens integer, end_user text, tags text[], created_at bigint)
@@ -271,7 +271,7 @@ function usageStatementSql(events: SQL, subjects: SQL, now: SQL) {
           reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens
       ),
       subj as (
-        select * from jsonb_to_recordset(${subjects}::jsonb)
+        select * from json_to_recordset(${subjects}::json)
           as s(team_id text, key_id text, project_id text, user_id text)
       ),
       ent as (

@@ -52,7 +52,7 @@ export class Touches {
       await executePrepared(
         this.db,
         sql`update api_keys k set active_at = v.t
-              from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as v(id text, t bigint)
+              from json_to_recordset(${JSON.stringify(batch)}::json) as v(id text, t bigint)
              where k.id = v.id and k.active_at < v.t`,
       );
     } catch (e) {
