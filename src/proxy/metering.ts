@@ -61,19 +61,26 @@ export class Metering {
         cacheReadTokens: tally.seen ? tally.cacheReadTokens : null,
         cacheWriteTokens: tally.seen ? tally.cacheWriteTokens : null,
         reasoningTokens: tally.seen ? tally.reasoningTokens : null,
-        ...(call.endUser ? { endUser: call.endUser } : {}),
-        ...(call.tags ? { tags: call.tags } : {}),
+        endUser: call.endUser || null,
+        tags: call.tags || null,
         createdAt: this.deps.clock.now(),
       },
       true,
     );
-    const reservedTokens = auth.tokens != null;
-    settleAuthorized(this.deps, auth, micros, tally.seen ? tally.inputTokens + tally.outputTokens : 0, submitted);
-    submitted
-      .then((result) => {
-        // Tokens count towards the key's tokensPerMinute once the request is recorded (as usage reports do), unless reserved at admission.
-        if (result.recorded && subject.keyId !== null && tally.seen && !reservedTokens) this.deps.rateLimits.countTokens(subject.keyId, tally.inputTokens + tally.outputTokens);
-      })
-      .catch((err: unknown) => this.deps.log.error("gateway usage not recorded", { requestId: call.requestId, model: call.model, error: String(err) }));
+    const tokens = tally.seen ? tally.inputTokens + tally.outputTokens : 0;
+    // Tokens count towards the key's tokensPerMinute once the request is recorded (as usage reports
+    // do), unless reserved at admission. What the callbacks below need is copied out first: they
+    // live until the held report's batch commits (20 ms or more), and a callback that read `call`
+    // or `tally` would keep the whole request's objects alive that long (garbage the young
+    // generation then copies instead of dropping).
+    const tokensOf = subject.keyId !== null && tally.seen && auth.tokens == null ? subject.keyId : null;
+    const { requestId, model } = call;
+    settleAuthorized(this.deps, auth, micros, tokens, submitted);
+    submitted.then(
+      (result) => {
+        if (result.recorded && tokensOf !== null) this.deps.rateLimits.countTokens(tokensOf, tokens);
+      },
+      (err: unknown) => this.deps.log.error("gateway usage not recorded", { requestId, model, error: String(err) }),
+    );
   }
 }

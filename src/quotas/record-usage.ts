@@ -74,9 +74,20 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   const { db } = deps;
   // Request ids are unique per team.
   const firsts = new Map<string, UsageReport>();
-  for (const r of reports) {
+  // Each report's request key (and each first report's subject key), computed once: the outcomes below read them again.
+  const keys: string[] = new Array(reports.length);
+  const subjectKeys: string[] = new Array(reports.length);
+  const subjects = new Map<string, { team_id: string; key_id: string | null; project_id: string | null; user_id: string | null }>();
+  for (let i = 0; i < reports.length; i++) {
+    const r = reports[i]!;
     const k = requestKey(r.subject.teamId, r.requestId);
-    if (!firsts.has(k)) firsts.set(k, r);
+    keys[i] = k;
+    if (firsts.has(k)) continue; // a repeat within the batch: only the first can be recorded
+    firsts.set(k, r);
+    const s = r.subject;
+    const sk = `${s.teamId}|${s.keyId}|${s.projectId}|${s.userId}`;
+    subjectKeys[i] = sk;
+    if (!subjects.has(sk)) subjects.set(sk, { team_id: s.teamId, key_id: s.keyId, project_id: s.projectId, user_id: s.userId });
   }
 
   const events = [...firsts.values()].map((r) => ({
@@ -95,14 +106,14 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     cache_write_tokens: r.cacheWriteTokens ?? null,
     reasoning_tokens: r.reasoningTokens ?? null,
     created_at: r.createdAt,
-    // Only when sent: a report without them adds nothing to the statement's parameter.
-    ...(r.endUser ? { end_user: r.endUser } : {}),
-    ...(r.tags && r.tags.length > 0 ? { tags: r.tags } : {}),
+    // Only when sent: undefined leaves the key out of the JSON, so a report without them adds
+    // nothing to the statement's parameter (and every event has one shape, no spread).
+    end_user: r.endUser || undefined,
+    tags: r.tags && r.tags.length > 0 ? r.tags : undefined,
   }));
-  const subjects = uniqueSubjects([...firsts.values()].map((r) => r.subject));
   const epoch = deps.gateway.spendEpoch;
   const [result] = rowsOf<{ recorded: [string, string][]; counters: CounterJson[]; budgets: BudgetJson[] }>(
-    await recordUsageStatement(db, JSON.stringify(events), JSON.stringify(subjects), now),
+    await recordUsageStatement(db, JSON.stringify(events), JSON.stringify([...subjects.values()]), now),
   );
 
   // The budgets the statement applied, per entity.
@@ -135,8 +146,11 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
   await reportThresholds(deps, [...after.entries()], now);
 
   const out: UsageOutcome[] = [];
-  for (const r of reports) {
-    const k = requestKey(r.subject.teamId, r.requestId);
+  // A new report's budgets' states depend only on its subject: built once per subject (outcomes are read, never changed).
+  const newStates = new Map<string, QuotaState[]>();
+  for (let i = 0; i < reports.length; i++) {
+    const r = reports[i]!;
+    const k = keys[i]!;
     const first = firsts.get(k)!;
     const isNew = recorded.has(k) && first === r;
     const original = recorded.has(k) ? { keyId: first.subject.keyId, micros: first.micros, byok: first.byok } : stored.get(k);
@@ -145,13 +159,17 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
       out.push({ recorded: false, conflict: true, states: [] });
       continue;
     }
-    const list = entitiesOf(r.subject)
-      .map((entity) => targets.get(entityKey(r.subject.teamId, entity)))
-      .filter((x) => x !== undefined);
-    const states = isNew
-      ? list.map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now))
-      : await statesFor(db, r.subject.teamId, list, now); // a repeat changes nothing: the counters as they are
-    out.push({ recorded: isNew, conflict: false, states });
+    if (isNew) {
+      let states = newStates.get(subjectKeys[i]!);
+      if (states === undefined) {
+        states = targetsOf(targets, r.subject).map(({ teamId, entity, budget }) => after.get(entityKey(teamId, entity)) ?? stateOf(entity, budget, undefined, now));
+        newStates.set(subjectKeys[i]!, states);
+      }
+      out.push({ recorded: true, conflict: false, states });
+    } else {
+      // A repeat changes nothing: the counters as they are.
+      out.push({ recorded: false, conflict: false, states: await statesFor(db, r.subject.teamId, targetsOf(targets, r.subject), now) });
+    }
   }
   return out;
 }
@@ -389,13 +407,11 @@ export function periodEndSql(now: number | SQL) {
     else null end`;
 }
 
-function uniqueSubjects(subjects: Subject[]) {
-  const seen = new Map<string, { team_id: string; key_id: string | null; project_id: string | null; user_id: string | null }>();
-  for (const s of subjects) {
-    const k = `${s.teamId}|${s.keyId}|${s.projectId}|${s.userId}`;
-    if (!seen.has(k)) seen.set(k, { team_id: s.teamId, key_id: s.keyId, project_id: s.projectId, user_id: s.userId });
-  }
-  return [...seen.values()];
+/** The budgets the statement applied to a subject's entities (key, team, project, user), in that order. */
+function targetsOf(targets: Map<string, { teamId: string; entity: Entity; budget: Budget }>, subject: Subject) {
+  return entitiesOf(subject)
+    .map((entity) => targets.get(entityKey(subject.teamId, entity)))
+    .filter((x) => x !== undefined);
 }
 
 type BudgetJson = {
