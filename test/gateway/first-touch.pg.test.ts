@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
@@ -21,6 +22,11 @@ describe("a key read held up in Postgres", () => {
     try {
       const state = gw.state;
       for (let i = 0; i < 100 && !state.isTrusted; i++) await new Promise((r) => setTimeout(r, 10));
+      // Connections opened beforehand, idle in the pool: the second read then finds one at once even
+      // while the heartbeat's pg_notify holds another (under CI's load, a NOTIFY can wait on the
+      // notification queue's lock), and does not depend on opening a new connection while the
+      // machine's Postgres is busy (once, in CI, no new connection showed within 5 s).
+      await Promise.all(Array.from({ length: 4 }, () => database.db.execute(sql`select pg_sleep(0.05)`)));
       const held = await locker.reserve();
       await held`begin`;
       await held`lock table api_keys in access exclusive mode`;
