@@ -112,8 +112,9 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     tags: r.tags && r.tags.length > 0 ? r.tags : undefined,
   }));
   const epoch = deps.gateway.spendEpoch;
-  const [result] = rowsOf<{ recorded: [string, string][]; counters: CounterJson[]; budgets: BudgetJson[] }>(
-    await recordUsageStatement(db, JSON.stringify(events), JSON.stringify([...subjects.values()]), now),
+  // `recorded`: null when every event was inserted (the usual case), else the ones that were.
+  const [result] = rowsOf<{ recorded: [string, string][] | null; counters: CounterJson[]; budgets: BudgetJson[] }>(
+    await recordUsageStatement(db, JSON.stringify(events), JSON.stringify([...subjects.values()]), now, events.length),
   );
 
   // The budgets the statement applied, per entity.
@@ -123,9 +124,10 @@ export async function recordUsage(deps: Deps, reports: UsageReport[], now: numbe
     targets.set(entityKey(j.team_id, entity), { teamId: j.team_id, entity, budget: toBudget(j.budget) });
   }
 
-  const recorded = new Set(result!.recorded.map(([teamId, requestId]) => requestKey(teamId, requestId)));
+  const inserted = result!.recorded;
+  const recorded: { has(k: string): boolean } = inserted === null ? firsts : new Set(inserted.map(([teamId, requestId]) => requestKey(teamId, requestId)));
   // Repeats: the report already stored for each (a retry must be the same report).
-  const repeats = [...firsts.entries()].filter(([k]) => !recorded.has(k)).map(([, r]) => r);
+  const repeats = inserted === null ? [] : [...firsts.entries()].filter(([k]) => !recorded.has(k)).map(([, r]) => r);
   const stored = new Map<string, { keyId: string | null; micros: number; byok: boolean }>();
   if (repeats.length > 0) {
     const rows = await db
@@ -225,14 +227,19 @@ const MOVE = sql.raw(`(${INSIDE_SQL} or ${RESET_SQL})`);
 
 /** The one statement that records a batch of usage events and adds their cost (see recordUsage). */
 export function recordUsageSql(events: object[], subjects: object[], now: number) {
-  return usageStatementSql(sql`${JSON.stringify(events)}`, sql`${JSON.stringify(subjects)}`, nowSql(now));
+  return usageStatementSql(sql`${JSON.stringify(events)}`, sql`${JSON.stringify(subjects)}`, nowSql(now), sql`${events.length}::int`);
 }
 
-/** That statement, its text built once: its parameters are the events and subjects as JSON text, and `now`. */
-const recordUsageStatement = preparedStatement(3, (events, subjects, now) => usageStatementSql(events!, subjects!, sql`${now!}::bigint`));
+/** That statement, its text built once: its parameters are the events and subjects as JSON text, `now` and the number of events. */
+const recordUsageStatement = preparedStatement(4, (events, subjects, now, count) => usageStatementSql(events!, subjects!, sql`${now!}::bigint`, sql`${count!}::int`));
 
-/** The statement over its three inputs: the events and the subjects (JSON arrays, as text) and `now` (a bigint). */
-function usageStatementSql(events: SQL, subjects: SQL, now: SQL) {
+/**
+ * The statement over its four inputs: the events and the subjects (JSON arrays, as text), `now` (a
+ * bigint) and how many events there are. Its `recorded` is null when all of them were inserted (no
+ * request id seen before: the usual case, and then no per-event list is built, sent or read), else
+ * the `[team_id, request_id]` of those that were.
+ */
+function usageStatementSql(events: SQL, subjects: SQL, now: SQL, count: SQL) {
   return sql`
       with ins as (
         insert into usage_events (id, request_id, team_id, key_id, project_id, user_id, model, cost_micros, byok, input_tokens, output_tokens,
@@ -358,7 +365,8 @@ function usageStatementSql(events: SQL, subjects: SQL, now: SQL) {
                     'periodStart', c.period_start, 'periodEnd', c.period_end, 'spendMicros', c.spend_micros,
                     'byokSpendMicros', c.byok_spend_micros, 'alertsSent', c.alerts_sent, 'version', c.version)::text) as notified
       )
-      select (select coalesce(json_agg(json_build_array(team_id, request_id)), '[]'::json) from ins) as recorded,
+      select case when (select count(*) from ins) = ${count} then null
+                  else (select coalesce(json_agg(json_build_array(team_id, request_id)), '[]'::json) from ins) end as recorded,
              (select coalesce(json_agg(up), '[]'::json) from up) as counters,
              (select coalesce(json_agg(json_build_object('team_id', t.team_id, 'scope_type', t.scope_type, 'scope_id', t.scope_id,
                        'period_start', t.period_start, 'budget', t.budget)), '[]'::json)
