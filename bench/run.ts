@@ -270,6 +270,7 @@ async function main() {
       duration: args.duration === "10" ? 5 : DURATION,
       warmup: args.warmup === undefined ? 30 : WARMUP,
       connections: CONNECTIONS,
+      tsx: args.tsx,
     });
   }
   if (args.gateway) return gatewayMain();

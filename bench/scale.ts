@@ -14,7 +14,7 @@
  * The seed is resumable: a second run only adds what is missing. Machines here are noisy: the
  * ratios within one run are what counts.
  */
-import type { ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
@@ -37,6 +37,8 @@ export type ScaleArgs = {
   /** Seconds of Zipf traffic after the first figure, before the steady-state ones (a server that has been running). */
   warmup: number;
   connections: number;
+  /** Tollgate from its TypeScript through tsx (`npm start`) instead of compiled (`dist/main.js`, what `npm run start:prod` runs). */
+  tsx?: boolean;
 };
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -169,9 +171,16 @@ async function seed(sql: postgres.Sql, a: ScaleArgs, ownerId: string, now: numbe
   );
 }
 
-/** A server in its own process, once /healthz answers (scripts/lib/spawn-server.ts): Tollgate, or `script` (the bare-Hono ceiling). */
-async function start(env: Record<string, string>, script?: string): Promise<SpawnedServer> {
-  const command = script ? { command: () => [process.execPath, "--import", "tsx", script] } : {};
+/**
+ * A server in its own process, once /healthz answers (scripts/lib/spawn-server.ts): Tollgate, or
+ * `script` (the bare-Hono ceiling). Tollgate runs compiled (`dist/main.js`, built by runScale), as
+ * `npm run bench` and production run it, unless `tsx` (then as `npm start` does). BENCH_NODE_ARGS:
+ * extra node flags for Tollgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
+async function start(env: Record<string, string>, script?: string, tsx = false): Promise<SpawnedServer> {
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const node = script ? ["--import", "tsx", script] : tsx ? [...extra, "--import", "tsx", "scripts/lib/serve.ts"] : [...extra, "dist/main.js"];
+  const command = { command: () => [process.execPath, ...node] };
   const server = await spawnServer({ ...env, NODE_ENV: "production" }, { ...command, echoStderr: true });
   children.push(server.child);
   return server;
@@ -288,12 +297,14 @@ export async function runScale(a: ScaleArgs): Promise<void> {
   const lines: string[] = [];
   try {
     // Migrate (a first start), then seed what is missing.
-    await (await start(env)).stop();
+    // Compiled, as production runs it (`npm run build`: src/ -> dist/), unless --tsx.
+    if (!a.tsx) execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+    await (await start(env, undefined, a.tsx)).stop();
     const steps = [...new Set(a.steps.filter((s) => s <= a.keys).concat(a.keys))].sort((x, y) => x - y);
     const bare = await start({}, "bench/bare-server.ts");
     for (const keys of steps) {
       await seed(sql, { ...a, keys }, ownerId, now);
-      const server = await start(env);
+      const server = await start(env, undefined, a.tsx);
       const authorizeUrl = `${server.url}/v1/gateway/authorize`;
       const body = (i: number) => JSON.stringify({ credential: credential(i), model: "openai/gpt-5-mini" });
 
