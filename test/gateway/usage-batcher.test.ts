@@ -55,6 +55,25 @@ describe("UsageBatcher", () => {
     expect([after.count - before.count, after.sum - before.sum]).toEqual([1, 4]);
   });
 
+  it("a batch with new reports and repeats of a stored one: the new ones recorded, the retry adds nothing, the conflicting one refused, one statement", async () => {
+    const { batcher, make, recorded } = await setUp(1000);
+    const stored = make();
+    expect((await batcher.submit(stored)).recorded).toBe(true);
+    const before = await batches();
+    const [a, b] = [make(), make()];
+    // Submitted in the same turn: one batch, whose statement inserts two of its three request ids.
+    const results = await Promise.all([{ ...stored }, a, { ...stored, micros: 20_000 }, b].map((r) => batcher.submit(r)));
+    expect(results.map((r) => [r.recorded, r.conflict])).toEqual([
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, false],
+    ]);
+    const after = await batches();
+    expect([after.count - before.count, after.sum - before.sum]).toEqual([1, 4]);
+    expect(await recorded([stored, a, b])).toBe(3);
+  });
+
   it("writes a report a client waits for at once, and the held ones with it", async () => {
     const { batcher, make, recorded } = await setUp(60_000);
     await batcher.submit(make(), true);
